@@ -1,0 +1,119 @@
+#include "cli/Commands.h"
+
+#include "Errors.h"
+#include "export/AnalysisJson.h"
+#include "model/Encoder.h"
+
+#include <Eigen/Core>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace bertlens::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// --text TEXT, or --text - for standard input (any bytes, NUL included).
+std::string readText(const CliArgs& a) {
+    std::string text = a.value("--text");
+    if (text == "-") {
+        std::ostringstream s;
+        s << std::cin.rdbuf();
+        text = s.str();
+    }
+    return text;
+}
+
+void setThreads(const CliArgs& a) {
+    const int threads = a.intValue("--threads", omp_get_num_procs(), 1, 256);
+    omp_set_num_threads(threads);
+    Eigen::setNbThreads(threads);
+}
+
+}  // namespace
+
+int runTokenize(const std::vector<std::string>& args, std::ostream& out) {
+    const CliArgs a(args, {"--model", "--text"}, {});
+    const std::string text = readText(a);
+    const auto tokenizer = Model::loadTokenizer(a.value("--model"));
+    const Encoding e = tokenizer->encode(text);
+    if (std::none_of(e.tokens.begin(), e.tokens.end(), [](const Token& t) { return !t.added; })) {
+        throw InputError("the text is empty (or only spaces and control characters): type a sentence to tokenize");
+    }
+    writeEncodingJson(out, e);
+    return 0;
+}
+
+int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
+    const CliArgs a(args, {"--model", "--text", "--mask-mode", "--top-k", "--threads"},
+                    {"--predict-all", "--hidden-states"});
+    AnalyzeOptions options;
+    const std::string mode = a.valueOr("--mask-mode", "bidirectional");
+    if (!parseMaskMode(mode, options.maskMode)) {
+        throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
+    }
+    options.topK = a.intValue("--top-k", 5, 1, 1000);
+    options.predictAll = a.has("--predict-all");
+    setThreads(a);
+    const std::string text = readText(a);
+    const auto model = Model::load(a.value("--model"));
+    Encoder encoder(model);
+    const Analysis analysis = encoder.analyze(text, options);
+    writeAnalysisJson(out, analysis, model->config(), a.has("--hidden-states"));
+    return 0;
+}
+
+int runBench(const std::vector<std::string>& args, std::ostream& out) {
+    const CliArgs a(args, {"--model", "--lengths", "--repeats", "--threads"}, {});
+    setThreads(a);
+    const std::vector<int> lengths = a.intList("--lengths", "16,32,128", 1, 1 << 16);
+    const int repeats = a.intValue("--repeats", 10, 1, 100000);
+
+    const auto loadStart = Clock::now();
+    const auto model = Model::load(a.value("--model"));
+    Encoder encoder(model);
+    const double loadMs = millisecondsSince(loadStart);
+
+    const ModelConfig& c = model->config();
+    out << "{\"load_ms\":" << loadMs << ",\"threads\":" << omp_get_max_threads() << ",\"results\":[";
+    for (size_t li = 0; li < lengths.size(); ++li) {
+        const int n = lengths[li];
+        // The same ids as ../shared/bench/ort_latency.js, kept inside small vocabularies.
+        std::vector<int32_t> ids(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) ids[static_cast<size_t>(i)] = (1000 + (i * 37) % 20000) % c.vocabSize;
+        const std::vector<int32_t> types(ids.size(), 0);
+        // Every attention map and hidden state is produced, as in the ONNX graph.
+        auto once = [&] { return encoder.forward(ids, types, {}, {}).tokenCount; };
+        const auto firstStart = Clock::now();
+        once();
+        const double firstMs = millisecondsSince(firstStart);
+        for (int w = 0; w < 2; ++w) once();
+        std::vector<double> times;
+        for (int r = 0; r < repeats; ++r) {
+            const auto t = Clock::now();
+            once();
+            times.push_back(millisecondsSince(t));
+        }
+        std::sort(times.begin(), times.end());
+        const double median = times[times.size() / 2];
+        // Multiply-adds of the matrix products (x2 for FLOPs): QKV, output, FFN and attention.
+        const double flops = 2.0 * c.layers *
+                             (double(n) * c.hidden * c.hidden * 4 + 2.0 * n * c.hidden * c.intermediate +
+                              2.0 * double(n) * n * c.hidden);
+        out << (li ? "," : "") << "{\"n\":" << n << ",\"median_ms\":" << median << ",\"min_ms\":" << times.front()
+            << ",\"first_ms\":" << firstMs << ",\"gflops\":" << flops / (median * 1e6) << '}';
+    }
+    out << "]}\n";
+    return 0;
+}
+
+}  // namespace bertlens::cli

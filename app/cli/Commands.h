@@ -1,0 +1,17 @@
+// The bertlens-cli commands. Each returns the process exit code and writes
+// its JSON to out; errors propagate as bertlens::Error or UsageError.
+#pragma once
+
+#include "cli/CliArgs.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace bertlens::cli {
+
+int runTokenize(const std::vector<std::string>& args, std::ostream& out);
+int runAnalyze(const std::vector<std::string>& args, std::ostream& out);
+int runBench(const std::vector<std::string>& args, std::ostream& out);
+
+}  // namespace bertlens::cli

@@ -1,0 +1,50 @@
+// bertlens-cli: the engine on the command line (tokenize, analyze, bench).
+// The output is JSON on stdout; errors are one sentence on stderr and a
+// non-zero exit (1: the input or model is at fault, 2: the command line is).
+#include "Errors.h"
+#include "cli/Commands.h"
+
+#include <iostream>
+#include <new>
+
+namespace {
+
+const char* kUsage =
+    "usage:\n"
+    "  bertlens-cli tokenize --model DIR --text TEXT\n"
+    "  bertlens-cli analyze  --model DIR --text TEXT [--mask-mode bidirectional|causal]\n"
+    "                        [--top-k K] [--predict-all] [--hidden-states] [--threads T]\n"
+    "  bertlens-cli bench    --model DIR [--lengths 16,32,128] [--repeats R] [--threads T]\n"
+    "TEXT may be - to read standard input.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace bertlens;
+    std::ios::sync_with_stdio(false);
+    const std::vector<std::string> all(argv + 1, argv + argc);
+    if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+        std::cout << kUsage;
+        return all.empty() ? 2 : 0;
+    }
+    const std::string command = all[0];
+    const std::vector<std::string> args(all.begin() + 1, all.end());
+    try {
+        if (command == "tokenize") return cli::runTokenize(args, std::cout);
+        if (command == "analyze") return cli::runAnalyze(args, std::cout);
+        if (command == "bench") return cli::runBench(args, std::cout);
+        throw cli::UsageError("unknown command \"" + command + "\"");
+    } catch (const cli::UsageError& e) {
+        std::cerr << "bertlens-cli: " << e.what() << "\n" << kUsage;
+        return 2;
+    } catch (const Error& e) {
+        std::cerr << "bertlens-cli: " << e.what() << "\n";
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "bertlens-cli: out of memory; try a shorter text or a smaller model\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "bertlens-cli: unexpected error: " << e.what() << "\n";
+        return 1;
+    }
+}

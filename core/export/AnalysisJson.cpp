@@ -1,0 +1,105 @@
+#include "export/AnalysisJson.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace bertlens {
+namespace {
+
+void writeFloat(std::ostream& out, float v) {
+    char buf[32];
+    // Shortest text that reads back as the same float.
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.write(buf, r.ptr - buf);
+}
+
+void writeString(std::ostream& out, const std::string& s) { out << nlohmann::json(s).dump(); }
+
+template <typename T, typename Fn>
+void writeArray(std::ostream& out, const std::vector<T>& items, Fn&& writeItem) {
+    out << '[';
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out << ',';
+        writeItem(items[i]);
+    }
+    out << ']';
+}
+
+// A [count][rows][cols] block of floats as nested arrays.
+void writeTensor3(std::ostream& out, const float* data, size_t count, size_t rows, size_t cols) {
+    out << '[';
+    for (size_t c = 0; c < count; ++c) {
+        out << (c ? ",[" : "[");
+        for (size_t r = 0; r < rows; ++r) {
+            out << (r ? ",[" : "[");
+            const float* row = data + (c * rows + r) * cols;
+            for (size_t k = 0; k < cols; ++k) {
+                if (k) out << ',';
+                writeFloat(out, row[k]);
+            }
+            out << ']';
+        }
+        out << ']';
+    }
+    out << ']';
+}
+
+void writeTokenFields(std::ostream& out, const std::vector<Token>& tokens) {
+    out << "\"tokens\":";
+    writeArray(out, tokens, [&](const Token& t) { writeString(out, t.text); });
+    out << ",\"offsets\":";
+    writeArray(out, tokens, [&](const Token& t) { out << '[' << t.chars.start << ',' << t.chars.end << ']'; });
+}
+
+}  // namespace
+
+void writeEncodingJson(std::ostream& out, const Encoding& e) {
+    out << '{';
+    writeTokenFields(out, e.tokens);
+    out << ",\"ids\":";
+    writeArray(out, e.ids, [&](int32_t id) { out << id; });
+    out << ",\"type_ids\":";
+    writeArray(out, e.typeIds, [&](int32_t id) { out << id; });
+    out << "}\n";
+}
+
+void writeAnalysisJson(std::ostream& out, const Analysis& a, const ModelConfig& c, bool withHiddenStates) {
+    const auto n = static_cast<size_t>(a.tokenCount);
+    out << "{\"model\":{\"layers\":" << c.layers << ",\"heads\":" << c.heads << ",\"hidden\":" << c.hidden
+        << ",\"vocab_size\":" << c.vocabSize << ",\"max_positions\":" << c.maxPositions << "},";
+    writeTokenFields(out, a.tokens);
+    out << ",\"ids\":";
+    writeArray(out, a.ids, [&](int32_t id) { out << id; });
+    out << ",\"type_ids\":";
+    writeArray(out, a.typeIds, [&](int32_t id) { out << id; });
+    out << ",\"mask_mode\":\"" << maskModeName(a.maskMode) << "\",\"attentions\":[";
+    for (int l = 0; l < a.layers; ++l) {
+        if (l) out << ',';
+        writeTensor3(out, a.attentions.data() + static_cast<size_t>(l) * a.heads * n * n, static_cast<size_t>(a.heads),
+                     n, n);
+    }
+    out << "],\"predictions\":";
+    writeArray(out, a.predictions, [&](const Prediction& p) {
+        out << "{\"position\":" << p.position << ",\"top\":";
+        writeArray(out, p.top, [&](const TokenProbability& t) {
+            out << "{\"token\":";
+            writeString(out, t.token);
+            out << ",\"id\":" << t.id << ",\"prob\":";
+            writeFloat(out, t.probability);
+            out << '}';
+        });
+        out << '}';
+    });
+    if (!a.predictionsOffReason.empty()) {
+        out << ",\"predictions_off\":";
+        writeString(out, a.predictionsOffReason);
+    }
+    if (withHiddenStates) {
+        out << ",\"hidden_states\":";
+        writeTensor3(out, a.hiddenStates.data(), static_cast<size_t>(a.layers + 1), n, static_cast<size_t>(a.hidden));
+    }
+    out << "}\n";
+}
+
+}  // namespace bertlens

@@ -1,0 +1,114 @@
+#include "io/ModelConfig.h"
+
+#include "Errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace bertlens {
+namespace {
+
+std::string readText(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw CheckpointError("cannot open " + path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+nlohmann::json parseObject(const std::string& text, const std::string& fileName) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw CheckpointError(fileName + " is not valid JSON: " + e.what());
+    }
+    if (!j.is_object()) throw CheckpointError(fileName + " must hold a JSON object");
+    return j;
+}
+
+int readInt(const nlohmann::json& j, const char* key, const std::string& fileName, int lo, int hi,
+            const int* fallback = nullptr) {
+    if (!j.contains(key) || j[key].is_null()) {
+        if (fallback) return *fallback;
+        throw CheckpointError(fileName + " has no " + key + "; a BERT config.json needs it");
+    }
+    const auto& v = j[key];
+    if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
+        throw CheckpointError(fileName + ": " + key + " is " + v.dump() + "; expected a whole number from " +
+                              std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    return static_cast<int>(v.get<int64_t>());
+}
+
+bool readBool(const nlohmann::json& j, const char* key, bool fallback, const std::string& fileName) {
+    if (!j.contains(key) || j[key].is_null()) return fallback;
+    if (!j[key].is_boolean()) throw CheckpointError(fileName + ": " + key + " must be true or false");
+    return j[key].get<bool>();
+}
+
+}  // namespace
+
+ModelConfig ModelConfig::fromFile(const std::string& path) {
+    if (!std::filesystem::exists(path)) {
+        throw CheckpointError("no config.json in " + std::filesystem::path(path).parent_path().string() +
+                              ": choose a Hugging Face BERT folder (config.json, vocab.txt, model.safetensors)");
+    }
+    return fromJsonText(readText(path), path);
+}
+
+ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string& fileName) {
+    const nlohmann::json j = parseObject(text, fileName);
+    ModelConfig c;
+    if (j.contains("model_type")) {
+        if (!j["model_type"].is_string()) throw CheckpointError(fileName + ": model_type must be a string");
+        c.modelType = j["model_type"].get<std::string>();
+        if (c.modelType != "bert") {
+            throw CheckpointError("not supported: model_type " + c.modelType + " (in " + fileName +
+                                  "); BertLens reads BERT checkpoints (model_type bert)");
+        }
+    }
+    if (j.contains("hidden_act") && j["hidden_act"] != "gelu") {
+        throw CheckpointError("not supported: hidden_act " + j["hidden_act"].dump() + " (in " + fileName +
+                              "); BertLens implements BERT's exact GELU (hidden_act \"gelu\")");
+    }
+    if (j.contains("position_embedding_type") && j["position_embedding_type"] != "absolute") {
+        throw CheckpointError("not supported: position_embedding_type " + j["position_embedding_type"].dump() +
+                              " (in " + fileName + "); BertLens implements absolute positions");
+    }
+    constexpr int kMaxDim = 1 << 16;
+    c.layers = readInt(j, "num_hidden_layers", fileName, 1, 256);
+    c.hidden = readInt(j, "hidden_size", fileName, 1, kMaxDim);
+    c.heads = readInt(j, "num_attention_heads", fileName, 1, 1024);
+    c.intermediate = readInt(j, "intermediate_size", fileName, 1, 1 << 18);
+    c.vocabSize = readInt(j, "vocab_size", fileName, 1, 1 << 24);
+    c.maxPositions = readInt(j, "max_position_embeddings", fileName, 2, 1 << 16);
+    const int twoTypes = 2;
+    c.typeVocabSize = readInt(j, "type_vocab_size", fileName, 1, 1024, &twoTypes);
+    if (c.hidden % c.heads != 0) {
+        throw CheckpointError(fileName + ": hidden_size " + std::to_string(c.hidden) +
+                              " is not a multiple of num_attention_heads " + std::to_string(c.heads));
+    }
+    if (j.contains("layer_norm_eps")) {
+        if (!j["layer_norm_eps"].is_number() || j["layer_norm_eps"].get<double>() < 0) {
+            throw CheckpointError(fileName + ": layer_norm_eps must be a non-negative number");
+        }
+        c.layerNormEps = j["layer_norm_eps"].get<float>();
+    }
+    return c;
+}
+
+TokenizerOptions readTokenizerOptions(const std::string& path) {
+    TokenizerOptions o;
+    if (!std::filesystem::exists(path)) return o;
+    const nlohmann::json j = parseObject(readText(path), path);
+    o.lowerCase = readBool(j, "do_lower_case", true, path);
+    o.stripAccents = readBool(j, "strip_accents", o.lowerCase, path);
+    o.splitChineseChars = readBool(j, "tokenize_chinese_chars", true, path);
+    return o;
+}
+
+}  // namespace bertlens

@@ -1,0 +1,34 @@
+// The hyper-parameters of a BERT checkpoint (config.json) and of its
+// tokenizer (tokenizer_config.json), validated so that the encoder can trust
+// them.
+#pragma once
+
+#include "tokenizer/Tokenizer.h"
+
+#include <string>
+
+namespace bertlens {
+
+struct ModelConfig {
+    int layers = 0;                // num_hidden_layers
+    int hidden = 0;                // hidden_size
+    int heads = 0;                 // num_attention_heads
+    int intermediate = 0;          // intermediate_size
+    int vocabSize = 0;             // vocab_size
+    int maxPositions = 0;          // max_position_embeddings
+    int typeVocabSize = 2;         // type_vocab_size
+    float layerNormEps = 1e-12f;   // layer_norm_eps
+    std::string modelType = "bert";
+
+    int headDim() const { return hidden / heads; }
+
+    // Throws CheckpointError naming the file and the key at fault.
+    static ModelConfig fromFile(const std::string& path);
+    static ModelConfig fromJsonText(const std::string& text, const std::string& fileName);
+};
+
+// Reads tokenizer_config.json; a missing file means Hugging Face's defaults
+// (lower case, strip accents, split CJK characters).
+TokenizerOptions readTokenizerOptions(const std::string& path);
+
+}  // namespace bertlens

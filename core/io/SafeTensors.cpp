@@ -1,0 +1,165 @@
+#include "io/SafeTensors.h"
+
+#include "Errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace bertlens {
+namespace {
+
+// The format's own limit; a larger header is damage or an attack.
+constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
+
+DType dtypeFromText(const std::string& s) {
+    static const std::map<std::string, DType> kNames = {
+        {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
+        {"I64", DType::I64}, {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},
+        {"U8", DType::U8},   {"BOOL", DType::Bool}};
+    const auto it = kNames.find(s);
+    return it == kNames.end() ? DType::Other : it->second;
+}
+
+uint64_t readLittleEndian64(const uint8_t* p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+    return v;
+}
+
+}  // namespace
+
+const char* dtypeName(DType dtype) {
+    switch (dtype) {
+    case DType::F64: return "F64";
+    case DType::F32: return "F32";
+    case DType::F16: return "F16";
+    case DType::BF16: return "BF16";
+    case DType::I64: return "I64";
+    case DType::I32: return "I32";
+    case DType::I16: return "I16";
+    case DType::I8: return "I8";
+    case DType::U8: return "U8";
+    case DType::Bool: return "BOOL";
+    case DType::Other: break;
+    }
+    return "unknown";
+}
+
+size_t dtypeSize(DType dtype) {
+    switch (dtype) {
+    case DType::F64: case DType::I64: return 8;
+    case DType::F32: case DType::I32: return 4;
+    case DType::F16: case DType::BF16: case DType::I16: return 2;
+    case DType::I8: case DType::U8: case DType::Bool: return 1;
+    case DType::Other: break;
+    }
+    return 0;
+}
+
+int64_t TensorView::elementCount() const {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+}
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::string& fileName) {
+    if (size < 8) {
+        throw CheckpointError(fileName + " is " + std::to_string(size) +
+                              " bytes long: too short to be a safetensors file (it may be truncated)");
+    }
+    const uint64_t headerBytes = readLittleEndian64(bytes);
+    if (headerBytes > size - 8) {
+        throw CheckpointError(fileName + ": the header says it is " + std::to_string(headerBytes) +
+                              " bytes long but only " + std::to_string(size - 8) +
+                              " bytes follow; the file is truncated or not a safetensors file");
+    }
+    if (headerBytes > kMaxHeaderBytes) {
+        throw CheckpointError(fileName + ": a header of " + std::to_string(headerBytes) +
+                              " bytes is larger than the format allows (100 MB); the file is damaged");
+    }
+    nlohmann::json header;
+    try {
+        header = nlohmann::json::parse(bytes + 8, bytes + 8 + headerBytes);
+    } catch (const nlohmann::json::exception& e) {
+        throw CheckpointError(fileName + ": the header is not valid JSON (" + e.what() +
+                              "); the file is damaged or not a safetensors file");
+    }
+    if (!header.is_object()) throw CheckpointError(fileName + ": the header is not a JSON object");
+
+    const uint8_t* dataStart = bytes + 8 + headerBytes;
+    const uint64_t dataSize = size - 8 - headerBytes;
+    SafeTensors st;
+    std::vector<std::pair<uint64_t, const TensorView*>> byOffset;
+    for (const auto& [name, entry] : header.items()) {
+        if (name == "__metadata__") continue;
+        const std::string where = fileName + ": tensor " + name;
+        if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
+            !entry.contains("data_offsets") || !entry["dtype"].is_string() || !entry["shape"].is_array() ||
+            !entry["data_offsets"].is_array() || entry["data_offsets"].size() != 2) {
+            throw CheckpointError(where + " needs a dtype, a shape and two data_offsets");
+        }
+        TensorView t;
+        t.name = name;
+        t.dtypeText = entry["dtype"].get<std::string>();
+        t.dtype = dtypeFromText(t.dtypeText);
+        uint64_t elements = 1;
+        for (const auto& d : entry["shape"]) {
+            if (!d.is_number_unsigned()) throw CheckpointError(where + " has a shape entry that is not a size");
+            const uint64_t dim = d.get<uint64_t>();
+            if (dim > 0 && elements > std::numeric_limits<uint64_t>::max() / dim) {
+                throw CheckpointError(where + " has a shape too large to exist");
+            }
+            t.shape.push_back(static_cast<int64_t>(dim));
+            elements *= dim;
+        }
+        const auto& offs = entry["data_offsets"];
+        if (!offs[0].is_number_unsigned() || !offs[1].is_number_unsigned()) {
+            throw CheckpointError(where + " has data_offsets that are not byte positions");
+        }
+        const uint64_t begin = offs[0].get<uint64_t>();
+        const uint64_t end = offs[1].get<uint64_t>();
+        if (begin > end || end > dataSize) {
+            throw CheckpointError(where + " has data_offsets [" + std::to_string(begin) + ", " +
+                                  std::to_string(end) + "] outside the " + std::to_string(dataSize) +
+                                  " bytes of tensor data; the file is truncated or its header is wrong");
+        }
+        const size_t elementSize = dtypeSize(t.dtype);
+        if (elementSize != 0 && (elements > dataSize / elementSize || elements * elementSize != end - begin)) {
+            throw CheckpointError(where + " of shape " + shapeText(t.shape) + " and dtype " + t.dtypeText +
+                                  " needs " + std::to_string(elements * elementSize) + " bytes but its offsets hold " +
+                                  std::to_string(end - begin));
+        }
+        t.data = dataStart + begin;
+        t.bytes = end - begin;
+        auto [it, inserted] = st.m_tensors.emplace(name, std::move(t));
+        if (!inserted) throw CheckpointError(fileName + ": tensor " + name + " appears twice in the header");
+        byOffset.emplace_back(begin, &it->second);
+    }
+    std::sort(byOffset.begin(), byOffset.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 1; i < byOffset.size(); ++i) {
+        const TensorView& prev = *byOffset[i - 1].second;
+        const uint64_t prevEnd = byOffset[i - 1].first + prev.bytes;
+        if (byOffset[i].first < prevEnd) {
+            throw CheckpointError(fileName + ": tensors " + prev.name + " and " + byOffset[i].second->name +
+                                  " overlap in the file; the header is corrupt");
+        }
+    }
+    return st;
+}
+
+const TensorView* SafeTensors::find(const std::string& name) const {
+    const auto it = m_tensors.find(name);
+    return it == m_tensors.end() ? nullptr : &it->second;
+}
+
+}  // namespace bertlens

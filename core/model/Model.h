@@ -1,0 +1,64 @@
+// A loaded BERT checkpoint: config, tokenizer and weights.
+//
+//   std::shared_ptr<const Model> m = Model::load("/path/to/bert-base-uncased");
+//
+// load() reads a Hugging Face folder (config.json, vocab.txt,
+// tokenizer_config.json, model.safetensors). F32 weights are used in place
+// from the memory map; F16/BF16 ones are widened to F32 once. A Model is
+// immutable after load and may be shared by any number of threads.
+#pragma once
+
+#include "io/MappedFile.h"
+#include "io/ModelConfig.h"
+#include "model/Weights.h"
+#include "tokenizer/Tokenizer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bertlens {
+
+class Model {
+public:
+    // Throws CheckpointError with a message naming the file and tensor at fault.
+    static std::shared_ptr<const Model> load(const std::string& folder);
+    // Only the tokenizer (vocab.txt and tokenizer_config.json); needs no weights.
+    static std::unique_ptr<Tokenizer> loadTokenizer(const std::string& folder);
+
+    const std::string& folder() const { return m_folder; }
+    const ModelConfig& config() const { return m_config; }
+    const Tokenizer& tokenizer() const { return *m_tokenizer; }
+    const Vocab& vocab() const { return m_tokenizer->vocab(); }
+    const BertWeights& weights() const { return m_weights; }
+    bool hasMlmHead() const { return m_weights.mlm.present; }
+    // The on-disk weight dtype (F32, F16 or BF16) of the word embeddings.
+    const std::string& weightDType() const { return m_weightDType; }
+    size_t fileBytes() const { return m_file ? m_file->size() : 0; }
+
+    // The first weight tensor holding a NaN or an infinity, or "" if none.
+    // Slow (reads every weight): called only when a forward pass went wrong.
+    std::string findNonFiniteTensor() const;
+
+private:
+    Model() = default;
+    class Loader;
+    friend class Loader;
+
+    struct NamedTensor {
+        std::string name;
+        const float* data;
+        size_t count;
+    };
+
+    std::string m_folder;
+    ModelConfig m_config;
+    std::unique_ptr<Tokenizer> m_tokenizer;
+    std::unique_ptr<MappedFile> m_file;
+    std::vector<std::vector<float>> m_converted;  // widened F16/BF16 or realigned tensors
+    std::vector<NamedTensor> m_used;              // every tensor the encoder reads, for diagnostics
+    BertWeights m_weights;
+    std::string m_weightDType;
+};
+
+}  // namespace bertlens

@@ -1,0 +1,48 @@
+#include "tokenizer/Vocab.h"
+
+#include "Errors.h"
+#include "tokenizer/Unicode.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace bertlens {
+
+Vocab Vocab::fromFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw CheckpointError("cannot open " + path + ": the model folder needs a vocab.txt");
+    std::vector<std::string> tokens;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!unicode::isValidUtf8(line)) {
+            throw CheckpointError(path + " line " + std::to_string(tokens.size() + 1) +
+                                  " is not valid UTF-8; save the vocabulary as UTF-8");
+        }
+        tokens.push_back(std::move(line));
+    }
+    if (in.bad()) throw CheckpointError("error while reading " + path);
+    if (tokens.empty()) throw CheckpointError(path + " is empty: a vocabulary needs one token per line");
+    return Vocab(std::move(tokens));
+}
+
+Vocab::Vocab(std::vector<std::string> tokens) : m_tokens(std::move(tokens)) {
+    m_ids.reserve(m_tokens.size());
+    for (size_t i = 0; i < m_tokens.size(); ++i) {
+        // Like Hugging Face: a repeated token maps to its last line.
+        m_ids[m_tokens[i]] = static_cast<int32_t>(i);
+        m_maxTokenBytes = std::max(m_maxTokenBytes, m_tokens[i].size());
+    }
+    m_pad = find("[PAD]");
+    m_unk = find("[UNK]");
+    m_cls = find("[CLS]");
+    m_sep = find("[SEP]");
+    m_mask = find("[MASK]");
+}
+
+int32_t Vocab::find(std::string_view token) const {
+    const auto it = m_ids.find(std::string(token));
+    return it == m_ids.end() ? kNotFound : it->second;
+}
+
+}  // namespace bertlens
