@@ -72,17 +72,21 @@ void Encoder::runLayer(const EncoderLayerWeights& layer, bool causal, float* att
     kernels::linear(m_x, layer.key, m_k);
     kernels::linear(m_x, layer.value, m_v);
     m_context.resize(n, c.hidden);
+    m_scores.resize(static_cast<Eigen::Index>(c.heads) * n, n);
 
     // Heads are independent: each writes its own attention map and its own
-    // columns of the context.
+    // columns of the context. The maps are computed in Eigen-aligned scratch,
+    // not in the caller's buffer: Eigen's small products peel by alignment, and
+    // results must not change with where the output happens to live.
 #pragma omp parallel for schedule(static)
     for (int h = 0; h < c.heads; ++h) {
-        RowMatrixMap probs(attentionOut + static_cast<size_t>(h) * n * n, n, n);
+        auto probs = m_scores.middleRows(static_cast<Eigen::Index>(h) * n, n);
         const auto q = m_q.middleCols(h * headDim, headDim);
         const auto k = m_k.middleCols(h * headDim, headDim);
         probs.noalias() = (q * k.transpose()) * scale;
         kernels::softmaxRows(probs, causal);
         m_context.middleCols(h * headDim, headDim).noalias() = probs * m_v.middleCols(h * headDim, headDim);
+        RowMatrixMap(attentionOut + static_cast<size_t>(h) * n * n, n, n) = probs;
     }
 
     kernels::linear(m_context, layer.attentionOut, m_projected);

@@ -45,7 +45,7 @@ private:
 
     std::shared_ptr<const Model> m_model;
     // Scratch, reused across runs: x is the running hidden state.
-    RowMatrix m_x, m_q, m_k, m_v, m_context, m_projected, m_ffn;
+    RowMatrix m_x, m_q, m_k, m_v, m_scores, m_context, m_projected, m_ffn;
 };
 
 }  // namespace bertlens

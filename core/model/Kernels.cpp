@@ -32,7 +32,7 @@ void gelu(RowMatrix& x) {
     a = 0.5f * a * (1.0f + (a * static_cast<float>(M_SQRT1_2)).erf());
 }
 
-void softmaxRows(RowMatrixMap scores, bool causal) {
+void softmaxRows(Eigen::Ref<RowMatrix> scores, bool causal) {
     const Eigen::Index n = scores.cols();
     for (Eigen::Index r = 0; r < scores.rows(); ++r) {
         const Eigen::Index visible = causal ? r + 1 : n;

@@ -15,6 +15,6 @@ void layerNorm(RowMatrix& x, const LayerNormWeights& w, float eps);
 void gelu(RowMatrix& x);
 // Softmax of scores row by row, in place. With causal set, row i keeps
 // columns 0..i and every column right of the diagonal is set to exactly 0.
-void softmaxRows(RowMatrixMap scores, bool causal);
+void softmaxRows(Eigen::Ref<RowMatrix> scores, bool causal);
 
 }  // namespace bertlens::kernels
