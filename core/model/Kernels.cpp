@@ -6,10 +6,25 @@
 
 namespace bertlens::kernels {
 
+namespace {
+constexpr Eigen::Index kColumnMajorRows = 24;
+}  // namespace
+
 void linear(const RowMatrix& x, const LinearWeights& w, RowMatrix& y) {
     const ColMatrixMap weightT(w.weight, w.in, w.out);  // row-major [out,in] is column-major [in,out]
-    y.resize(x.rows(), w.out);
-    y.noalias() = x * weightT;
+    // For a handful of tokens the cost is streaming W once. A column-major
+    // product makes W Eigen's right-hand side, packed by streaming its rows;
+    // the row-major product Eigen would otherwise compute as W * x^T,
+    // transpose-packing all of W per call. Measured (bert-base, 2 threads):
+    // 10% faster at 16 tokens, 10% slower at 128, even at 32.
+    if (x.rows() <= kColumnMajorRows) {
+        thread_local Eigen::MatrixXf product;
+        product.resize(x.rows(), w.out);
+        product.noalias() = x * weightT;
+        y = product;
+    } else {
+        y.noalias() = x * weightT;
+    }
     y.rowwise() += ConstRowVectorMap(w.bias, w.out);
 }
 
