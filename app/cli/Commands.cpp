@@ -4,8 +4,8 @@
 #include "export/AnalysisJson.h"
 #include "model/Encoder.h"
 
-#include <Eigen/Core>
 #include <omp.h>
+#include <Eigen/Core>
 
 #include <algorithm>
 #include <chrono>

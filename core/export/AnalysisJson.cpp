@@ -14,7 +14,9 @@ void writeFloat(std::ostream& out, float v) {
     out.write(buf, r.ptr - buf);
 }
 
-void writeString(std::ostream& out, const std::string& s) { out << nlohmann::json(s).dump(); }
+void writeString(std::ostream& out, const std::string& s) {
+    out << nlohmann::json(s).dump();
+}
 
 template <typename T, typename Fn>
 void writeArray(std::ostream& out, const std::vector<T>& items, Fn&& writeItem) {

@@ -16,7 +16,6 @@ void writeEncodingJson(std::ostream& out, const Encoding& encoding);
 
 // {"model": {...}, "tokens", "ids", "offsets", "mask_mode", "attentions" [L][H][n][n],
 //  "predictions" [{"position", "top": [{"token", "id", "prob"}]}], "hidden_states" [L+1][n][d]}
-void writeAnalysisJson(std::ostream& out, const Analysis& analysis, const ModelConfig& config,
-                       bool withHiddenStates);
+void writeAnalysisJson(std::ostream& out, const Analysis& analysis, const ModelConfig& config, bool withHiddenStates);
 
 }  // namespace bertlens

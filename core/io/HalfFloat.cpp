@@ -11,7 +11,9 @@ float fromBits(uint32_t bits) {
     return f;
 }
 
-uint16_t load16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+uint16_t load16(const uint8_t* p) {
+    return static_cast<uint16_t>(p[0] | (p[1] << 8));
+}
 
 }  // namespace
 
@@ -31,7 +33,9 @@ float halfToFloat(uint16_t h) {
     return fromBits(sign | static_cast<uint32_t>(112 - e) << 23 | ((mantissa & 0x3FFu) << 13));
 }
 
-float bfloat16ToFloat(uint16_t b) { return fromBits(static_cast<uint32_t>(b) << 16); }
+float bfloat16ToFloat(uint16_t b) {
+    return fromBits(static_cast<uint32_t>(b) << 16);
+}
 
 void widenHalf(const uint8_t* src, size_t count, float* dst) {
     for (size_t i = 0; i < count; ++i) dst[i] = halfToFloat(load16(src + 2 * i));

@@ -2,12 +2,12 @@
 
 #include "Errors.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace bertlens {
@@ -35,10 +35,13 @@ MappedFile::MappedFile(const std::string& path) : m_path(path) {
     ::close(fd);
 }
 
-MappedFile::~MappedFile() { release(); }
+MappedFile::~MappedFile() {
+    release();
+}
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : m_path(std::move(other.m_path)), m_data(std::exchange(other.m_data, nullptr)),
+    : m_path(std::move(other.m_path)),
+      m_data(std::exchange(other.m_data, nullptr)),
       m_size(std::exchange(other.m_size, 0)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {

@@ -10,14 +10,14 @@
 namespace bertlens {
 
 struct ModelConfig {
-    int layers = 0;                // num_hidden_layers
-    int hidden = 0;                // hidden_size
-    int heads = 0;                 // num_attention_heads
-    int intermediate = 0;          // intermediate_size
-    int vocabSize = 0;             // vocab_size
-    int maxPositions = 0;          // max_position_embeddings
-    int typeVocabSize = 2;         // type_vocab_size
-    float layerNormEps = 1e-12f;   // layer_norm_eps
+    int layers = 0;               // num_hidden_layers
+    int hidden = 0;               // hidden_size
+    int heads = 0;                // num_attention_heads
+    int intermediate = 0;         // intermediate_size
+    int vocabSize = 0;            // vocab_size
+    int maxPositions = 0;         // max_position_embeddings
+    int typeVocabSize = 2;        // type_vocab_size
+    float layerNormEps = 1e-12f;  // layer_norm_eps
     std::string modelType = "bert";
 
     int headDim() const { return hidden / heads; }

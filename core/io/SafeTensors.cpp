@@ -16,9 +16,8 @@ constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
 
 DType dtypeFromText(const std::string& s) {
     static const std::map<std::string, DType> kNames = {
-        {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
-        {"I64", DType::I64}, {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},
-        {"U8", DType::U8},   {"BOOL", DType::Bool}};
+        {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16}, {"I64", DType::I64},
+        {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},   {"U8", DType::U8},     {"BOOL", DType::Bool}};
     const auto it = kNames.find(s);
     return it == kNames.end() ? DType::Other : it->second;
 }
@@ -33,28 +32,50 @@ uint64_t readLittleEndian64(const uint8_t* p) {
 
 const char* dtypeName(DType dtype) {
     switch (dtype) {
-    case DType::F64: return "F64";
-    case DType::F32: return "F32";
-    case DType::F16: return "F16";
-    case DType::BF16: return "BF16";
-    case DType::I64: return "I64";
-    case DType::I32: return "I32";
-    case DType::I16: return "I16";
-    case DType::I8: return "I8";
-    case DType::U8: return "U8";
-    case DType::Bool: return "BOOL";
-    case DType::Other: break;
+        case DType::F64:
+            return "F64";
+        case DType::F32:
+            return "F32";
+        case DType::F16:
+            return "F16";
+        case DType::BF16:
+            return "BF16";
+        case DType::I64:
+            return "I64";
+        case DType::I32:
+            return "I32";
+        case DType::I16:
+            return "I16";
+        case DType::I8:
+            return "I8";
+        case DType::U8:
+            return "U8";
+        case DType::Bool:
+            return "BOOL";
+        case DType::Other:
+            break;
     }
     return "unknown";
 }
 
 size_t dtypeSize(DType dtype) {
     switch (dtype) {
-    case DType::F64: case DType::I64: return 8;
-    case DType::F32: case DType::I32: return 4;
-    case DType::F16: case DType::BF16: case DType::I16: return 2;
-    case DType::I8: case DType::U8: case DType::Bool: return 1;
-    case DType::Other: break;
+        case DType::F64:
+        case DType::I64:
+            return 8;
+        case DType::F32:
+        case DType::I32:
+            return 4;
+        case DType::F16:
+        case DType::BF16:
+        case DType::I16:
+            return 2;
+        case DType::I8:
+        case DType::U8:
+        case DType::Bool:
+            return 1;
+        case DType::Other:
+            break;
     }
     return 0;
 }
@@ -128,14 +149,14 @@ SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::str
         const uint64_t begin = offs[0].get<uint64_t>();
         const uint64_t end = offs[1].get<uint64_t>();
         if (begin > end || end > dataSize) {
-            throw CheckpointError(where + " has data_offsets [" + std::to_string(begin) + ", " +
-                                  std::to_string(end) + "] outside the " + std::to_string(dataSize) +
+            throw CheckpointError(where + " has data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                  "] outside the " + std::to_string(dataSize) +
                                   " bytes of tensor data; the file is truncated or its header is wrong");
         }
         const size_t elementSize = dtypeSize(t.dtype);
         if (elementSize != 0 && (elements > dataSize / elementSize || elements * elementSize != end - begin)) {
-            throw CheckpointError(where + " of shape " + shapeText(t.shape) + " and dtype " + t.dtypeText +
-                                  " needs " + std::to_string(elements * elementSize) + " bytes but its offsets hold " +
+            throw CheckpointError(where + " of shape " + shapeText(t.shape) + " and dtype " + t.dtypeText + " needs " +
+                                  std::to_string(elements * elementSize) + " bytes but its offsets hold " +
                                   std::to_string(end - begin));
         }
         t.data = dataStart + begin;
@@ -144,8 +165,7 @@ SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::str
         if (!inserted) throw CheckpointError(fileName + ": tensor " + name + " appears twice in the header");
         byOffset.emplace_back(begin, &it->second);
     }
-    std::sort(byOffset.begin(), byOffset.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(byOffset.begin(), byOffset.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 1; i < byOffset.size(); ++i) {
         const TensorView& prev = *byOffset[i - 1].second;
         const uint64_t prevEnd = byOffset[i - 1].first + prev.bytes;

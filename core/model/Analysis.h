@@ -25,7 +25,7 @@ struct TokenProbability {
 };
 
 struct Prediction {
-    int position = 0;  // index into the tokens
+    int position = 0;                   // index into the tokens
     std::vector<TokenProbability> top;  // most probable first
 };
 
@@ -35,23 +35,23 @@ struct Analysis {
     int tokenCount = 0;
     int hidden = 0;
     MaskMode maskMode = MaskMode::Bidirectional;
-    std::vector<Token> tokens;        // when run from text
+    std::vector<Token> tokens;  // when run from text
     std::vector<int32_t> ids;
     std::vector<int32_t> typeIds;
     std::vector<float> attentions;    // [layers][heads][query][key], each row sums to 1
     std::vector<float> hiddenStates;  // [layers + 1][tokens][hidden]; 0 = embeddings
     std::vector<Prediction> predictions;
-    std::string predictionsOffReason; // set when the model has no masked-LM head
+    std::string predictionsOffReason;  // set when the model has no masked-LM head
 
     // row = query token, column = key token
     ConstRowMatrixMap attention(int layer, int head) const {
         const size_t n = static_cast<size_t>(tokenCount);
-        return ConstRowMatrixMap(attentions.data() + (static_cast<size_t>(layer) * heads + head) * n * n,
-                                 tokenCount, tokenCount);
+        return ConstRowMatrixMap(attentions.data() + (static_cast<size_t>(layer) * heads + head) * n * n, tokenCount,
+                                 tokenCount);
     }
     ConstRowMatrixMap hiddenState(int layer) const {
-        return ConstRowMatrixMap(hiddenStates.data() + static_cast<size_t>(layer) * tokenCount * hidden,
-                                 tokenCount, hidden);
+        return ConstRowMatrixMap(hiddenStates.data() + static_cast<size_t>(layer) * tokenCount * hidden, tokenCount,
+                                 hidden);
     }
 };
 

@@ -18,7 +18,8 @@ Analysis Encoder::analyze(std::string_view text, const AnalyzeOptions& options) 
     for (size_t i = 0; i < encoding.tokens.size(); ++i) {
         const Token& t = encoding.tokens[i];
         if (!t.added && t.text != "[CLS]" && t.text != "[SEP]") anyWord = true;
-        if (options.predictAll || (t.id == maskId && maskId != Vocab::kNotFound)) positions.push_back(static_cast<int>(i));
+        if (options.predictAll || (t.id == maskId && maskId != Vocab::kNotFound))
+            positions.push_back(static_cast<int>(i));
     }
     if (!anyWord) {
         throw InputError("the text is empty (or only spaces and control characters): type a sentence to analyse");
@@ -33,8 +34,10 @@ void Encoder::checkInput(const std::vector<int32_t>& ids, const std::vector<int3
     if (ids.empty()) throw InputError("there are no tokens to analyse");
     if (static_cast<int>(ids.size()) > c.maxPositions) {
         throw InputError("the text is " + std::to_string(ids.size()) + " tokens long but this model reads at most " +
-                         std::to_string(c.maxPositions) + " (its max_position_embeddings, [CLS] and [SEP] included); "
-                         "shorten it by " + std::to_string(ids.size() - static_cast<size_t>(c.maxPositions)) + " tokens");
+                         std::to_string(c.maxPositions) +
+                         " (its max_position_embeddings, [CLS] and [SEP] included); "
+                         "shorten it by " +
+                         std::to_string(ids.size() - static_cast<size_t>(c.maxPositions)) + " tokens");
     }
     if (typeIds.size() != ids.size()) throw InputError("token type ids and token ids differ in length");
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -126,9 +129,10 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     }
     if (!m_x.allFinite()) {
         const std::string bad = m_model->findNonFiniteTensor();
-        throw CheckpointError(bad.empty() ? "the model's activations overflowed to infinity or NaN on this input; "
-                                            "the weights are out of range for float32"
-                                          : "tensor " + bad + " holds NaN or infinite values; the checkpoint is damaged");
+        throw CheckpointError(bad.empty()
+                                  ? "the model's activations overflowed to infinity or NaN on this input; "
+                                    "the weights are out of range for float32"
+                                  : "tensor " + bad + " holds NaN or infinite values; the checkpoint is damaged");
     }
     if (!m_model->hasMlmHead()) {
         a.predictionsOffReason = m_model->weights().mlm.absentReason;

@@ -8,8 +8,8 @@
 
 namespace bertlens {
 
-std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHidden,
-                                    const std::vector<int>& positions, int topK) {
+std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHidden, const std::vector<int>& positions,
+                                    int topK) {
     const ModelConfig& c = model.config();
     const MlmHeadWeights& mlm = model.weights().mlm;
     const auto count = static_cast<Eigen::Index>(positions.size());
@@ -35,16 +35,15 @@ std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHi
         double sum = 0.0;  // in double: 30k terms
         for (Eigen::Index v = 0; v < row.size(); ++v) sum += std::exp(static_cast<double>(row[v] - maxLogit));
         std::iota(order.begin(), order.end(), 0);
-        std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int32_t a, int32_t b) {
-            return row[a] > row[b] || (row[a] == row[b] && a < b);
-        });
+        std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                          [&](int32_t a, int32_t b) { return row[a] > row[b] || (row[a] == row[b] && a < b); });
         Prediction p;
         p.position = positions[static_cast<size_t>(i)];
         for (int r = 0; r < k; ++r) {
             const int32_t id = order[static_cast<size_t>(r)];
             const double prob = std::exp(static_cast<double>(row[id] - maxLogit)) / sum;
-            p.top.push_back({id, id < model.vocab().size() ? model.vocab().token(id) : "[unused id]",
-                             static_cast<float>(prob)});
+            p.top.push_back(
+                {id, id < model.vocab().size() ? model.vocab().token(id) : "[unused id]", static_cast<float>(prob)});
         }
         out.push_back(std::move(p));
     }

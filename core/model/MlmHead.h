@@ -11,7 +11,7 @@ namespace bertlens {
 
 // The topK most probable tokens at each position of the final hidden state.
 // The model must have an MLM head (Model::hasMlmHead()).
-std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHidden,
-                                    const std::vector<int>& positions, int topK);
+std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHidden, const std::vector<int>& positions,
+                                    int topK);
 
 }  // namespace bertlens

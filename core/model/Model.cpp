@@ -56,8 +56,8 @@ private:
     // Old checkpoints call LayerNorm's parameters gamma and beta.
     const TensorView* findWithLegacyName(const std::string& name, bool encoderPart) const {
         if (const TensorView* t = find(name, encoderPart)) return t;
-        for (auto [modern, legacy] : {std::pair{".LayerNorm.weight", ".LayerNorm.gamma"},
-                                      std::pair{".LayerNorm.bias", ".LayerNorm.beta"}}) {
+        for (auto [modern, legacy] :
+             {std::pair{".LayerNorm.weight", ".LayerNorm.gamma"}, std::pair{".LayerNorm.bias", ".LayerNorm.beta"}}) {
             const std::string suffix = modern;
             if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
                 return find(name.substr(0, name.size() - suffix.size()) + legacy, encoderPart);
@@ -97,14 +97,15 @@ private:
         const ModelConfig& c = m_model.m_config;
         MlmHeadWeights& mlm = m_model.m_weights.mlm;
         if (!m_tensors.find("cls.predictions.transform.dense.weight")) {
-            mlm.absentReason = "this checkpoint has no masked-LM head (no cls.predictions.* tensors: it is a "
-                               "plain BertModel), so it cannot predict words; attention is still shown";
+            mlm.absentReason =
+                "this checkpoint has no masked-LM head (no cls.predictions.* tensors: it is a "
+                "plain BertModel), so it cannot predict words; attention is still shown";
             return;
         }
         mlm.transform = linear("cls.predictions.transform.dense", c.hidden, c.hidden, false);
         mlm.norm = layerNorm("cls.predictions.transform.LayerNorm", c.hidden, false);
-        const char* biasName = m_tensors.find("cls.predictions.bias") ? "cls.predictions.bias"
-                                                                      : "cls.predictions.decoder.bias";
+        const char* biasName =
+            m_tensors.find("cls.predictions.bias") ? "cls.predictions.bias" : "cls.predictions.decoder.bias";
         mlm.bias = require(biasName, {c.vocabSize}, false);
         mlm.decoder = m_tensors.find("cls.predictions.decoder.weight")
                           ? require("cls.predictions.decoder.weight", {c.vocabSize, c.hidden}, false)
@@ -146,8 +147,9 @@ private:
 
 std::unique_ptr<Tokenizer> Model::loadTokenizer(const std::string& folder) {
     if (!fs::is_directory(folder)) {
-        throw CheckpointError(folder + " is not a folder: choose a Hugging Face BERT folder "
-                                       "(config.json, vocab.txt, model.safetensors)");
+        throw CheckpointError(folder +
+                              " is not a folder: choose a Hugging Face BERT folder "
+                              "(config.json, vocab.txt, model.safetensors)");
     }
     const fs::path dir(folder);
     auto vocab = std::make_shared<const Vocab>(Vocab::fromFile((dir / "vocab.txt").string()));
@@ -171,13 +173,13 @@ std::shared_ptr<const Model> Model::load(const std::string& folder) {
     if (!fs::exists(weightsPath)) {
         const bool hasBin = fs::exists(dir / "pytorch_model.bin");
         throw CheckpointError("no model.safetensors in " + folder +
-                              (hasBin ? ": this folder has only pytorch_model.bin, which this version cannot read yet; "
-                                        "save the model with safetensors (save_pretrained(..., safe_serialization=True))"
-                                      : ": the folder has no weights"));
+                              (hasBin
+                                   ? ": this folder has only pytorch_model.bin, which this version cannot read yet; "
+                                     "save the model with safetensors (save_pretrained(..., safe_serialization=True))"
+                                   : ": the folder has no weights"));
     }
     model->m_file = std::make_unique<MappedFile>(weightsPath.string());
-    const SafeTensors tensors =
-        SafeTensors::parse(model->m_file->data(), model->m_file->size(), weightsPath.string());
+    const SafeTensors tensors = SafeTensors::parse(model->m_file->data(), model->m_file->size(), weightsPath.string());
     Loader(*model, tensors, weightsPath.string()).loadAll();
     return model;
 }

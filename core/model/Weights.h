@@ -23,21 +23,21 @@ struct LayerNormWeights {
 };
 
 struct EncoderLayerWeights {
-    LinearWeights query;         // encoder.layer.N.attention.self.query
-    LinearWeights key;           // encoder.layer.N.attention.self.key
-    LinearWeights value;         // encoder.layer.N.attention.self.value
-    LinearWeights attentionOut;  // encoder.layer.N.attention.output.dense
+    LinearWeights query;             // encoder.layer.N.attention.self.query
+    LinearWeights key;               // encoder.layer.N.attention.self.key
+    LinearWeights value;             // encoder.layer.N.attention.self.value
+    LinearWeights attentionOut;      // encoder.layer.N.attention.output.dense
     LayerNormWeights attentionNorm;  // encoder.layer.N.attention.output.LayerNorm
-    LinearWeights intermediate;  // encoder.layer.N.intermediate.dense
-    LinearWeights output;        // encoder.layer.N.output.dense
-    LayerNormWeights outputNorm; // encoder.layer.N.output.LayerNorm
+    LinearWeights intermediate;      // encoder.layer.N.intermediate.dense
+    LinearWeights output;            // encoder.layer.N.output.dense
+    LayerNormWeights outputNorm;     // encoder.layer.N.output.LayerNorm
 };
 
 struct MlmHeadWeights {
     bool present = false;
-    std::string absentReason;     // why predictions are off, for the user
-    LinearWeights transform;      // cls.predictions.transform.dense
-    LayerNormWeights norm;        // cls.predictions.transform.LayerNorm
+    std::string absentReason;        // why predictions are off, for the user
+    LinearWeights transform;         // cls.predictions.transform.dense
+    LayerNormWeights norm;           // cls.predictions.transform.LayerNorm
     const float* decoder = nullptr;  // cls.predictions.decoder.weight [vocab, hidden], or the tied word embeddings
     const float* bias = nullptr;     // cls.predictions.bias or cls.predictions.decoder.bias [vocab]
 };

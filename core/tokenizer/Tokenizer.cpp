@@ -12,8 +12,7 @@ using unicode::SpannedText;
 
 namespace {
 
-constexpr std::array<std::u32string_view, 5> kSpecialTokens = {U"[CLS]", U"[SEP]", U"[MASK]",
-                                                               U"[PAD]", U"[UNK]"};
+constexpr std::array<std::u32string_view, 5> kSpecialTokens = {U"[CLS]", U"[SEP]", U"[MASK]", U"[PAD]", U"[UNK]"};
 
 // Length of the special token starting at pos, or 0.
 size_t specialTokenAt(const std::u32string& cps, size_t pos) {
@@ -26,9 +25,8 @@ size_t specialTokenAt(const std::u32string& cps, size_t pos) {
 
 bool isSpecialToken(const SpannedText& word) {
     for (std::u32string_view special : kSpecialTokens) {
-        if (word.size() == special.size() &&
-            std::equal(word.begin(), word.end(), special.begin(),
-                       [](const SpannedChar& c, char32_t cp) { return c.cp == cp; })) {
+        if (word.size() == special.size() && std::equal(word.begin(), word.end(), special.begin(),
+                                                        [](const SpannedChar& c, char32_t cp) { return c.cp == cp; })) {
             return true;
         }
     }

@@ -27,8 +27,8 @@ struct TextSpan {
 struct Token {
     std::string text;
     int32_t id = 0;
-    TextSpan chars;  // code point offsets in the original text; [0,0) for an added [CLS]/[SEP]
-    TextSpan bytes;  // the same span in UTF-8 bytes
+    TextSpan chars;      // code point offsets in the original text; [0,0) for an added [CLS]/[SEP]
+    TextSpan bytes;      // the same span in UTF-8 bytes
     bool added = false;  // [CLS]/[SEP] put in by encode(), not typed
 };
 
@@ -39,10 +39,10 @@ struct Encoding {
 };
 
 struct TokenizerOptions {
-    bool lowerCase = true;              // tokenizer_config.json do_lower_case
-    bool stripAccents = true;           // strip_accents; when unset in the file it follows lowerCase
-    bool splitChineseChars = true;      // tokenize_chinese_chars
-    int32_t maxCharsPerWord = 100;      // longer words become [UNK]
+    bool lowerCase = true;          // tokenizer_config.json do_lower_case
+    bool stripAccents = true;       // strip_accents; when unset in the file it follows lowerCase
+    bool splitChineseChars = true;  // tokenize_chinese_chars
+    int32_t maxCharsPerWord = 100;  // longer words become [UNK]
 };
 
 class Tokenizer {

@@ -78,55 +78,70 @@ bool isBertWhitespace(char32_t cp) {
 bool isBertControl(char32_t cp) {
     if (cp == '\t' || cp == '\n' || cp == '\r') return false;
     switch (categoryOf(cp)) {
-    case UTF8PROC_CATEGORY_CC:
-    case UTF8PROC_CATEGORY_CF:
-    case UTF8PROC_CATEGORY_CN:
-    case UTF8PROC_CATEGORY_CO:
-    case UTF8PROC_CATEGORY_CS:
-        return true;
-    default:
-        return false;
+        case UTF8PROC_CATEGORY_CC:
+        case UTF8PROC_CATEGORY_CF:
+        case UTF8PROC_CATEGORY_CN:
+        case UTF8PROC_CATEGORY_CO:
+        case UTF8PROC_CATEGORY_CS:
+            return true;
+        default:
+            return false;
     }
 }
 
 bool isBertPunctuation(char32_t cp) {
-    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) ||
-        (cp >= 123 && cp <= 126)) {
+    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) {
         return true;
     }
     switch (categoryOf(cp)) {
-    case UTF8PROC_CATEGORY_PC:
-    case UTF8PROC_CATEGORY_PD:
-    case UTF8PROC_CATEGORY_PS:
-    case UTF8PROC_CATEGORY_PE:
-    case UTF8PROC_CATEGORY_PI:
-    case UTF8PROC_CATEGORY_PF:
-    case UTF8PROC_CATEGORY_PO:
-        return true;
-    default:
-        return false;
+        case UTF8PROC_CATEGORY_PC:
+        case UTF8PROC_CATEGORY_PD:
+        case UTF8PROC_CATEGORY_PS:
+        case UTF8PROC_CATEGORY_PE:
+        case UTF8PROC_CATEGORY_PI:
+        case UTF8PROC_CATEGORY_PF:
+        case UTF8PROC_CATEGORY_PO:
+            return true;
+        default:
+            return false;
     }
 }
 
 bool isCjkIdeograph(char32_t cp) {
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-           (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||
-           (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF) ||
+           (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
            (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
 }
 
 bool isPythonSpace(char32_t cp) {
     switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x1C: case 0x1D: case 0x1E:
-    case 0x1F: case 0x20: case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000:
-        return true;
-    default:
-        return cp >= 0x2000 && cp <= 0x200A;
+        case 0x09:
+        case 0x0A:
+        case 0x0B:
+        case 0x0C:
+        case 0x0D:
+        case 0x1C:
+        case 0x1D:
+        case 0x1E:
+        case 0x1F:
+        case 0x20:
+        case 0x85:
+        case 0xA0:
+        case 0x1680:
+        case 0x2028:
+        case 0x2029:
+        case 0x202F:
+        case 0x205F:
+        case 0x3000:
+            return true;
+        default:
+            return cp >= 0x2000 && cp <= 0x200A;
     }
 }
 
-bool isNonspacingMark(char32_t cp) { return categoryOf(cp) == UTF8PROC_CATEGORY_MN; }
+bool isNonspacingMark(char32_t cp) {
+    return categoryOf(cp) == UTF8PROC_CATEGORY_MN;
+}
 
 SpannedText toLowerPython(const SpannedText& word) {
     SpannedText out;
@@ -136,7 +151,8 @@ SpannedText toLowerPython(const SpannedText& word) {
             out.push_back({U'i', c.start, c.end});
             out.push_back({0x307, c.start, c.end});
         } else {
-            out.push_back({static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c.cp))), c.start, c.end});
+            out.push_back(
+                {static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c.cp))), c.start, c.end});
         }
     }
     return out;
@@ -152,8 +168,8 @@ SpannedText stripAccents(const SpannedText& word) {
             continue;
         }
         int boundClass = 0;
-        const auto n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c.cp), buf, 32,
-                                               UTF8PROC_DECOMPOSE, &boundClass);
+        const auto n =
+            utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c.cp), buf, 32, UTF8PROC_DECOMPOSE, &boundClass);
         if (n <= 0 || n > 32) {
             out.push_back(c);
             continue;
@@ -196,8 +212,8 @@ SpannedText composeNfc(const SpannedText& word) {
             begin = end;
             continue;
         }
-        const std::u32string cps = decodeUtf8(std::string_view(reinterpret_cast<char*>(composed),
-                                                               static_cast<size_t>(n))).codePoints;
+        const std::u32string cps =
+            decodeUtf8(std::string_view(reinterpret_cast<char*>(composed), static_cast<size_t>(n))).codePoints;
         if (cps.size() == end - begin) {  // nothing merged: keep each character's own span
             for (size_t k = 0; k < cps.size(); ++k) out.push_back({cps[k], word[begin + k].start, word[begin + k].end});
         } else {

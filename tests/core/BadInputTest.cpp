@@ -23,6 +23,10 @@ struct BrokenCheckpoint {
     std::vector<std::string> messageParts;  // every one must appear in the error
 };
 
+void PrintTo(const BrokenCheckpoint& b, std::ostream* os) {
+    *os << b.name;
+}
+
 void editConfig(const fs::path& dir, const std::function<void(nlohmann::json&)>& edit) {
     auto config = test::readJson(dir / "config.json");
     edit(config);
@@ -70,7 +74,8 @@ std::vector<BrokenCheckpoint> brokenCheckpoints() {
                      h["bert.encoder.layer.0.attention.self.query.weight"]["data_offsets"];
              });
          },
-         {"overlap", "bert.encoder.layer.0.attention.self.key.weight", "bert.encoder.layer.0.attention.self.query.weight"}},
+         {"overlap", "bert.encoder.layer.0.attention.self.key.weight",
+          "bert.encoder.layer.0.attention.self.query.weight"}},
         {"ByteCountDisagreesWithShape",
          [](const fs::path& d) {
              test::rewriteSafetensors(d / "model.safetensors", [](nlohmann::json& h, std::string&) {
@@ -127,7 +132,8 @@ TEST_P(BadCheckpoint, LoadFailsWithAMessageNamingTheProblem) {
         Model::load(dir.string());
         FAIL() << "the damaged checkpoint loaded";
     } catch (const CheckpointError& e) {
-        for (const std::string& part : GetParam().messageParts) EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what() << "\n  lacks: " << part;
+        for (const std::string& part : GetParam().messageParts)
+            EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what() << "\n  lacks: " << part;
     }
 }
 
@@ -163,7 +169,8 @@ TEST(BadWeights, NanWeightIsNamedWhenTheRunMeetsIt) {
 
 TEST(BadText, EmptyOrInvisibleTextIsRefused) {
     Encoder encoder(Model::load(test::modelFixture("h12-f32").string()));
-    for (const std::string& text : {std::string(), std::string("   "), std::string("\x01\x02\t", 3), std::string(1, '\0')}) {
+    for (const std::string& text :
+         {std::string(), std::string("   "), std::string("\x01\x02\t", 3), std::string(1, '\0')}) {
         EXPECT_THROW(encoder.analyze(text, {}), InputError) << "text of " << text.size() << " bytes";
     }
     const auto r = test::runCli("analyze --model '" + test::modelFixture("h12-f32").string() + "' --text ''");

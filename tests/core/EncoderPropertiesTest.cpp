@@ -25,7 +25,8 @@ TEST_P(EncoderProperties, EveryAttentionRowSumsToOne) {
             for (int h = 0; h < a.heads; ++h) {
                 const auto m = a.attention(l, h);
                 for (int q = 0; q < a.tokenCount; ++q) {
-                    EXPECT_NEAR(m.row(q).sum(), 1.0f, 1e-5f) << maskModeName(mode) << " " << l << "/" << h << " row " << q;
+                    EXPECT_NEAR(m.row(q).sum(), 1.0f, 1e-5f)
+                        << maskModeName(mode) << " " << l << "/" << h << " row " << q;
                     EXPECT_GE(m.row(q).minCoeff(), 0.0f);
                 }
             }
@@ -40,7 +41,8 @@ TEST_P(EncoderProperties, CausalMaskHidesEveryLaterToken) {
             const auto m = a.attention(l, h);
             EXPECT_EQ(m(0, 0), 1.0f) << "the first token can only attend to itself";
             for (int q = 0; q < a.tokenCount; ++q) {
-                for (int k = q + 1; k < a.tokenCount; ++k) ASSERT_EQ(m(q, k), 0.0f) << l << "/" << h << " " << q << "->" << k;
+                for (int k = q + 1; k < a.tokenCount; ++k)
+                    ASSERT_EQ(m(q, k), 0.0f) << l << "/" << h << " " << q << "->" << k;
             }
         }
     }
@@ -51,7 +53,8 @@ TEST_P(EncoderProperties, BidirectionalAndCausalRunsDiffer) {
     const Analysis causal = run(MaskMode::Causal);
     ASSERT_EQ(bi.attentions.size(), causal.attentions.size());
     float largest = 0;
-    for (size_t i = 0; i < bi.attentions.size(); ++i) largest = std::max(largest, std::abs(bi.attentions[i] - causal.attentions[i]));
+    for (size_t i = 0; i < bi.attentions.size(); ++i)
+        largest = std::max(largest, std::abs(bi.attentions[i] - causal.attentions[i]));
     EXPECT_GT(largest, 0.05f);
     // The last token sees everything in both modes, yet its state differs
     // because the earlier tokens' states differ.
@@ -83,6 +86,30 @@ TEST(EncoderCancel, StopsBetweenLayers) {
     EXPECT_THROW(encoder.analyze("the dog barked", options), Cancelled);
     cancel = false;
     EXPECT_EQ(encoder.analyze("the dog barked", options).layers, 2);
+}
+
+}  // namespace
+}  // namespace bertlens
+
+namespace bertlens {
+namespace {
+
+// A plain BertModel (no cls.predictions.*) still shows attention, the same
+// attention as with the head, and says why there are no predictions.
+TEST(CheckpointVariants, ModelWithoutMlmHeadShowsAttentionAndSaysWhyNoPredictions) {
+    test::ScratchDir scratch;
+    const auto dir = scratch.copyModel("h12-f32");
+    test::rewriteSafetensors(dir / "model.safetensors", [](nlohmann::json& header, std::string&) {
+        for (auto it = header.begin(); it != header.end();) {
+            it = it.key().rfind("cls.", 0) == 0 ? header.erase(it) : std::next(it);
+        }
+    });
+    Encoder plain(Model::load(dir.string()));
+    Encoder full(Model::load(test::modelFixture("h12-f32").string()));
+    const Analysis a = plain.analyze("the [MASK] barked", {});
+    EXPECT_TRUE(a.predictions.empty());
+    EXPECT_NE(a.predictionsOffReason.find("no masked-LM head"), std::string::npos) << a.predictionsOffReason;
+    EXPECT_EQ(a.attentions, full.analyze("the [MASK] barked", {}).attentions);
 }
 
 }  // namespace

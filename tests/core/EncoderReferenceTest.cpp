@@ -76,8 +76,8 @@ TEST_P(EncoderReference, MatchesTorchInBothMaskModes) {
                 for (int t = 0; t < n; ++t) {
                     for (int d = 0; d < a.hidden; ++d) {
                         hidden.update(std::abs(m(t, d) - hs[l][t][d].get<double>()),
-                                      name + " state " + std::to_string(l) + " token " + std::to_string(t) +
-                                          " dim " + std::to_string(d));
+                                      name + " state " + std::to_string(l) + " token " + std::to_string(t) + " dim " +
+                                          std::to_string(d));
                     }
                 }
             }
@@ -89,8 +89,7 @@ TEST_P(EncoderReference, MatchesTorchInBothMaskModes) {
             const auto& top = c["top5"][p];
             ASSERT_EQ(a.predictions[p].top.size(), 5u);
             for (int r = 0; r < 5; ++r) {
-                EXPECT_EQ(a.predictions[p].top[r].id, top[r]["id"].get<int>())
-                    << "position " << p << " rank " << r;
+                EXPECT_EQ(a.predictions[p].top[r].id, top[r]["id"].get<int>()) << "position " << p << " rank " << r;
                 probability.update(std::abs(a.predictions[p].top[r].probability - top[r]["prob"].get<double>()),
                                    name + " position " + std::to_string(p));
             }
@@ -124,9 +123,10 @@ TEST(EncoderReferenceCli, AnalyzeFromTextMatchesTorch) {
         // An empty text is refused by design (see BadInputTest).
         if (!c.contains("text") || c.contains("text_pair") || c["text"].get<std::string>().empty()) continue;
         SCOPED_TRACE(c["name"].get<std::string>());
-        const auto r = test::runCli("analyze --model '" + dir.string() + "' --text - --predict-all --hidden-states --mask-mode " +
-                                        c["mask_mode"].get<std::string>(),
-                                    c["text"].get<std::string>());
+        const auto r =
+            test::runCli("analyze --model '" + dir.string() + "' --text - --predict-all --hidden-states --mask-mode " +
+                             c["mask_mode"].get<std::string>(),
+                         c["text"].get<std::string>());
         ASSERT_EQ(r.exitCode, 0) << r.err;
         const auto out = nlohmann::json::parse(r.out);
         ASSERT_EQ(out["ids"], c["ids"]);

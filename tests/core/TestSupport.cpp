@@ -1,18 +1,22 @@
 #include "TestSupport.h"
 
+#include <sys/wait.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
 namespace bertlens::test {
 
-fs::path fixturesDir() { return BERTLENS_FIXTURES; }
-fs::path modelFixture(const std::string& name) { return fixturesDir() / "models" / name; }
+fs::path fixturesDir() {
+    return BERTLENS_FIXTURES;
+}
+fs::path modelFixture(const std::string& name) {
+    return fixturesDir() / "models" / name;
+}
 
 fs::path sharedBertBaseUncased() {
     const fs::path p = fs::path(BERTLENS_SHARED_DIR) / "reference" / "bert-base-uncased";
@@ -33,7 +37,9 @@ void writeBytes(const fs::path& path, const std::string& bytes) {
     if (!out) throw std::runtime_error("test cannot write " + path.string());
 }
 
-nlohmann::json readJson(const fs::path& path) { return nlohmann::json::parse(readBytes(path)); }
+nlohmann::json readJson(const fs::path& path) {
+    return nlohmann::json::parse(readBytes(path));
+}
 
 ScratchDir::ScratchDir() {
     std::random_device rd;
@@ -58,7 +64,8 @@ fs::path ScratchDir::copyModel(const std::string& fixture, const std::string& as
 void rewriteSafetensors(const fs::path& file, const std::function<void(nlohmann::json&, std::string&)>& edit) {
     const std::string bytes = readBytes(file);
     uint64_t headerLength = 0;
-    for (int i = 7; i >= 0; --i) headerLength = (headerLength << 8) | static_cast<uint8_t>(bytes[static_cast<size_t>(i)]);
+    for (int i = 7; i >= 0; --i)
+        headerLength = (headerLength << 8) | static_cast<uint8_t>(bytes[static_cast<size_t>(i)]);
     nlohmann::json header = nlohmann::json::parse(bytes.substr(8, headerLength));
     std::string data = bytes.substr(8 + headerLength);
     edit(header, data);

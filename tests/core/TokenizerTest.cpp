@@ -43,7 +43,8 @@ TEST(Tokenizer, UncasedMatchesReferenceOnBertBaseVocabulary) {
 }
 
 TEST(Tokenizer, CasedMatchesReference) {
-    auto vocab = std::make_shared<const Vocab>(Vocab::fromFile((fixturesDir() / "tokenizer" / "cased_vocab.txt").string()));
+    auto vocab =
+        std::make_shared<const Vocab>(Vocab::fromFile((fixturesDir() / "tokenizer" / "cased_vocab.txt").string()));
     TokenizerOptions cased;
     cased.lowerCase = false;
     cased.stripAccents = false;
@@ -51,7 +52,8 @@ TEST(Tokenizer, CasedMatchesReference) {
 }
 
 TEST(Tokenizer, EncodeWrapsInClsAndSepAndMarksTheSecondSentence) {
-    auto vocab = std::make_shared<const Vocab>(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b"});
+    auto vocab =
+        std::make_shared<const Vocab>(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b"});
     const Tokenizer tok(vocab, {});
     const Encoding single = tok.encode("a b");
     EXPECT_EQ(single.ids, (std::vector<int32_t>{2, 5, 6, 3}));
@@ -83,9 +85,46 @@ TEST(Tokenizer, ByteOffsetsPointAtTheOriginalUtf8) {
 TEST(Tokenizer, InvalidUtf8BytesAreDroppedLikeReplacementCharacters) {
     auto vocab = std::make_shared<const Vocab>(std::vector<std::string>{"[UNK]", "ab"});
     const Tokenizer tok(vocab, {});
-    const auto tokens = tok.tokenize("a\xFF\xFE" "b");
+    const auto tokens = tok.tokenize(
+        "a\xFF\xFE"
+        "b");
     ASSERT_EQ(tokens.size(), 1u);
     EXPECT_EQ(tokens[0].text, "ab");
+}
+
+}  // namespace
+}  // namespace bertlens
+
+namespace bertlens {
+namespace {
+
+// The CLI's tokenize output (the contract outside tools rely on) for every
+// reference case: [CLS] + the reference tokens + [SEP], offsets included.
+TEST(TokenizerCli, TokenizeJsonMatchesReference) {
+    const auto dir = test::sharedBertBaseUncased();
+    if (dir.empty()) GTEST_SKIP() << "../shared/reference/bert-base-uncased is absent";
+    const auto file = test::readJson(test::fixturesDir() / "tokenizer" / "uncased_cases.json");
+    int checked = 0;
+    for (const auto& c : file["cases"]) {
+        if (c["tokens"].empty()) continue;        // empty texts are refused, see BadInputTest
+        if (c["tokens"][0] == "[CLS]") continue;  // typed [CLS]: not wrapped
+        SCOPED_TRACE(c["name"].get<std::string>());
+        const auto r = test::runCli("tokenize --model '" + dir.string() + "' --text -", c["text"].get<std::string>());
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        const auto out = nlohmann::json::parse(r.out);
+        auto tokens = c["tokens"];
+        tokens.insert(tokens.begin(), "[CLS]");
+        tokens.push_back("[SEP]");
+        EXPECT_EQ(out["tokens"], tokens);
+        auto offsets = c["offsets"];
+        offsets.insert(offsets.begin(), nlohmann::json::array({0, 0}));
+        offsets.push_back(nlohmann::json::array({0, 0}));
+        EXPECT_EQ(out["offsets"], offsets);
+        EXPECT_EQ(out["ids"].front(), 101);
+        EXPECT_EQ(out["ids"].back(), 102);
+        ++checked;
+    }
+    EXPECT_GE(checked, 60);
 }
 
 }  // namespace
