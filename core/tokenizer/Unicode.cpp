@@ -21,40 +21,42 @@ bool isAscii(const SpannedText& text, size_t from, size_t to) {
 
 }  // namespace
 
+namespace {
+
+// Calls visit(codePoint, bytePosition, valid) for each code point; an invalid
+// byte is reported alone with valid == false. Stops when visit returns false.
+template <typename Visit>
+void walkUtf8(std::string_view bytes, Visit&& visit) {
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
+    const auto size = static_cast<utf8proc_ssize_t>(bytes.size());
+    utf8proc_ssize_t pos = 0;
+    while (pos < size) {
+        utf8proc_int32_t cp = 0;
+        const utf8proc_ssize_t n = utf8proc_iterate(p + pos, size - pos, &cp);
+        if (!visit(static_cast<char32_t>(cp), pos, n > 0)) return;
+        pos += n > 0 ? n : 1;
+    }
+}
+
+}  // namespace
+
 DecodedText decodeUtf8(std::string_view bytes) {
     DecodedText out;
     out.codePoints.reserve(bytes.size());
     out.byteOffsets.reserve(bytes.size() + 1);
-    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
-    utf8proc_ssize_t pos = 0;
-    const auto size = static_cast<utf8proc_ssize_t>(bytes.size());
-    while (pos < size) {
-        utf8proc_int32_t cp = 0;
-        utf8proc_ssize_t n = utf8proc_iterate(p + pos, size - pos, &cp);
+    walkUtf8(bytes, [&](char32_t cp, utf8proc_ssize_t pos, bool valid) {
         out.byteOffsets.push_back(static_cast<int32_t>(pos));
-        if (n <= 0) {  // one invalid byte: replace it and go on
-            out.codePoints.push_back(0xFFFD);
-            pos += 1;
-        } else {
-            out.codePoints.push_back(static_cast<char32_t>(cp));
-            pos += n;
-        }
-    }
-    out.byteOffsets.push_back(static_cast<int32_t>(size));
+        out.codePoints.push_back(valid ? cp : char32_t(0xFFFD));  // one invalid byte: replace it and go on
+        return true;
+    });
+    out.byteOffsets.push_back(static_cast<int32_t>(bytes.size()));
     return out;
 }
 
 bool isValidUtf8(std::string_view bytes) {
-    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
-    utf8proc_ssize_t pos = 0;
-    const auto size = static_cast<utf8proc_ssize_t>(bytes.size());
-    while (pos < size) {
-        utf8proc_int32_t cp = 0;
-        utf8proc_ssize_t n = utf8proc_iterate(p + pos, size - pos, &cp);
-        if (n <= 0) return false;
-        pos += n;
-    }
-    return true;
+    bool valid = true;
+    walkUtf8(bytes, [&](char32_t, utf8proc_ssize_t, bool ok) { return valid = ok; });
+    return valid;
 }
 
 void appendUtf8(std::string& out, char32_t cp) {
