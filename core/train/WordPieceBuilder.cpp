@@ -1,0 +1,162 @@
+#include "train/WordPieceBuilder.h"
+
+#include "Errors.h"
+#include "tokenizer/Unicode.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+namespace bertlens {
+namespace {
+
+using Counts = std::unordered_map<std::string, uint64_t>;
+
+constexpr const char* kSpecialTokens[] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
+// A suffix piece is worth a vocabulary line only when it ends several words,
+// and only if what precedes it is a plausible stem.
+constexpr uint64_t kMinSuffixWords = 2;
+constexpr size_t kMinStemChars = 2;
+constexpr size_t kMaxSuffixChars = 6;
+
+void countWord(Counts& counts, std::string& word) {
+    if (word.empty()) return;
+    ++counts[word];
+    word.clear();
+}
+
+// The generated corpora are ASCII: split them without decoding.
+void countAsciiWords(std::string_view sentence, Counts& counts) {
+    std::string word;
+    for (const char raw : sentence) {
+        const auto c = static_cast<unsigned char>(raw);
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            countWord(counts, word);
+        } else if (c < 0x20 || c == 0x7F) {
+            continue;  // control characters: the Tokenizer drops them
+        } else if (unicode::isBertPunctuation(c)) {
+            countWord(counts, word);
+            word = static_cast<char>(c);
+            countWord(counts, word);
+        } else {
+            word += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+    }
+    countWord(counts, word);
+}
+
+// Any other text goes through the Tokenizer's own normalisation steps.
+void countUnicodeWords(std::string_view sentence, Counts& counts) {
+    const unicode::DecodedText decoded = unicode::decodeUtf8(sentence);
+    unicode::SpannedText cleaned;
+    for (const char32_t cp : decoded.codePoints) {
+        if (cp == 0 || cp == 0xFFFD || unicode::isBertControl(cp)) continue;
+        cleaned.push_back({unicode::isBertWhitespace(cp) ? U' ' : cp, 0, 0});
+    }
+    const unicode::SpannedText text = unicode::composeNfc(cleaned);
+    unicode::SpannedText word;
+    std::string piece;
+    auto finishWord = [&] {
+        for (const unicode::SpannedChar& c : unicode::stripAccents(unicode::toLowerPython(word))) {
+            if (unicode::isBertPunctuation(c.cp)) {
+                countWord(counts, piece);
+                unicode::appendUtf8(piece, c.cp);
+                countWord(counts, piece);
+            } else {
+                unicode::appendUtf8(piece, c.cp);
+            }
+        }
+        countWord(counts, piece);
+        word.clear();
+    };
+    for (const unicode::SpannedChar& c : text) {
+        if (unicode::isPythonSpace(c.cp)) {
+            finishWord();
+        } else if (unicode::isCjkIdeograph(c.cp)) {
+            finishWord();
+            word.push_back(c);
+            finishWord();
+        } else {
+            word.push_back(c);
+        }
+    }
+    finishWord();
+}
+
+// Byte offsets where each UTF-8 character of word starts, plus the end.
+std::vector<size_t> charStarts(const std::string& word) {
+    std::vector<size_t> starts;
+    for (size_t i = 0; i < word.size(); ++i) {
+        if ((static_cast<unsigned char>(word[i]) & 0xC0) != 0x80) starts.push_back(i);
+    }
+    starts.push_back(word.size());
+    return starts;
+}
+
+std::vector<std::pair<std::string, uint64_t>> sortedByCount(Counts counts) {
+    std::vector<std::pair<std::string, uint64_t>> sorted(std::make_move_iterator(counts.begin()),
+                                                         std::make_move_iterator(counts.end()));
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    return sorted;
+}
+
+}  // namespace
+
+std::vector<std::string> buildWordPieceVocab(const std::vector<std::string>& sentences, size_t targetSize) {
+    Counts words;
+    for (const std::string& sentence : sentences) {
+        const bool ascii =
+            std::all_of(sentence.begin(), sentence.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        if (ascii)
+            countAsciiWords(sentence, words);
+        else
+            countUnicodeWords(sentence, words);
+    }
+
+    std::vector<std::string> vocab(std::begin(kSpecialTokens), std::end(kSpecialTokens));
+    std::unordered_set<std::string> present(vocab.begin(), vocab.end());
+    auto add = [&](const std::string& token) {
+        if (present.insert(token).second) vocab.push_back(token);
+    };
+
+    std::vector<std::string> chars;
+    Counts suffixWords;  // suffix -> how many distinct words end with it
+    for (const auto& [word, count] : words) {
+        const std::vector<size_t> starts = charStarts(word);
+        const size_t length = starts.size() - 1;
+        for (size_t i = 0; i < length; ++i) chars.push_back(word.substr(starts[i], starts[i + 1] - starts[i]));
+        for (size_t stem = kMinStemChars; stem + 2 <= length; ++stem) {
+            if (length - stem <= kMaxSuffixChars) ++suffixWords["##" + word.substr(starts[stem])];
+        }
+    }
+    std::sort(chars.begin(), chars.end());
+    chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
+    for (const std::string& c : chars) add(c);
+    for (const std::string& c : chars) add("##" + c);
+
+    for (const auto& [word, count] : sortedByCount(std::move(words))) {
+        if (vocab.size() >= targetSize) return vocab;
+        add(word);
+    }
+    for (const auto& [suffix, count] : sortedByCount(std::move(suffixWords))) {
+        if (vocab.size() >= targetSize || count < kMinSuffixWords) break;
+        add(suffix);
+    }
+    return vocab;
+}
+
+void writeVocabFile(const std::vector<std::string>& tokens, const std::string& path) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error("cannot write the vocabulary to " + path + ": check that the folder exists and is writable");
+    for (const std::string& token : tokens) out << token << '\n';
+    out.flush();
+    if (!out) throw Error("error while writing the vocabulary to " + path + " (disk full?)");
+}
+
+}  // namespace bertlens
