@@ -42,49 +42,16 @@ Token makeToken(std::string text, int32_t id, int32_t start, int32_t end, const 
     return t;
 }
 
-}  // namespace
-
-Tokenizer::Tokenizer(std::shared_ptr<const Vocab> vocab, TokenizerOptions options)
-    : m_vocab(std::move(vocab)), m_options(options) {
-    if (m_vocab->unkId() == Vocab::kNotFound) {
-        throw CheckpointError("the vocabulary has no [UNK] token; every BERT vocabulary needs one");
-    }
+// Text cleaning of one code point: NUL, U+FFFD and control characters go;
+// whitespace becomes a space.
+void appendCleaned(SpannedText& fragment, char32_t cp, size_t index) {
+    if (cp == 0 || cp == 0xFFFD || unicode::isBertControl(cp)) return;
+    const auto at = static_cast<int32_t>(index);
+    fragment.push_back({unicode::isBertWhitespace(cp) ? U' ' : cp, at, at + 1});
 }
 
-std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
-    const unicode::DecodedText decoded = unicode::decodeUtf8(text);
-    const std::u32string& cps = decoded.codePoints;
-    std::vector<Token> out;
-    SpannedText fragment;
-    auto flushFragment = [&] {
-        for (const SpannedText& word : splitWords(fragment)) appendWordPieces(word, decoded, out);
-        fragment.clear();
-    };
-    for (size_t i = 0; i < cps.size();) {
-        if (const size_t len = specialTokenAt(cps, i)) {
-            flushFragment();
-            std::string special = unicode::toUtf8(std::u32string_view(cps).substr(i, len));
-            const int32_t id = m_vocab->find(special);
-            const auto start = static_cast<int32_t>(i);
-            const auto end = static_cast<int32_t>(i + len);
-            out.push_back(makeToken(id == Vocab::kNotFound ? "[UNK]" : special,
-                                    id == Vocab::kNotFound ? m_vocab->unkId() : id, start, end, decoded));
-            i += len;
-            continue;
-        }
-        const char32_t cp = cps[i];
-        // Text cleaning: NUL, U+FFFD and control characters go; whitespace becomes a space.
-        if (cp != 0 && cp != 0xFFFD && !unicode::isBertControl(cp)) {
-            const char32_t kept = unicode::isBertWhitespace(cp) ? U' ' : cp;
-            fragment.push_back({kept, static_cast<int32_t>(i), static_cast<int32_t>(i + 1)});
-        }
-        ++i;
-    }
-    flushFragment();
-    return out;
-}
-
-std::vector<SpannedText> Tokenizer::splitWords(const SpannedText& fragment) const {
+// Everything BasicTokenizer does after cleaning, on one fragment of text.
+std::vector<SpannedText> splitWords(const SpannedText& fragment, const TokenizerOptions& options) {
     // Python's BertTokenizer composes (NFC) before splitting. Even when accents
     // are stripped later this matters for offsets: a letter and the accents
     // composed onto it share one span, so a word piece never ends mid-letter.
@@ -97,13 +64,13 @@ std::vector<SpannedText> Tokenizer::splitWords(const SpannedText& fragment) cons
         // A word that reads as a special token only after cleaning ("[CL\u200bS]")
         // is kept whole, as Hugging Face's never_split does. With lower casing
         // on, Hugging Face has lowered the text first, so this never happens.
-        if (!m_options.lowerCase && isSpecialToken(word)) {
+        if (!options.lowerCase && isSpecialToken(word)) {
             words.push_back(std::move(word));
             word.clear();
             return;
         }
-        SpannedText normalized = m_options.lowerCase ? unicode::toLowerPython(word) : word;
-        if (m_options.stripAccents) normalized = unicode::stripAccents(normalized);
+        SpannedText normalized = options.lowerCase ? unicode::toLowerPython(word) : word;
+        if (options.stripAccents) normalized = unicode::stripAccents(normalized);
         SpannedText piece;
         for (const SpannedChar& c : normalized) {
             if (unicode::isBertPunctuation(c.cp)) {
@@ -120,7 +87,7 @@ std::vector<SpannedText> Tokenizer::splitWords(const SpannedText& fragment) cons
     for (const SpannedChar& c : text) {
         if (unicode::isPythonSpace(c.cp)) {
             finishWord();
-        } else if (m_options.splitChineseChars && unicode::isCjkIdeograph(c.cp)) {
+        } else if (options.splitChineseChars && unicode::isCjkIdeograph(c.cp)) {
             finishWord();
             word.push_back(c);
             finishWord();
@@ -130,6 +97,43 @@ std::vector<SpannedText> Tokenizer::splitWords(const SpannedText& fragment) cons
     }
     finishWord();
     return words;
+}
+
+}  // namespace
+
+Tokenizer::Tokenizer(std::shared_ptr<const Vocab> vocab, TokenizerOptions options)
+    : m_vocab(std::move(vocab)), m_options(options) {
+    if (m_vocab->unkId() == Vocab::kNotFound) {
+        throw CheckpointError("the vocabulary has no [UNK] token; every BERT vocabulary needs one");
+    }
+}
+
+std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
+    const unicode::DecodedText decoded = unicode::decodeUtf8(text);
+    const std::u32string& cps = decoded.codePoints;
+    std::vector<Token> out;
+    SpannedText fragment;
+    auto flushFragment = [&] {
+        for (const SpannedText& word : splitWords(fragment, m_options)) appendWordPieces(word, decoded, out);
+        fragment.clear();
+    };
+    for (size_t i = 0; i < cps.size();) {
+        if (const size_t len = specialTokenAt(cps, i)) {
+            flushFragment();
+            std::string special = unicode::toUtf8(std::u32string_view(cps).substr(i, len));
+            const int32_t id = m_vocab->find(special);
+            const auto start = static_cast<int32_t>(i);
+            const auto end = static_cast<int32_t>(i + len);
+            out.push_back(makeToken(id == Vocab::kNotFound ? "[UNK]" : special,
+                                    id == Vocab::kNotFound ? m_vocab->unkId() : id, start, end, decoded));
+            i += len;
+            continue;
+        }
+        appendCleaned(fragment, cps[i], i);
+        ++i;
+    }
+    flushFragment();
+    return out;
 }
 
 void Tokenizer::appendWordPieces(const SpannedText& word, const unicode::DecodedText& src,
@@ -170,6 +174,18 @@ void Tokenizer::appendWordPieces(const SpannedText& word, const unicode::Decoded
         out.push_back(makeToken(candidate, found, word[start].start, word[end - 1].end, src));
         start = end;
     }
+}
+
+std::vector<std::string> basicTokenize(std::string_view text, const TokenizerOptions& options) {
+    const std::u32string cps = unicode::decodeUtf8(text).codePoints;
+    SpannedText fragment;
+    for (size_t i = 0; i < cps.size(); ++i) appendCleaned(fragment, cps[i], i);
+    std::vector<std::string> words;
+    for (const SpannedText& word : splitWords(fragment, options)) {
+        std::string& utf8 = words.emplace_back();
+        for (const SpannedChar& c : word) unicode::appendUtf8(utf8, c.cp);
+    }
+    return words;
 }
 
 Encoding Tokenizer::encode(std::string_view text) const {

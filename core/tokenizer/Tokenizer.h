@@ -45,6 +45,12 @@ struct TokenizerOptions {
     int32_t maxCharsPerWord = 100;  // longer words become [UNK]
 };
 
+// Hugging Face's BasicTokenizer alone: the words WordPiece would receive
+// (cleaned, lower-cased and accent-stripped as the options say, punctuation
+// and CJK characters split off), as UTF-8. Typed special tokens get no special
+// treatment. Needs no vocabulary; used to build one.
+std::vector<std::string> basicTokenize(std::string_view text, const TokenizerOptions& options);
+
 class Tokenizer {
 public:
     Tokenizer(std::shared_ptr<const Vocab> vocab, TokenizerOptions options);
@@ -59,7 +65,6 @@ public:
     const TokenizerOptions& options() const { return m_options; }
 
 private:
-    std::vector<unicode::SpannedText> splitWords(const unicode::SpannedText& fragment) const;
     void appendWordPieces(const unicode::SpannedText& word, const unicode::DecodedText& text,
                           std::vector<Token>& out) const;
 

@@ -1,12 +1,11 @@
 #include "train/WordPieceBuilder.h"
 
 #include "Errors.h"
-#include "tokenizer/Unicode.h"
+#include "tokenizer/Tokenizer.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
-#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -22,70 +21,6 @@ constexpr const char* kSpecialTokens[] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[
 constexpr uint64_t kMinSuffixWords = 2;
 constexpr size_t kMinStemChars = 2;
 constexpr size_t kMaxSuffixChars = 6;
-
-void countWord(Counts& counts, std::string& word) {
-    if (word.empty()) return;
-    ++counts[word];
-    word.clear();
-}
-
-// The generated corpora are ASCII: split them without decoding.
-void countAsciiWords(std::string_view sentence, Counts& counts) {
-    std::string word;
-    for (const char raw : sentence) {
-        const auto c = static_cast<unsigned char>(raw);
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            countWord(counts, word);
-        } else if (c < 0x20 || c == 0x7F) {
-            continue;  // control characters: the Tokenizer drops them
-        } else if (unicode::isBertPunctuation(c)) {
-            countWord(counts, word);
-            word = static_cast<char>(c);
-            countWord(counts, word);
-        } else {
-            word += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        }
-    }
-    countWord(counts, word);
-}
-
-// Any other text goes through the Tokenizer's own normalisation steps.
-void countUnicodeWords(std::string_view sentence, Counts& counts) {
-    const unicode::DecodedText decoded = unicode::decodeUtf8(sentence);
-    unicode::SpannedText cleaned;
-    for (const char32_t cp : decoded.codePoints) {
-        if (cp == 0 || cp == 0xFFFD || unicode::isBertControl(cp)) continue;
-        cleaned.push_back({unicode::isBertWhitespace(cp) ? U' ' : cp, 0, 0});
-    }
-    const unicode::SpannedText text = unicode::composeNfc(cleaned);
-    unicode::SpannedText word;
-    std::string piece;
-    auto finishWord = [&] {
-        for (const unicode::SpannedChar& c : unicode::stripAccents(unicode::toLowerPython(word))) {
-            if (unicode::isBertPunctuation(c.cp)) {
-                countWord(counts, piece);
-                unicode::appendUtf8(piece, c.cp);
-                countWord(counts, piece);
-            } else {
-                unicode::appendUtf8(piece, c.cp);
-            }
-        }
-        countWord(counts, piece);
-        word.clear();
-    };
-    for (const unicode::SpannedChar& c : text) {
-        if (unicode::isPythonSpace(c.cp)) {
-            finishWord();
-        } else if (unicode::isCjkIdeograph(c.cp)) {
-            finishWord();
-            word.push_back(c);
-            finishWord();
-        } else {
-            word.push_back(c);
-        }
-    }
-    finishWord();
-}
 
 // Byte offsets where each UTF-8 character of word starts, plus the end.
 std::vector<size_t> charStarts(const std::string& word) {
@@ -109,14 +44,11 @@ std::vector<std::pair<std::string, uint64_t>> sortedByCount(Counts counts) {
 }  // namespace
 
 std::vector<std::string> buildWordPieceVocab(const std::vector<std::string>& sentences, size_t targetSize) {
+    // Words exactly as the Tokenizer will hand them to WordPiece.
     Counts words;
+    const TokenizerOptions lowerCase;
     for (const std::string& sentence : sentences) {
-        const bool ascii =
-            std::all_of(sentence.begin(), sentence.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-        if (ascii)
-            countAsciiWords(sentence, words);
-        else
-            countUnicodeWords(sentence, words);
+        for (std::string& word : basicTokenize(sentence, lowerCase)) ++words[std::move(word)];
     }
 
     std::vector<std::string> vocab(std::begin(kSpecialTokens), std::end(kSpecialTokens));
