@@ -14,12 +14,28 @@ namespace {
 // The format's own limit; a larger header is damage or an attack.
 constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
 
+struct DTypeInfo {
+    DType dtype;
+    const char* name;  // as safetensors headers spell it
+    size_t size;       // bytes per element
+};
+constexpr DTypeInfo kDTypes[] = {{DType::F64, "F64", 8},   {DType::F32, "F32", 4}, {DType::F16, "F16", 2},
+                                 {DType::BF16, "BF16", 2}, {DType::I64, "I64", 8}, {DType::I32, "I32", 4},
+                                 {DType::I16, "I16", 2},   {DType::I8, "I8", 1},   {DType::U8, "U8", 1},
+                                 {DType::Bool, "BOOL", 1}};
+
+const DTypeInfo* infoOf(DType dtype) {
+    for (const DTypeInfo& d : kDTypes) {
+        if (d.dtype == dtype) return &d;
+    }
+    return nullptr;
+}
+
 DType dtypeFromText(const std::string& s) {
-    static const std::map<std::string, DType> kNames = {
-        {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16}, {"I64", DType::I64},
-        {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},   {"U8", DType::U8},     {"BOOL", DType::Bool}};
-    const auto it = kNames.find(s);
-    return it == kNames.end() ? DType::Other : it->second;
+    for (const DTypeInfo& d : kDTypes) {
+        if (s == d.name) return d.dtype;
+    }
+    return DType::Other;
 }
 
 uint64_t readLittleEndian64(const uint8_t* p) {
@@ -31,53 +47,13 @@ uint64_t readLittleEndian64(const uint8_t* p) {
 }  // namespace
 
 const char* dtypeName(DType dtype) {
-    switch (dtype) {
-        case DType::F64:
-            return "F64";
-        case DType::F32:
-            return "F32";
-        case DType::F16:
-            return "F16";
-        case DType::BF16:
-            return "BF16";
-        case DType::I64:
-            return "I64";
-        case DType::I32:
-            return "I32";
-        case DType::I16:
-            return "I16";
-        case DType::I8:
-            return "I8";
-        case DType::U8:
-            return "U8";
-        case DType::Bool:
-            return "BOOL";
-        case DType::Other:
-            break;
-    }
-    return "unknown";
+    const DTypeInfo* d = infoOf(dtype);
+    return d ? d->name : "unknown";
 }
 
 size_t dtypeSize(DType dtype) {
-    switch (dtype) {
-        case DType::F64:
-        case DType::I64:
-            return 8;
-        case DType::F32:
-        case DType::I32:
-            return 4;
-        case DType::F16:
-        case DType::BF16:
-        case DType::I16:
-            return 2;
-        case DType::I8:
-        case DType::U8:
-        case DType::Bool:
-            return 1;
-        case DType::Other:
-            break;
-    }
-    return 0;
+    const DTypeInfo* d = infoOf(dtype);
+    return d ? d->size : 0;
 }
 
 int64_t TensorView::elementCount() const {
