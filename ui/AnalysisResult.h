@@ -1,0 +1,39 @@
+// What the inference worker hands to the views for one state of the text: the
+// same tokens run once under BERT's bidirectional mask and once under a
+// left-to-right (causal) mask. Every view of the window and every exported
+// figure draws from one of these.
+//
+// A plain value, immutable once published: the worker builds it, the UI
+// thread shares it through AnalysisResultPtr. Safe to read from any thread.
+#pragma once
+
+#include "model/Analysis.h"
+
+#include <QString>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bertlens::ui {
+
+struct AnalysisResult {
+    quint64 requestId = 0;  // increases with every request; older results are stale
+    QString modelName;      // shown in captions: the model folder's name
+    std::string text;       // the text as typed (UTF-8), before any masking
+    // Token positions the user turned into [MASK] by clicking (the ids sent to
+    // the model hold [MASK] there), and what each held before; typed [MASK]s
+    // are in the analyses' tokens but not listed here.
+    std::vector<int> userMasked;
+    std::vector<std::string> userMaskedOriginal;
+    Analysis bidirectional;  // maskMode == Bidirectional
+    Analysis causal;         // maskMode == Causal; same tokens and ids
+    double elapsedMs = 0.0;  // both forward passes
+
+    const Analysis& analysis(MaskMode mode) const { return mode == MaskMode::Causal ? causal : bidirectional; }
+    int tokenCount() const { return bidirectional.tokenCount; }
+};
+
+using AnalysisResultPtr = std::shared_ptr<const AnalysisResult>;
+
+}  // namespace bertlens::ui

@@ -1,0 +1,238 @@
+#include "AttentionHeatmap.h"
+
+#include "HeatmapColors.h"
+
+#include <qcustomplot.h>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPicture>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bertlens::ui {
+
+namespace {
+// Beyond this many tokens every label would overlap its neighbours: label
+// every k-th token instead (the hover line still names every cell).
+constexpr int kMaxLabels = 48;
+}  // namespace
+
+AttentionHeatmap::AttentionHeatmap(QWidget* parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_hoverLabel(new QLabel(this)), m_theme(Theme::normal()) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_hoverLabel);
+    m_hoverLabel->setTextFormat(Qt::PlainText);
+    m_hoverLabel->setAlignment(Qt::AlignCenter);
+    m_hoverLabel->setText(tr("Point at a cell to read its weight."));
+    m_plot->setMinimumSize(200, 200);
+
+    // Keys (attended-to tokens) along the top, like a matrix's column heads;
+    // queries down the left, first token at the top.
+    QCPAxisRect* rect = m_plot->axisRect();
+    m_plot->xAxis->setVisible(false);
+    m_plot->xAxis2->setVisible(true);
+    m_plot->yAxis->setRangeReversed(true);
+    for (QCPAxis* axis : {m_plot->xAxis2, m_plot->yAxis}) {
+        axis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+        axis->setSubTicks(false);
+        axis->setTickLength(0, 3);
+        axis->grid()->setVisible(false);
+    }
+    m_plot->xAxis2->setTickLabelRotation(-60);
+    m_plot->xAxis2->setLabel(tr("key (attended to)"));
+    m_plot->yAxis->setLabel(tr("query (attending)"));
+
+    m_map = new QCPColorMap(m_plot->xAxis2, m_plot->yAxis);
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(false);
+
+    m_colorScale = new QCPColorScale(m_plot);
+    m_colorScale->setType(QCPAxis::atRight);
+    m_colorScale->setBarWidth(14);
+    m_map->setColorScale(m_colorScale);
+
+    m_plot->plotLayout()->insertRow(0);
+    m_title = new QCPTextElement(m_plot, QString());
+    m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_plot->plotLayout()->addElement(1, 1, m_colorScale);
+    auto* margins = new QCPMarginGroup(m_plot);
+    rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+
+    m_plot->setMouseTracking(true);
+    m_plot->installEventFilter(this);
+    applyTheme();
+    rebuild();
+}
+
+void AttentionHeatmap::setMatrix(const Eigen::Ref<const RowMatrix>& values, const QStringList& rowLabels,
+                                 const QStringList& columnLabels) {
+    m_values = values;
+    m_rowLabels = rowLabels;
+    m_columnLabels = columnLabels;
+    rebuild();
+}
+
+void AttentionHeatmap::clear() {
+    m_values.resize(0, 0);
+    m_rowLabels.clear();
+    m_columnLabels.clear();
+    rebuild();
+}
+
+void AttentionHeatmap::setScale(Scale scale) {
+    m_scale = scale;
+    applyTheme();
+    rebuild();
+}
+
+void AttentionHeatmap::setStretch(bool stretch) {
+    m_stretch = stretch;
+    rebuild();
+}
+
+void AttentionHeatmap::setTitle(const QString& title) {
+    m_title->setText(title);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionHeatmap::setTheme(const Theme& theme) {
+    m_theme = theme;
+    applyTheme();
+    rebuild();
+}
+
+void AttentionHeatmap::setValueName(const QString& name) {
+    m_valueName = name;
+}
+
+double AttentionHeatmap::rangeLow() const {
+    return m_map->dataRange().lower;
+}
+double AttentionHeatmap::rangeHigh() const {
+    return m_map->dataRange().upper;
+}
+
+QString AttentionHeatmap::hoverText(int row, int column) const {
+    if (row < 0 || column < 0 || row >= rows() || column >= columns()) return QString();
+    const QString from = row < m_rowLabels.size() ? m_rowLabels[row] : QString::number(row);
+    const QString to = column < m_columnLabels.size() ? m_columnLabels[column] : QString::number(column);
+    return QStringLiteral("%1 → %2: %3 %4").arg(from, to, m_valueName, QString::number(m_values(row, column), 'f', 3));
+}
+
+QPoint AttentionHeatmap::cellAt(const QPoint& widgetPos) const {
+    if (rows() == 0) return {-1, -1};
+    const QPoint p = m_plot->mapFrom(this, widgetPos);
+    if (!m_plot->axisRect()->rect().contains(p)) return {-1, -1};
+    const int column = static_cast<int>(std::lround(m_plot->xAxis2->pixelToCoord(p.x())));
+    const int row = static_cast<int>(std::lround(m_plot->yAxis->pixelToCoord(p.y())));
+    if (row < 0 || column < 0 || row >= rows() || column >= columns()) return {-1, -1};
+    return {row, column};
+}
+
+void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
+    // QCustomPlot paints only through its own QCPPainter, which cannot share
+    // the caller's device; a QPicture records the vector drawing and replays it.
+    QPicture picture;
+    {
+        QCPPainter recorder(&picture);
+        recorder.setMode(QCPPainter::pmVectorized);
+        recorder.setMode(QCPPainter::pmNoCaching);
+        m_plot->toPainter(&recorder, static_cast<int>(rect.width()), static_cast<int>(rect.height()));
+    }
+    painter.save();
+    painter.drawPicture(rect.topLeft(), picture);
+    painter.restore();
+}
+
+bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_plot) {
+        if (event->type() == QEvent::MouseMove) {
+            const QPoint cell = cellAt(m_plot->mapTo(this, static_cast<QMouseEvent*>(event)->position().toPoint()));
+            showHover(cell.x(), cell.y());
+        } else if (event->type() == QEvent::Leave) {
+            showHover(-1, -1);
+        } else if (event->type() == QEvent::MouseButtonRelease) {
+            const QPoint cell = cellAt(m_plot->mapTo(this, static_cast<QMouseEvent*>(event)->position().toPoint()));
+            if (cell.x() >= 0) emit cellClicked(cell.x(), cell.y());
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void AttentionHeatmap::showHover(int row, int column) {
+    const QString text = hoverText(row, column);
+    if (text.isEmpty()) {
+        m_hoverLabel->setText(rows() ? tr("Point at a cell to read its weight.") : QString());
+        QToolTip::hideText();
+    } else {
+        m_hoverLabel->setText(text);
+        QToolTip::showText(QCursor::pos(), text, m_plot);
+    }
+    emit cellHovered(row, column);
+}
+
+void AttentionHeatmap::applyTheme() {
+    const QColor fg = m_theme.foreground;
+    m_plot->setBackground(m_theme.background);
+    m_plot->axisRect()->setBackground(m_theme.background);
+    for (QCPAxis* axis : {m_plot->xAxis2, m_plot->yAxis, m_colorScale->axis()}) {
+        axis->setBasePen(QPen(fg, 1));
+        axis->setTickPen(QPen(fg, 1));
+        axis->setTickLabelColor(fg);
+        axis->setLabelColor(fg);
+        axis->setLabelFont(m_theme.font(9));
+    }
+    m_colorScale->axis()->setTickLabelFont(m_theme.font(9));
+    m_title->setFont(m_theme.font(11, true));
+    m_title->setTextColor(fg);
+    m_hoverLabel->setFont(m_theme.font(10));
+    m_map->setGradient(m_scale == Scale::Difference ? differenceGradient(m_theme) : themeGradient(m_theme));
+}
+
+void AttentionHeatmap::rebuild() {
+    const int nRows = rows();
+    const int nCols = columns();
+    auto* data = new QCPColorMapData(std::max(nCols, 1), std::max(nRows, 1), QCPRange(0, std::max(nCols - 1, 0)),
+                                     QCPRange(0, std::max(nRows - 1, 0)));
+    double largest = 0.0;
+    for (int r = 0; r < nRows; ++r) {
+        for (int c = 0; c < nCols; ++c) {
+            data->setCell(c, r, m_values(r, c));
+            largest = std::max(largest, std::abs(static_cast<double>(m_values(r, c))));
+        }
+    }
+    if (nRows == 0) data->fill(0.0);
+    m_map->setData(data);  // takes ownership
+    m_map->setVisible(nRows > 0);
+
+    if (m_scale == Scale::Difference) {
+        const double bound = largest > 0.0 ? largest : 1.0;
+        m_map->setDataRange(QCPRange(-bound, bound));
+    } else {
+        m_map->setDataRange(QCPRange(0.0, m_stretch && largest > 0.0 ? largest : 1.0));
+    }
+
+    // Fewer, smaller labels as the sentence grows, so none overlap.
+    const int n = std::max(nRows, nCols);
+    const double labelPoints = n > 32 ? 7.0 : (n > 20 ? 8.0 : 10.0);
+    const int step = std::max(1, (n + kMaxLabels - 1) / kMaxLabels);
+    auto setLabels = [&](QCPAxis* axis, const QStringList& labels, int count) {
+        auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
+        ticker->clear();
+        for (int i = 0; i < count; i += step) ticker->addTick(i, i < labels.size() ? labels[i] : QString::number(i));
+        axis->setTickLabelFont(m_theme.font(labelPoints));
+        axis->setRange(-0.5, std::max(count, 1) - 0.5);
+    };
+    setLabels(m_plot->xAxis2, m_columnLabels, nCols);
+    setLabels(m_plot->yAxis, m_rowLabels, nRows);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+}  // namespace bertlens::ui

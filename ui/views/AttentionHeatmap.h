@@ -1,0 +1,96 @@
+// A heatmap of one n x n attention map (or of the difference of two), with
+// token labels on both axes — queries as rows, top to bottom in token order;
+// keys as columns along the top — a colour scale with values, and
+// "from → to: weight" under the pointer. The head view shows one; the compare
+// view shows three (bidirectional, left-to-right, their difference).
+//
+//   auto* map = new AttentionHeatmap(parent);
+//   map->setTheme(theme);
+//   map->setMatrix(analysis.attention(layer, head), labels, labels);
+//
+// Drawn by QCustomPlot (QCPColorMap without interpolation), so render() gives
+// the exported figure the same drawing as the screen. UI thread only.
+#pragma once
+
+#include "EigenTypes.h"
+#include "Theme.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+class QCPTextElement;
+class QLabel;
+class QPainter;
+
+namespace bertlens::ui {
+
+class AttentionHeatmap : public QWidget {
+    Q_OBJECT
+public:
+    enum class Scale {
+        Probability,  // values in [0, 1] on the theme's colour map (or [0, max], see setStretch)
+        Difference,   // signed values, white at 0, symmetric range +-max|value|
+    };
+
+    explicit AttentionHeatmap(QWidget* parent = nullptr);
+
+    // Rows are queries (attending), columns keys (attended to); one label per
+    // row and per column. Copies the values.
+    void setMatrix(const Eigen::Ref<const RowMatrix>& values, const QStringList& rowLabels,
+                   const QStringList& columnLabels);
+    void clear();
+    void setScale(Scale scale);
+    // Probability scale only: colour range [0, largest value] instead of [0, 1],
+    // so a head whose weights are all small still shows its pattern.
+    void setStretch(bool stretch);
+    void setTitle(const QString& title);
+    void setTheme(const Theme& theme);
+    // How the hover line names the weight ("weight", "difference", ...).
+    void setValueName(const QString& name);
+
+    int rows() const { return static_cast<int>(m_values.rows()); }
+    int columns() const { return static_cast<int>(m_values.cols()); }
+    // The number the cell shows (what the colour map receives).
+    double value(int row, int column) const { return m_values(row, column); }
+    // The colour range in use: [low, high].
+    double rangeLow() const;
+    double rangeHigh() const;
+    // "from → to: weight" for a cell.
+    QString hoverText(int row, int column) const;
+    // The cell under a widget position, or (-1, -1).
+    QPoint cellAt(const QPoint& widgetPos) const;
+
+    // Paints title, axes, map and colour scale into rect, as on screen.
+    void render(QPainter& painter, const QRectF& rect);
+    QCustomPlot* plot() const { return m_plot; }
+
+signals:
+    // The pointer moved onto a cell; (-1, -1) when it left the map.
+    void cellHovered(int row, int column);
+    void cellClicked(int row, int column);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void rebuild();
+    void applyTheme();
+    void showHover(int row, int column);
+
+    QCustomPlot* m_plot;
+    QCPColorMap* m_map;
+    QCPColorScale* m_colorScale;
+    QCPTextElement* m_title;
+    QLabel* m_hoverLabel;
+    RowMatrix m_values;
+    QStringList m_rowLabels, m_columnLabels;
+    Scale m_scale = Scale::Probability;
+    bool m_stretch = false;
+    QString m_valueName = tr("weight");
+    Theme m_theme;
+};
+
+}  // namespace bertlens::ui

@@ -1,0 +1,42 @@
+// The base of every view of an analysis (head, model, lines, predictions,
+// compare, embeddings). A view shows one AnalysisResult under one Selection
+// and can paint itself as a figure into any QPainter: the screen, a PNG, an
+// SVG or a PDF (vector where the content is vector), so on-screen views and
+// exported figures are the same drawing.
+//
+// Views live on the UI thread. They never run the model: the window gives
+// them results from the worker.
+#pragma once
+
+#include "AnalysisResult.h"
+#include "Selection.h"
+#include "Theme.h"
+
+#include <QWidget>
+
+namespace bertlens::ui {
+
+class FigureView : public QWidget {
+    Q_OBJECT
+public:
+    explicit FigureView(QWidget* parent = nullptr) : QWidget(parent) {}
+
+    // A null result clears the view.
+    virtual void setResult(const AnalysisResultPtr& result) = 0;
+    virtual void setSelection(const Selection& selection) = 0;
+    virtual void setTheme(const Theme& theme) = 0;
+
+    // Paints the whole figure (no caption) to fill rect, with the theme's
+    // fonts. Used by export; must not depend on the widget being shown.
+    virtual void paintFigure(QPainter& painter, const QRectF& rect) = 0;
+    // A good size for an exported figure in points (1/72 inch).
+    virtual QSizeF figureSize() const = 0;
+    // Short name used in captions and file names: "head", "model", "lines", ...
+    virtual QString figureName() const = 0;
+
+signals:
+    // The user picked a layer/head in this view (e.g. a click in the model view).
+    void selectionRequested(const bertlens::ui::Selection& selection);
+};
+
+}  // namespace bertlens::ui

@@ -1,0 +1,68 @@
+#include "HeadView.h"
+
+#include "AttentionHeatmap.h"
+#include "SelectedAttention.h"
+#include "TokenLabels.h"
+
+#include <QCheckBox>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace bertlens::ui {
+
+HeadView::HeadView(QWidget* parent)
+    : FigureView(parent), m_heatmap(new AttentionHeatmap(this)), m_stretch(new QCheckBox(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_stretch->setText(tr("Stretch colours to the largest weight"));
+    m_stretch->setToolTip(
+        tr("Off: the colour scale runs from 0 to 1, the same for every head.\n"
+           "On: it runs from 0 to this map's largest weight, so faint patterns show."));
+    layout->addWidget(m_stretch, 0, Qt::AlignRight);
+    layout->addWidget(m_heatmap, 1);
+    connect(m_stretch, &QCheckBox::toggled, m_heatmap, &AttentionHeatmap::setStretch);
+    refresh();
+}
+
+void HeadView::setResult(const AnalysisResultPtr& result) {
+    m_result = result;
+    refresh();
+}
+
+void HeadView::setSelection(const Selection& selection) {
+    if (selection == m_selection) return;
+    m_selection = selection;
+    refresh();
+}
+
+void HeadView::setTheme(const Theme& theme) {
+    m_stretch->setFont(theme.font(9));
+    m_heatmap->setTheme(theme);
+}
+
+void HeadView::refresh() {
+    if (!m_result) {
+        m_heatmap->clear();
+        m_heatmap->setTitle(tr("No analysis yet"));
+        return;
+    }
+    const Analysis& a = m_result->analysis(m_selection.maskMode);
+    const Selection s = clampedSelection(a, m_selection);
+    const QStringList labels = tokenLabels(m_result.get());
+    m_heatmap->setMatrix(selectedAttention(a, s), labels, labels);
+    m_heatmap->setTitle(tr("Attention, %1 (%2)").arg(selectionName(s), maskModeTitle(s.maskMode)));
+}
+
+void HeadView::paintFigure(QPainter& painter, const QRectF& rect) {
+    m_heatmap->render(painter, rect);
+}
+
+QSizeF HeadView::figureSize() const {
+    // Room for the labels plus about 18 points per token, within a page.
+    const int n = m_result ? m_result->tokenCount() : 10;
+    const double side = std::clamp(200.0 + 18.0 * n, 360.0, 900.0);
+    return QSizeF(side + 90.0, side + 40.0);
+}
+
+}  // namespace bertlens::ui

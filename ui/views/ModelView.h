@@ -1,0 +1,65 @@
+// The model view: every layer x head attention map as a small heatmap in one
+// grid (layers down, heads across), labelled, the chosen head outlined.
+// Clicking a map asks the window to open it in the head view.
+//
+// The small maps are QImages painted by this widget: 144 QCustomPlots (BERT
+// base) would take seconds to build and redraw on every keystroke.
+// UI thread only.
+#pragma once
+
+#include "FigureView.h"
+
+#include <QImage>
+#include <vector>
+
+namespace bertlens::ui {
+
+class ModelView : public FigureView {
+    Q_OBJECT
+public:
+    explicit ModelView(QWidget* parent = nullptr);
+
+    void setResult(const AnalysisResultPtr& result) override;
+    void setSelection(const Selection& selection) override;
+    void setTheme(const Theme& theme) override;
+    void paintFigure(QPainter& painter, const QRectF& rect) override;
+    QSizeF figureSize() const override;
+    QString figureName() const override { return QStringLiteral("model"); }
+
+    int layerCount() const { return m_layers; }
+    int headCount() const { return m_heads; }
+    // One pixel per cell, n x n: the drawn map of a layer and head.
+    const QImage& thumbnail(int layer, int head) const;
+    // Where a head's map lies in the widget (for clicks and tests).
+    QRect cellRect(int layer, int head) const;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    struct Geometry {
+        QRectF grid;      // the area of the maps
+        double cell = 0;  // side of one map, gap included
+        double gap = 0;
+        double labelWidth = 0;
+        double headerHeight = 0;
+    };
+    Geometry geometry(const QRectF& rect, const QFontMetricsF& labelMetrics, double titleHeight) const;
+    QRectF mapRect(const Geometry& g, int layer, int head) const;
+    void paintGrid(QPainter& painter, const QRectF& rect, bool forExport);
+    void rebuildThumbnails();
+    QPoint headAt(const QPoint& pos) const;
+
+    AnalysisResultPtr m_result;
+    Selection m_selection;
+    Theme m_theme;
+    int m_layers = 0;
+    int m_heads = 0;
+    std::vector<QImage> m_thumbnails;  // [layer * heads + head]
+    QPoint m_hover{-1, -1};            // (layer, head) under the pointer
+};
+
+}  // namespace bertlens::ui
