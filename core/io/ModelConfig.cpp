@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,6 +50,15 @@ bool readBool(const nlohmann::json& j, const char* key, bool fallback, const std
     if (!j.contains(key) || j[key].is_null()) return fallback;
     if (!j[key].is_boolean()) throw CheckpointError(fileName + ": " + key + " must be true or false");
     return j[key].get<bool>();
+}
+
+std::string shortestDecimal(float value) {
+    char text[32];
+    for (int digits = 1; digits <= 9; ++digits) {
+        std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(value));
+        if (std::strtof(text, nullptr) == value) break;
+    }
+    return text;
 }
 
 }  // namespace
@@ -99,6 +110,25 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
         c.layerNormEps = j["layer_norm_eps"].get<float>();
     }
     return c;
+}
+
+std::string ModelConfig::toJsonText() const {
+    const nlohmann::ordered_json j = {
+        {"architectures", {"BertForMaskedLM"}},
+        {"model_type", modelType},
+        {"hidden_act", "gelu"},
+        {"position_embedding_type", "absolute"},
+        {"num_hidden_layers", layers},
+        {"hidden_size", hidden},
+        {"num_attention_heads", heads},
+        {"intermediate_size", intermediate},
+        {"vocab_size", vocabSize},
+        {"max_position_embeddings", maxPositions},
+        {"type_vocab_size", typeVocabSize},
+        // The float's shortest decimal (1e-12, not 9.99999996e-13).
+        {"layer_norm_eps", std::stod(shortestDecimal(layerNormEps))},
+    };
+    return j.dump(2) + "\n";
 }
 
 TokenizerOptions readTokenizerOptions(const std::string& path) {

@@ -25,6 +25,8 @@ struct ModelConfig {
     // Throws CheckpointError naming the file and the key at fault.
     static ModelConfig fromFile(const std::string& path);
     static ModelConfig fromJsonText(const std::string& text, const std::string& fileName);
+    // A Hugging Face config.json for BertForMaskedLM with these values.
+    std::string toJsonText() const;
 };
 
 // Reads tokenizer_config.json; a missing file means Hugging Face's defaults

@@ -9,6 +9,7 @@
 // A Random is a plain value: not thread-safe, copy one per thread.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -53,6 +54,19 @@ public:
 
     // True with probability percent / 100.
     bool chance(uint32_t percent) { return below(100) < percent; }
+
+    // Uniform in [0, 1), from the top 53 bits of one draw.
+    double uniform() { return double(next() >> 11) * 0x1.0p-53; }
+
+    // A standard normal draw (Box-Muller, two uniforms per call, no cached
+    // second value, so a draw depends only on the state). The uniforms are
+    // exact; the result goes through libm's log, sqrt and cos, so it can
+    // differ in the last bit between C libraries, never between runs.
+    double normal() {
+        const double u1 = 1.0 - uniform();  // (0, 1]: log stays finite
+        const double u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586476925 * u2);
+    }
 
     // A uniformly chosen element of an array or std::array.
     template <typename Container>
