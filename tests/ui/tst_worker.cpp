@@ -1,0 +1,239 @@
+// The inference worker and its controller: masked spans across edits, results
+// equal to the engine's own run, the mailbox (only the newest text's result is
+// shown), analysis errors, and model loading that keeps the old model on failure.
+#include "AnalysisController.h"
+#include "Errors.h"
+#include "ModelLoader.h"
+#include "UiTestSupport.h"
+#include "UserMasks.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace bertlens;
+using namespace bertlens::ui;
+
+namespace {
+
+std::shared_ptr<const Model> loadFixture(const char* name) {
+    return Model::load(test::fixtureModel(name).toStdString());
+}
+
+}  // namespace
+
+class TestWorker : public QObject {
+    Q_OBJECT
+private slots:
+    void diffFindsTheSingleEdit() {
+        const TextEdit e = diffTexts(U"the dog ran", U"the big dog ran");
+        QCOMPARE(e.start, 4);
+        QCOMPARE(e.removed, 0);
+        QCOMPARE(e.inserted, 4);
+        const TextEdit r = diffTexts(U"the cat sat", U"the dog sat");
+        QCOMPARE(r.start, 4);
+        QCOMPARE(r.removed, 3);
+        QCOMPARE(r.inserted, 3);
+        const TextEdit none = diffTexts(U"same", U"same");
+        QCOMPARE(none.removed + none.inserted, 0);
+    }
+
+    void spansFollowEdits() {
+        // "the dog ran": dog = [4, 7)
+        const TextSpan dog{4, 7};
+        auto before = mapSpan(dog, diffTexts(U"the dog ran", U"a dog ran"));  // edit before: shift by -2
+        QVERIFY(before);
+        QCOMPARE(before->start, 2);
+        QCOMPARE(before->end, 5);
+        auto after = mapSpan(dog, diffTexts(U"the dog ran", U"the dog ran fast"));  // edit after: unchanged
+        QVERIFY(after);
+        QCOMPARE(after->start, 4);
+        QVERIFY(!mapSpan(dog, diffTexts(U"the dog ran", U"the dig ran")));  // edit inside: forgotten
+        // code points, not UTF-16 units: an emoji before the word counts once
+        auto emoji = mapSpan(dog, diffTexts(U"the dog ran", U"\U0001F600the dog ran"));
+        QVERIFY(emoji);
+        QCOMPARE(emoji->start, 5);
+
+        UserMasks masks;
+        QVERIFY(masks.toggle(dog));
+        QVERIFY(masks.contains(dog));
+        masks.applyEdit(diffTexts(U"the dog ran", U"the dig ran"));
+        QVERIFY(masks.spans().empty());
+        QVERIFY(masks.toggle(dog));
+        QVERIFY(!masks.toggle(dog));
+        QVERIFY(masks.spans().empty());
+    }
+
+    void masksReplaceTheIdsAtTheirSpans() {
+        const auto model = loadFixture("h12-f32");
+        Encoding e = model->tokenizer().encode("the dog ran fast");
+        const int32_t maskId = model->vocab().maskId();
+        const int32_t dogId = model->vocab().find("dog");
+        QVERIFY(maskId >= 0 && dogId >= 0);
+        const AppliedMasks applied = applyUserMasks(e, {TextSpan{4, 7}}, maskId);
+        QCOMPARE(applied.positions, std::vector<int>{2});  // [CLS] the dog ...
+        QCOMPARE(applied.originals, std::vector<std::string>{"dog"});
+        QCOMPARE(e.ids[2], maskId);
+        QCOMPARE(e.tokens[2].text, std::string("[MASK]"));
+        QCOMPARE(e.ids[1], model->vocab().find("the"));
+    }
+
+    void resultEqualsTheEngine() {
+        const auto model = loadFixture("h12-f32");
+        AnalysisController controller;
+        QSignalSpy spy(&controller, &AnalysisController::resultReady);
+        controller.setModel(model, test::fixtureModel("h12-f32"));
+        const std::string text = "the cat sat on the [MASK] .";
+        controller.setText(QString::fromStdString(text));
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10000);
+        const AnalysisResultPtr r = controller.latestResult();
+        QVERIFY(r);
+        QCOMPARE(r->text, text);
+        QCOMPARE(r->modelName, QStringLiteral("h12-f32"));
+        for (MaskMode mode : {MaskMode::Bidirectional, MaskMode::Causal}) {
+            const Analysis ref = test::engineAnalysis(model, text, mode);
+            const Analysis& got = r->analysis(mode);
+            QCOMPARE(got.maskMode, mode);
+            QCOMPARE(got.tokenCount, 9);  // [CLS] the cat sat on the [MASK] . [SEP]
+            QCOMPARE(got.layers, 2);
+            QCOMPARE(got.heads, 12);
+            QCOMPARE(got.ids, ref.ids);
+            QVERIFY(test::maxAttentionDifference(got, ref) < 1e-6);
+            QCOMPARE(got.predictions.size(), size_t(1));
+            QCOMPARE(got.predictions[0].position, 6);
+            QCOMPARE(got.predictions[0].top[0].token, ref.predictions[0].top[0].token);
+        }
+        // the causal map hides later tokens
+        QCOMPARE(r->causal.attention(1, 3)(2, 5), 0.0f);
+        QVERIFY(r->bidirectional.attention(1, 3)(2, 5) > 0.0f);
+    }
+
+    void rapidEditsShowOnlyTheLastText() {
+        AnalysisController controller;
+        controller.setModel(loadFixture("h12-f32"), test::fixtureModel("h12-f32"));
+        QStringList shown;
+        bool staleShown = false;
+        connect(&controller, &AnalysisController::resultReady, this, [&](const AnalysisResultPtr& r) {
+            shown << QString::fromStdString(r->text);
+            if (r->requestId != controller.latestRequestId()) staleShown = true;
+        });
+        const QStringList words = {"the", "cat", "sat", "on", "mat", "dog", "ran", "fast", "king", "queen"};
+        QString text;
+        for (int i = 0; i < 20; ++i) {
+            text = QStringLiteral("the %1 %2 .").arg(words[i % words.size()], words[(i * 3 + 1) % words.size()]);
+            controller.setText(text);
+            // Mix edits inside the debounce (merged) with edits after it (sent,
+            // then superseded while the worker may still be running).
+            QTest::qWait(i % 3 == 0 ? 45 : 3);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last() == text, 10000);
+        QTest::qWait(200);  // nothing older may arrive afterwards
+        QCOMPARE(shown.last(), text);
+        QVERIFY(!staleShown);
+        QCOMPARE(QString::fromStdString(controller.latestResult()->text), text);
+        // 20 edits, fewer runs: the debounce merged some and the mailbox dropped others
+        QVERIFY2(controller.worker().runsStarted() < 20,
+                 qPrintable(QString::number(controller.worker().runsStarted())));
+    }
+
+    void clickingATokenMasksItAndPredicts() {
+        const auto model = loadFixture("h12-f32");
+        AnalysisController controller;
+        QSignalSpy spy(&controller, &AnalysisController::resultReady);
+        controller.setModel(model, test::fixtureModel("h12-f32"));
+        controller.setText(QStringLiteral("the dog ran fast"));
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10000);
+        QVERIFY(controller.latestResult()->bidirectional.predictions.empty());
+        QVERIFY(!controller.toggleMask(0));  // [CLS] cannot be masked
+        QVERIFY(controller.toggleMask(2));   // dog
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 10000);
+        AnalysisResultPtr r = controller.latestResult();
+        QCOMPARE(r->userMasked, std::vector<int>{2});
+        QCOMPARE(r->userMaskedOriginal, std::vector<std::string>{"dog"});
+        QCOMPARE(r->bidirectional.ids[2], model->vocab().maskId());
+        QCOMPARE(r->bidirectional.predictions.size(), size_t(1));
+        QCOMPARE(r->bidirectional.predictions[0].position, 2);
+        // the same as typing [MASK] there
+        const Analysis ref = test::engineAnalysis(model, "the [MASK] ran fast", MaskMode::Bidirectional);
+        QVERIFY(test::maxAttentionDifference(r->bidirectional, ref) < 1e-6);
+        QCOMPARE(r->bidirectional.predictions[0].top[0].id, ref.predictions[0].top[0].id);
+
+        // an edit elsewhere keeps the mask on "dog"
+        controller.setText(QStringLiteral("a dog ran fast"));
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 3, 10000);
+        r = controller.latestResult();
+        QCOMPARE(r->text, std::string("a dog ran fast"));
+        QCOMPARE(r->userMasked, std::vector<int>{2});
+        QCOMPARE(r->userMaskedOriginal, std::vector<std::string>{"dog"});
+        // clicking it again unmasks
+        QVERIFY(controller.toggleMask(2));
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 4, 10000);
+        QVERIFY(controller.latestResult()->userMasked.empty());
+        QCOMPARE(controller.latestResult()->bidirectional.ids[2], model->vocab().find("dog"));
+    }
+
+    void analysisErrorsKeepTheLastResult() {
+        AnalysisController controller;
+        QSignalSpy results(&controller, &AnalysisController::resultReady);
+        QSignalSpy errors(&controller, &AnalysisController::analysisFailed);
+        controller.setModel(loadFixture("h12-f32"), test::fixtureModel("h12-f32"));
+        controller.setText(QStringLiteral("the cat sat"));
+        QTRY_COMPARE_WITH_TIMEOUT(results.count(), 1, 10000);
+        // the fixture reads at most 40 positions
+        controller.setText(QStringLiteral("the cat sat on the mat ").repeated(10));
+        QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, 10000);
+        const QString message = errors.at(0).at(0).toString();
+        QVERIFY2(message.contains(QStringLiteral("at most 40")), qPrintable(message));
+        QCOMPARE(results.count(), 1);
+        QCOMPARE(controller.latestResult()->text, std::string("the cat sat"));
+        controller.setText(QStringLiteral("   "));
+        QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 2, 10000);
+        QVERIFY(errors.at(1).at(0).toString().contains(QStringLiteral("empty")));
+    }
+
+    void badFolderKeepsThePreviousModel() {
+        AnalysisController controller;
+        QSignalSpy loaded(&controller, &AnalysisController::modelChanged);
+        QSignalSpy failed(&controller, &AnalysisController::modelLoadFailed);
+        QSignalSpy results(&controller, &AnalysisController::resultReady);
+        controller.loadModel(test::fixtureModel("h12-f32"));
+        QVERIFY(controller.isLoading());
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QVERIFY(!controller.isLoading());
+        controller.setText(QStringLiteral("the cat sat"));
+        QTRY_COMPARE_WITH_TIMEOUT(results.count(), 1, 10000);
+
+        QTemporaryDir empty;
+        controller.loadModel(empty.path());
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        const QString message = failed.at(0).at(1).toString();
+        // the engine's own CheckpointError text
+        QString engineMessage;
+        try {
+            Model::load(empty.path().toStdString());
+        } catch (const CheckpointError& e) {
+            engineMessage = QString::fromUtf8(e.what());
+        }
+        QVERIFY(!engineMessage.isEmpty());
+        QCOMPARE(message, engineMessage);
+        QCOMPARE(controller.modelName(), QStringLiteral("h12-f32"));
+        QCOMPARE(loaded.count(), 1);
+        // and the old model keeps working
+        controller.setText(QStringLiteral("the dog sat"));
+        QTRY_COMPARE_WITH_TIMEOUT(results.count(), 2, 10000);
+        QCOMPARE(controller.latestResult()->modelName, QStringLiteral("h12-f32"));
+    }
+
+    void cacheFoldersAreNamedAfterTheRepository() {
+        QCOMPARE(ModelLoader::displayName(
+                     QStringLiteral("/home/u/.cache/huggingface/hub/models--google--bert_uncased_L-2_H-128_A-2/"
+                                    "snapshots/30b0a37ccaaa32f332884b96992754e246e48c5f")),
+                 QStringLiteral("google/bert_uncased_L-2_H-128_A-2"));
+        QCOMPARE(ModelLoader::displayName(QStringLiteral("/x/hub/models--bert-base-uncased/snapshots/abc")),
+                 QStringLiteral("bert-base-uncased"));
+        QCOMPARE(ModelLoader::displayName(QStringLiteral("/data/my-bert/")), QStringLiteral("my-bert"));
+    }
+};
+
+QTEST_MAIN(TestWorker)
+#include "tst_worker.moc"

@@ -1,0 +1,121 @@
+#include "AnalysisController.h"
+
+#include "ModelLoader.h"
+
+#include <QThread>
+
+#include <algorithm>
+
+namespace bertlens::ui {
+
+AnalysisController::AnalysisController(WorkerOptions options, QObject* parent)
+    : QObject(parent),
+      m_thread(new QThread(this)),
+      m_worker(new InferenceWorker(options)),
+      m_loader(new ModelLoader(this)) {
+    qRegisterMetaType<AnalysisResultPtr>();
+    m_thread->setObjectName(QStringLiteral("inference worker"));
+    m_worker->moveToThread(m_thread);
+    connect(m_worker, &InferenceWorker::resultReady, this, &AnalysisController::onResult, Qt::QueuedConnection);
+    connect(m_worker, &InferenceWorker::analysisFailed, this, &AnalysisController::onFailed, Qt::QueuedConnection);
+    connect(m_loader, &ModelLoader::loaded, this, &AnalysisController::onLoaded);
+    connect(m_loader, &ModelLoader::failed, this, &AnalysisController::onLoadFailed);
+    m_thread->start();
+
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(kDebounceMs);
+    connect(&m_debounce, &QTimer::timeout, this, &AnalysisController::analyzeNow);
+}
+
+AnalysisController::~AnalysisController() {
+    m_worker->cancelAll();
+    m_thread->quit();
+    m_thread->wait();
+    delete m_worker;
+}
+
+void AnalysisController::loadModel(const QString& folder) {
+    m_loadId = m_loader->load(folder);
+    emit modelLoadStarted(folder);
+}
+
+void AnalysisController::setModel(std::shared_ptr<const Model> model, const QString& folder) {
+    m_model = std::move(model);
+    m_modelFolder = folder;
+    m_modelName = ModelLoader::displayName(folder);
+    emit modelChanged(m_modelName);
+    if (!m_text.isEmpty()) analyzeNow();
+}
+
+void AnalysisController::onLoaded(quint64 id, const QString& folder, const std::shared_ptr<const Model>& model) {
+    if (id != m_loadId) return;  // a newer load was asked for meanwhile
+    m_loadId = 0;
+    setModel(model, folder);
+}
+
+void AnalysisController::onLoadFailed(quint64 id, const QString& folder, const QString& message) {
+    if (id != m_loadId) return;
+    m_loadId = 0;
+    emit modelLoadFailed(folder, message);
+}
+
+void AnalysisController::setText(const QString& text) {
+    if (text == m_text) return;
+    std::u32string text32 = text.toStdU32String();
+    m_masks.applyEdit(diffTexts(m_text32, text32));
+    m_text = text;
+    m_text32 = std::move(text32);
+    m_debounce.start();
+}
+
+bool AnalysisController::toggleMask(int position) {
+    if (!m_latest || position < 0 || position >= m_latest->tokenCount()) return false;
+    const Analysis& a = m_latest->bidirectional;
+    if (position >= static_cast<int>(a.tokens.size())) return false;
+    const Token& token = a.tokens[static_cast<size_t>(position)];
+    const bool userMasked =
+        std::find(m_latest->userMasked.begin(), m_latest->userMasked.end(), position) != m_latest->userMasked.end();
+    if (token.added || token.chars.end <= token.chars.start) return false;
+    if (!userMasked && (token.text == "[MASK]" || token.text == "[CLS]" || token.text == "[SEP]")) return false;
+    // The result may be a few milliseconds older than the text: carry the
+    // token's span through the edits made since.
+    const std::u32string resultText = QString::fromStdString(m_latest->text).toStdU32String();
+    const std::optional<TextSpan> span = mapSpan(token.chars, diffTexts(resultText, m_text32));
+    if (!span) return false;
+    m_masks.toggle(*span);
+    analyzeNow();
+    return true;
+}
+
+void AnalysisController::clearMasks() {
+    m_masks.clear();
+    analyzeNow();
+}
+
+void AnalysisController::analyzeNow() {
+    m_debounce.stop();
+    if (!m_model) return;  // an empty text goes too: the worker says what to type
+    AnalysisRequest request;
+    request.id = ++m_lastSubmitted;
+    request.model = m_model;
+    request.modelName = m_modelName;
+    request.text = m_text.toStdString();
+    request.maskedSpans = m_masks.spans();
+    m_worker->submit(std::move(request));
+}
+
+void AnalysisController::onResult(const AnalysisResultPtr& result) {
+    if (!result || result->requestId != m_lastSubmitted) {
+        ++m_dropped;  // stale: a newer request went out after this one
+        return;
+    }
+    m_latest = result;
+    emit resultReady(result);
+}
+
+void AnalysisController::onFailed(quint64 requestId, const QString& message) {
+    if (requestId != m_lastSubmitted) return;
+    emit analysisFailed(message);
+}
+
+}  // namespace bertlens::ui

@@ -1,0 +1,27 @@
+// One request to the inference worker: a text, the model to run it on and the
+// spans the user masked. The id orders requests: a larger id supersedes.
+//
+// A plain value, copied into the worker's mailbox.
+#pragma once
+
+#include "model/Model.h"
+#include "tokenizer/Tokenizer.h"
+
+#include <QString>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bertlens::ui {
+
+struct AnalysisRequest {
+    quint64 id = 0;
+    std::shared_ptr<const Model> model;
+    QString modelName;
+    std::string text;                   // UTF-8, as typed
+    std::vector<TextSpan> maskedSpans;  // code point spans the user masked by clicking
+    int topK = 10;
+};
+
+}  // namespace bertlens::ui

@@ -1,0 +1,125 @@
+#include "InferenceWorker.h"
+
+#include "Errors.h"
+#include "UserMasks.h"
+#include "model/Encoder.h"
+
+#include <QMetaObject>
+
+#include <chrono>
+
+#include <omp.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace bertlens::ui {
+
+InferenceWorker::InferenceWorker(WorkerOptions options) : m_options(options) {}
+
+InferenceWorker::~InferenceWorker() = default;
+
+void InferenceWorker::submit(AnalysisRequest request) {
+    QMutexLocker lock(&m_mutex);
+    m_pending = std::move(request);
+    m_cancel.store(true);  // the run in progress, if any, is now stale
+    if (!m_scheduled) {
+        m_scheduled = true;
+        QMetaObject::invokeMethod(this, &InferenceWorker::drain, Qt::QueuedConnection);
+    }
+}
+
+void InferenceWorker::cancelAll() {
+    QMutexLocker lock(&m_mutex);
+    m_pending.reset();
+    m_cancel.store(true);
+}
+
+void InferenceWorker::applyThreadSettings() {
+    m_threadConfigured = true;
+    // Linux gives each thread its own nice value, and threads inherit it when
+    // created: OpenMP's pool for this thread is created on its first parallel
+    // region, after this call, so the whole pool runs at the lower priority.
+    if (m_options.niceIncrement > 0) {
+        const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+        const int current = getpriority(PRIO_PROCESS, tid);
+        setpriority(PRIO_PROCESS, tid, current + m_options.niceIncrement);
+    }
+    if (m_options.threads > 0) omp_set_num_threads(m_options.threads);  // this thread's teams only
+}
+
+void InferenceWorker::drain() {
+    if (!m_threadConfigured) applyThreadSettings();
+    for (;;) {
+        AnalysisRequest request;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_pending) {
+                m_scheduled = false;
+                return;
+            }
+            request = std::move(*m_pending);
+            m_pending.reset();
+            m_cancel.store(false);
+        }
+        m_started.fetch_add(1);
+        try {
+            AnalysisResultPtr result = run(request);
+            if (m_cancel.load()) {
+                m_cancelled.fetch_add(1);  // finished, but a newer request came in meanwhile
+                continue;
+            }
+            m_finished.fetch_add(1);
+            emit resultReady(result);
+        } catch (const Cancelled&) {
+            m_cancelled.fetch_add(1);
+        } catch (const std::bad_alloc&) {
+            emit analysisFailed(request.id, tr("There is not enough memory to analyse this text; shorten it."));
+        } catch (const std::exception& e) {
+            emit analysisFailed(request.id, QString::fromUtf8(e.what()));
+        }
+    }
+}
+
+AnalysisResultPtr InferenceWorker::run(const AnalysisRequest& request) {
+    if (!request.model) throw InputError("no model is loaded: open one with File > Open model");
+    if (request.model != m_model) {
+        m_model = request.model;
+        m_bidirectional = std::make_unique<Encoder>(m_model);
+        m_causal = std::make_unique<Encoder>(m_model);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    Encoding encoding = m_model->tokenizer().encode(request.text);
+    bool anyWord = false;
+    for (const Token& t : encoding.tokens) {
+        if (!t.added && t.text != "[CLS]" && t.text != "[SEP]") anyWord = true;
+    }
+    if (!anyWord) throw InputError("the text is empty: type a sentence to analyse");
+
+    const int32_t maskId = m_model->vocab().maskId();
+    const AppliedMasks applied = applyUserMasks(encoding, request.maskedSpans, maskId);
+    std::vector<int> positions;
+    for (size_t i = 0; i < encoding.ids.size(); ++i) {
+        if (maskId != Vocab::kNotFound && encoding.ids[i] == maskId) positions.push_back(static_cast<int>(i));
+    }
+
+    auto result = std::make_shared<AnalysisResult>();
+    result->requestId = request.id;
+    result->modelName = request.modelName;
+    result->text = request.text;
+    result->userMasked = applied.positions;
+    result->userMaskedOriginal = applied.originals;
+    AnalyzeOptions options;
+    options.topK = request.topK;
+    options.cancel = &m_cancel;
+    options.maskMode = MaskMode::Bidirectional;
+    result->bidirectional = m_bidirectional->forward(encoding.ids, encoding.typeIds, options, positions);
+    options.maskMode = MaskMode::Causal;
+    result->causal = m_causal->forward(encoding.ids, encoding.typeIds, options, positions);
+    result->bidirectional.tokens = encoding.tokens;
+    result->causal.tokens = std::move(encoding.tokens);
+    result->elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+}  // namespace bertlens::ui

@@ -1,0 +1,75 @@
+// Runs the model off the UI thread. The worker lives on its own QThread and
+// holds the current model's two Encoders (bidirectional and left-to-right).
+//
+// Requests go into a mailbox of one, not a queue: submit() replaces any
+// request still waiting and cancels the run in progress between layers (an
+// atomic flag the encoder polls), so the worker always moves on to the newest
+// text. A run that finishes after a newer request arrived is dropped. Results
+// and errors come back as queued signals.
+//
+// Thread-safety: submit(), cancelAll() and the counters may be called from any
+// thread; everything else runs on the worker's thread.
+#pragma once
+
+#include "AnalysisRequest.h"
+#include "AnalysisResult.h"
+
+#include <QMutex>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+namespace bertlens {
+class Encoder;
+}
+
+namespace bertlens::ui {
+
+struct WorkerOptions {
+    // OpenMP threads for the worker's runs; 0 keeps OpenMP's default (one per core).
+    int threads = 0;
+    // Added to the worker threads' nice value (Linux), so that on a machine
+    // with few cores the UI thread wins the CPU whenever it has work.
+    int niceIncrement = 5;
+};
+
+class InferenceWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit InferenceWorker(WorkerOptions options = {});
+    ~InferenceWorker() override;
+
+    void submit(AnalysisRequest request);
+    // Cancels the run in progress and forgets the waiting request.
+    void cancelAll();
+
+    int runsStarted() const { return m_started.load(); }
+    int runsFinished() const { return m_finished.load(); }
+    int runsCancelled() const { return m_cancelled.load(); }
+
+signals:
+    void resultReady(const bertlens::ui::AnalysisResultPtr& result);
+    void analysisFailed(quint64 requestId, const QString& message);
+
+private:
+    void drain();
+    AnalysisResultPtr run(const AnalysisRequest& request);
+    void applyThreadSettings();
+
+    WorkerOptions m_options;
+    QMutex m_mutex;  // guards m_pending and m_scheduled
+    std::optional<AnalysisRequest> m_pending;
+    bool m_scheduled = false;
+    std::atomic<bool> m_cancel{false};
+    std::atomic<int> m_started{0}, m_finished{0}, m_cancelled{0};
+
+    // Worker thread only.
+    bool m_threadConfigured = false;
+    std::shared_ptr<const Model> m_model;
+    std::unique_ptr<Encoder> m_bidirectional;
+    std::unique_ptr<Encoder> m_causal;
+};
+
+}  // namespace bertlens::ui
