@@ -2,7 +2,6 @@
 
 #include "Errors.h"
 #include "io/HalfFloat.h"
-#include "io/SafeTensors.h"
 
 #include <cmath>
 #include <cstring>
@@ -16,8 +15,8 @@ namespace bertlens {
 // their shapes against config.json, and turns them into float views.
 class Model::Loader {
 public:
-    Loader(Model& model, const SafeTensors& tensors, std::string fileName)
-        : m_model(model), m_tensors(tensors), m_fileName(std::move(fileName)) {}
+    Loader(Model& model, const TensorSource& tensors)
+        : m_model(model), m_tensors(tensors), m_fileName(tensors.path()) {}
 
     void loadAll() {
         const ModelConfig& c = m_model.m_config;
@@ -141,17 +140,38 @@ private:
     }
 
     Model& m_model;
-    const SafeTensors& m_tensors;
+    const TensorSource& m_tensors;
     std::string m_fileName;
 };
 
-std::unique_ptr<Tokenizer> Model::loadTokenizer(const std::string& folder) {
+namespace {
+
+void requireFolder(const std::string& folder) {
     if (!fs::is_directory(folder)) {
         throw CheckpointError(folder +
                               " is not a folder: choose a Hugging Face BERT folder "
                               "(config.json, vocab.txt, model.safetensors)");
     }
+}
+
+// A folder of another architecture (RoBERTa, GPT-2 and ALBERT have no
+// vocab.txt) must say "not supported: model_type X", not that a file is missing.
+void refuseOtherArchitecture(const fs::path& dir) {
+    const fs::path config = dir / "config.json";
+    if (!fs::exists(config)) return;
+    try {
+        ModelConfig::fromFile(config.string());
+    } catch (const CheckpointError& e) {
+        if (std::string(e.what()).rfind("not supported: model_type", 0) == 0) throw;
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> Model::loadTokenizer(const std::string& folder) {
+    requireFolder(folder);
     const fs::path dir(folder);
+    refuseOtherArchitecture(dir);
     auto vocab = std::make_shared<const Vocab>(Vocab::fromFile((dir / "vocab.txt").string()));
     return std::make_unique<Tokenizer>(vocab, readTokenizerOptions((dir / "tokenizer_config.json").string()));
 }
@@ -159,9 +179,11 @@ std::unique_ptr<Tokenizer> Model::loadTokenizer(const std::string& folder) {
 std::shared_ptr<const Model> Model::load(const std::string& folder) {
     std::shared_ptr<Model> model(new Model());
     model->m_folder = folder;
-    model->m_tokenizer = loadTokenizer(folder);
+    requireFolder(folder);
     const fs::path dir(folder);
+    // config.json first: it says whether this is a BERT at all.
     model->m_config = ModelConfig::fromFile((dir / "config.json").string());
+    model->m_tokenizer = loadTokenizer(folder);
     const ModelConfig& c = model->m_config;
     if (model->vocab().size() > c.vocabSize) {
         throw CheckpointError((dir / "vocab.txt").string() + " has " + std::to_string(model->vocab().size()) +
@@ -169,18 +191,8 @@ std::shared_ptr<const Model> Model::load(const std::string& folder) {
                               "; the vocabulary does not belong to these weights");
     }
 
-    const fs::path weightsPath = dir / "model.safetensors";
-    if (!fs::exists(weightsPath)) {
-        const bool hasBin = fs::exists(dir / "pytorch_model.bin");
-        throw CheckpointError("no model.safetensors in " + folder +
-                              (hasBin
-                                   ? ": this folder has only pytorch_model.bin, which this version cannot read yet; "
-                                     "save the model with safetensors (save_pretrained(..., safe_serialization=True))"
-                                   : ": the folder has no weights"));
-    }
-    model->m_file = std::make_unique<MappedFile>(weightsPath.string());
-    const SafeTensors tensors = SafeTensors::parse(model->m_file->data(), model->m_file->size(), weightsPath.string());
-    Loader(*model, tensors, weightsPath.string()).loadAll();
+    model->m_source = TensorSource::openFolder(folder);
+    Loader(*model, *model->m_source).loadAll();
     return model;
 }
 

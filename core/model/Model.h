@@ -3,13 +3,14 @@
 //   std::shared_ptr<const Model> m = Model::load("/path/to/bert-base-uncased");
 //
 // load() reads a Hugging Face folder (config.json, vocab.txt,
-// tokenizer_config.json, model.safetensors). F32 weights are used in place
-// from the memory map; F16/BF16 ones are widened to F32 once. A Model is
-// immutable after load and may be shared by any number of threads.
+// tokenizer_config.json, and model.safetensors or else pytorch_model.bin,
+// through TensorSource). Aligned F32 weights are used in place from the
+// memory map; F16/BF16 ones are widened to F32 once. A Model is immutable
+// after load and may be shared by any number of threads.
 #pragma once
 
-#include "io/MappedFile.h"
 #include "io/ModelConfig.h"
+#include "io/TensorSource.h"
 #include "model/Weights.h"
 #include "tokenizer/Tokenizer.h"
 
@@ -34,7 +35,10 @@ public:
     bool hasMlmHead() const { return m_weights.mlm.present; }
     // The on-disk weight dtype (F32, F16 or BF16) of the word embeddings.
     const std::string& weightDType() const { return m_weightDType; }
-    size_t fileBytes() const { return m_file ? m_file->size() : 0; }
+    size_t fileBytes() const { return m_source ? m_source->fileBytes() : 0; }
+    // The weights file read (model.safetensors or pytorch_model.bin) and its format.
+    const std::string& weightsFile() const { return m_source->path(); }
+    const char* weightsFormat() const { return m_source->formatName(); }
 
     // The first weight tensor holding a NaN or an infinity, or "" if none.
     // Slow (reads every weight): called only when a forward pass went wrong.
@@ -54,7 +58,7 @@ private:
     std::string m_folder;
     ModelConfig m_config;
     std::unique_ptr<Tokenizer> m_tokenizer;
-    std::unique_ptr<MappedFile> m_file;
+    std::unique_ptr<const TensorSource> m_source;
     std::vector<std::vector<float>> m_converted;  // widened F16/BF16 or realigned tensors
     std::vector<NamedTensor> m_used;              // every tensor the encoder reads, for diagnostics
     BertWeights m_weights;
