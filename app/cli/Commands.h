@@ -13,5 +13,7 @@ namespace bertlens::cli {
 int runTokenize(const std::vector<std::string>& args, std::ostream& out);
 int runAnalyze(const std::vector<std::string>& args, std::ostream& out);
 int runBench(const std::vector<std::string>& args, std::ostream& out);
+// The Hugging Face cache (ModelsCommand.cpp).
+int runModels(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace bertlens::cli

@@ -15,6 +15,7 @@ const char* kUsage =
     "  bertlens-cli analyze  --model DIR --text TEXT [--mask-mode bidirectional|causal]\n"
     "                        [--top-k K] [--predict-all] [--hidden-states] [--threads T]\n"
     "  bertlens-cli bench    --model DIR [--lengths 16,32,128] [--repeats R] [--threads T]\n"
+    "  bertlens-cli models   [--cache DIR] [--table]\n"
     "TEXT may be - to read standard input.\n";
 
 }  // namespace
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
         if (command == "tokenize") return cli::runTokenize(args, std::cout);
         if (command == "analyze") return cli::runAnalyze(args, std::cout);
         if (command == "bench") return cli::runBench(args, std::cout);
+        if (command == "models") return cli::runModels(args, std::cout);
         throw cli::UsageError("unknown command \"" + command + "\"");
     } catch (const cli::UsageError& e) {
         std::cerr << "bertlens-cli: " << e.what() << "\n" << kUsage;
