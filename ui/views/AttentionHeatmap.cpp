@@ -67,6 +67,7 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
 
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);
+    connect(m_plot, &QCustomPlot::afterLayout, this, &AttentionHeatmap::keepCellsSquare);
     applyTheme();
     rebuild();
 }
@@ -136,16 +137,52 @@ QPoint AttentionHeatmap::cellAt(const QPoint& widgetPos) const {
     return {row, column};
 }
 
+QMargins AttentionHeatmap::squareMargins(const QSize& laidOut, const QSize& target) const {
+    if (rows() == 0 || columns() == 0) return QMargins();
+    // What the last layout (at size laidOut) spent on labels, title and the
+    // colour scale; the rest goes to the cells, square, centred.
+    const QMargins m = m_plot->plotLayout()->margins();
+    const QRect r = m_plot->axisRect()->rect();
+    const int extraW = laidOut.width() - r.width() - m.left() - m.right();
+    const int extraH = laidOut.height() - r.height() - m.top() - m.bottom();
+    const double cell =
+        std::min(double(target.width() - extraW) / columns(), double(target.height() - extraH) / rows());
+    if (cell <= 1.0) return QMargins();
+    const int dx = std::max(0, target.width() - extraW - static_cast<int>(cell * columns()));
+    const int dy = std::max(0, target.height() - extraH - static_cast<int>(cell * rows()));
+    return QMargins(dx / 2, dy / 2, dx - dx / 2, dy - dy / 2);
+}
+
+void AttentionHeatmap::keepCellsSquare() {
+    if (m_rendering) return;
+    const QMargins want = squareMargins(m_plot->viewport().size(), m_plot->viewport().size());
+    const QMargins have = m_plot->plotLayout()->margins();
+    const QMargins d = want - have;
+    if (std::max({std::abs(d.left()), std::abs(d.top()), std::abs(d.right()), std::abs(d.bottom())}) <= 1) return;
+    m_plot->plotLayout()->setMargins(want);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     // QCustomPlot paints only through its own QCPPainter, which cannot share
     // the caller's device; a QPicture records the vector drawing and replays it.
-    QPicture picture;
-    {
+    const QSize size(static_cast<int>(rect.width()), static_cast<int>(rect.height()));
+    const QMargins screenMargins = m_plot->plotLayout()->margins();
+    m_rendering = true;
+    auto record = [this, size](QPicture& picture) {
         QCPPainter recorder(&picture);
         recorder.setMode(QCPPainter::pmVectorized);
         recorder.setMode(QCPPainter::pmNoCaching);
-        m_plot->toPainter(&recorder, static_cast<int>(rect.width()), static_cast<int>(rect.height()));
-    }
+        m_plot->toPainter(&recorder, size.width(), size.height());
+    };
+    QPicture measure;
+    record(measure);  // lays the plot out at the figure's size
+    m_plot->plotLayout()->setMargins(squareMargins(size, size));
+    QPicture picture;
+    record(picture);
+    m_plot->plotLayout()->setMargins(screenMargins);
+    m_rendering = false;
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
     painter.save();
     painter.drawPicture(rect.topLeft(), picture);
     painter.restore();

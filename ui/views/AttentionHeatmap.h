@@ -79,6 +79,10 @@ private:
     void rebuild();
     void applyTheme();
     void showHover(int row, int column);
+    // Plot-layout margins that make the cells square when the plot, last laid
+    // out at size laidOut, is drawn at size target.
+    QMargins squareMargins(const QSize& laidOut, const QSize& target) const;
+    void keepCellsSquare();
 
     QCustomPlot* m_plot;
     QCPColorMap* m_map;
@@ -91,6 +95,7 @@ private:
     bool m_stretch = false;
     QString m_valueName = tr("weight");
     Theme m_theme;
+    bool m_rendering = false;  // drawing an exported figure: leave the screen layout alone
 };
 
 }  // namespace bertlens::ui

@@ -122,7 +122,7 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
 
     const Selection s = clampedSelection(m_result->bidirectional, m_selection);
     painter.setBrush(Qt::NoBrush);
-    const double pen = std::max(2.0, g.gap);
+    const double pen = std::clamp(g.gap * 0.6, 2.0, 4.0);
     if (!forExport && m_hover.x() >= 0) {
         painter.setPen(QPen(m_theme.foreground, 1, Qt::DashLine));
         painter.drawRect(mapRect(g, m_hover.x(), m_hover.y()).adjusted(-pen / 2, -pen / 2, pen / 2, pen / 2));

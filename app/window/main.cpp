@@ -1,0 +1,123 @@
+// bertlens: the window. With --export it renders figures with no window.
+//
+//   bertlens [--model DIR] [--text TEXT] [--view NAME] [--layer L] [--head H] [--mask-mode M]
+//   bertlens --export DIR --text TEXT --view head|model|lines|compare|predictions|embeddings
+//            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
+#include "AnalysisController.h"
+#include "BundledModel.h"
+#include "MainWindow.h"
+#include "SelectionControls.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace bertlens;
+using namespace bertlens::ui;
+
+namespace {
+
+struct Options {
+    QCommandLineOption model{QStringLiteral("model"), QStringLiteral("A Hugging Face BERT folder."),
+                             QStringLiteral("DIR")};
+    QCommandLineOption text{QStringLiteral("text"), QStringLiteral("The sentence to analyse."), QStringLiteral("TEXT")};
+    QCommandLineOption view{QStringLiteral("view"),
+                            QStringLiteral("The view to show or export: head, model, lines, compare, predictions, "
+                                           "embeddings."),
+                            QStringLiteral("NAME")};
+    QCommandLineOption layer{QStringLiteral("layer"), QStringLiteral("Layer, from 0."), QStringLiteral("L")};
+    QCommandLineOption head{QStringLiteral("head"), QStringLiteral("Head, from 0."), QStringLiteral("H")};
+    QCommandLineOption maskMode{QStringLiteral("mask-mode"), QStringLiteral("bidirectional or causal."),
+                                QStringLiteral("M")};
+    QCommandLineOption exportDir{QStringLiteral("export"),
+                                 QStringLiteral("Write the figure into DIR and exit, with no window."),
+                                 QStringLiteral("DIR")};
+    QCommandLineOption format{QStringLiteral("format"), QStringLiteral("png, svg or pdf (export)."),
+                              QStringLiteral("FORMAT"), QStringLiteral("png")};
+    QCommandLineOption presentation{QStringLiteral("presentation"), QStringLiteral("Start in presentation mode.")};
+    // For checking the window's look under Xvfb: saves the window once the
+    // first result is shown, then quits.
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QStringLiteral("Save a picture of the window to FILE and quit."),
+                                  QStringLiteral("FILE")};
+};
+
+[[noreturn]] void usageError(const QString& message) {
+    std::fprintf(stderr, "bertlens: %s\n", qPrintable(message));
+    std::exit(2);
+}
+
+int intValue(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback) {
+    if (!parser.isSet(option)) return fallback;
+    bool ok = false;
+    const int v = parser.value(option).toInt(&ok);
+    if (!ok || v < 0) {
+        usageError(QStringLiteral("--%1 needs a whole number from 0, not \"%2\"")
+                       .arg(option.names().first(), parser.value(option)));
+    }
+    return v;
+}
+
+Selection selectionFrom(const QCommandLineParser& parser, const Options& o) {
+    Selection s;
+    s.layer = intValue(parser, o.layer, 0);
+    s.head = intValue(parser, o.head, 0);
+    if (parser.isSet(o.maskMode) && !parseMaskMode(parser.value(o.maskMode).toStdString(), s.maskMode)) {
+        usageError(QStringLiteral("--mask-mode is bidirectional or causal, not \"%1\"").arg(parser.value(o.maskMode)));
+    }
+    return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("BertLens"));
+    QApplication::setApplicationName(QStringLiteral("BertLens"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    const Options o;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("BertLens: look inside BERT."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions(
+        {o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.exportDir, o.format, o.presentation, o.screenshot});
+    parser.process(app);
+
+    const Selection selection = selectionFrom(parser, o);
+    QString folder = parser.value(o.model);
+    QString note;
+    if (folder.isEmpty()) {
+        const BundledModel bundled = findBundledModel();
+        folder = bundled.folder;
+        note = bundled.note;
+    }
+
+    MainWindow window;
+    window.setModelNote(note);
+    if (!folder.isEmpty()) window.openModel(folder);
+    if (parser.isSet(o.text)) {
+        window.setText(parser.value(o.text));
+    } else if (!window.examples().isEmpty()) {
+        window.showExample(0);
+    }
+    window.selectionControls()->setSelection(selection);
+    if (parser.isSet(o.view)) window.setCurrentView(parser.value(o.view));
+    if (parser.isSet(o.presentation)) window.setPresentationMode(true);
+
+    if (parser.isSet(o.screenshot)) {
+        const QString file = parser.value(o.screenshot);
+        QObject::connect(&window, &MainWindow::resultShown, &window, [&window, file] {
+            QTimer::singleShot(400, &window, [&window, file] {
+                if (!window.grab().save(file)) std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(file));
+                QApplication::quit();
+            });
+        });
+    }
+    if (!parser.isSet(o.presentation)) window.show();
+    return app.exec();
+}

@@ -1,0 +1,261 @@
+#include "MainWindow.h"
+
+#include "AnalysisController.h"
+#include "FigureView.h"
+#include "ModelLoader.h"
+#include "RecentModels.h"
+#include "SelectionControls.h"
+#include "TokenStrip.h"
+#include "ViewRegistry.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace bertlens::ui {
+
+MainWindow::MainWindow(WorkerOptions options, QWidget* parent)
+    : QMainWindow(parent), m_controller(new AnalysisController(options, this)), m_theme(Theme::normal()) {
+    setWindowTitle(tr("BertLens"));
+    QString examplesError;
+    m_examples = loadExampleSentences(QStringLiteral(":/bertlens/examples.json"), &examplesError);
+    if (!examplesError.isEmpty()) qWarning("BertLens examples: %s", qPrintable(examplesError));
+    buildCentralWidget();
+    buildMenus();
+    buildStatusBar();
+
+    connect(m_controller, &AnalysisController::resultReady, this, &MainWindow::onResult);
+    connect(m_controller, &AnalysisController::analysisFailed, this, &MainWindow::onAnalysisFailed);
+    connect(m_controller, &AnalysisController::modelLoadStarted, this, &MainWindow::onModelLoadStarted);
+    connect(m_controller, &AnalysisController::modelChanged, this, &MainWindow::onModelChanged);
+    connect(m_controller, &AnalysisController::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
+    applyTheme();
+    resize(1600, 1000);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildCentralWidget() {
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(12, 10, 12, 6);
+    layout->setSpacing(6);
+
+    m_sentence = new QLineEdit(central);
+    m_sentence->setObjectName(QStringLiteral("sentence"));
+    m_sentence->setPlaceholderText(tr("Type a sentence; write [MASK] where BERT should guess a word"));
+    m_sentence->setClearButtonEnabled(true);
+    layout->addWidget(m_sentence);
+
+    m_note = new QLabel(central);
+    m_note->setWordWrap(true);
+    m_note->setVisible(false);
+    m_explanation = new QLabel(central);
+    m_explanation->setWordWrap(true);
+    m_explanation->setVisible(false);
+    m_message = new QLabel(central);
+    m_message->setObjectName(QStringLiteral("analysisMessage"));
+    m_message->setWordWrap(true);
+    m_message->setVisible(false);
+    m_message->setTextFormat(Qt::PlainText);
+
+    m_tokens = new TokenStrip(central);
+    layout->addWidget(m_tokens);
+    layout->addWidget(m_message);
+    layout->addWidget(m_explanation);
+    layout->addWidget(m_note);
+
+    m_controls = new SelectionControls(central);
+    layout->addWidget(m_controls);
+
+    m_tabs = new QTabWidget(central);
+    m_tabs->setDocumentMode(true);
+    const std::vector<ViewEntry>& entries = viewEntries();
+    m_views = createAllViews(m_tabs);
+    m_given.resize(m_views.size());
+    for (size_t i = 0; i < m_views.size(); ++i) {
+        m_tabs->addTab(m_views[i], entries[i].title);
+        connect(m_views[i], &FigureView::selectionRequested, this, [this](const Selection& s) {
+            m_controls->setSelection(s);
+            setCurrentView(QStringLiteral("head"));
+        });
+    }
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    connect(m_sentence, &QLineEdit::textChanged, m_controller, &AnalysisController::setText);
+    connect(m_tokens, &TokenStrip::tokenClicked, m_controller, &AnalysisController::toggleMask);
+    connect(m_controls, &SelectionControls::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::syncView);
+}
+
+void MainWindow::buildStatusBar() {
+    m_statusModel = new QLabel(this);
+    m_statusTokens = new QLabel(this);
+    m_statusTime = new QLabel(this);
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0);  // busy indicator: the load reports no fraction
+    m_busy->setMaximumWidth(160);
+    m_busy->setVisible(false);
+    statusBar()->addWidget(m_statusModel);
+    statusBar()->addWidget(m_busy);
+    statusBar()->addPermanentWidget(m_statusTokens);
+    statusBar()->addPermanentWidget(m_statusTime);
+    m_statusModel->setText(tr("No model loaded"));
+}
+
+void MainWindow::openModel(const QString& folder) {
+    m_controller->loadModel(folder);
+}
+
+void MainWindow::setModelNote(const QString& note) {
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+}
+
+void MainWindow::setText(const QString& text) {
+    m_sentence->setText(text);
+}
+
+void MainWindow::showExample(int index) {
+    if (index < 0 || index >= m_examples.size()) return;
+    const ExampleSentence& e = m_examples[index];
+    m_controller->clearMasks();
+    m_sentence->setText(e.text);
+    m_explanation->setText(
+        QStringLiteral("<b>%1 — %2.</b> %3")
+            .arg(e.category.toHtmlEscaped(), e.title.toHtmlEscaped(), e.explanation.toHtmlEscaped()));
+    m_explanation->setVisible(true);
+}
+
+FigureView* MainWindow::view(const QString& name) const {
+    for (FigureView* v : m_views) {
+        if (v->figureName() == name) return v;
+    }
+    return nullptr;
+}
+
+FigureView* MainWindow::currentView() const {
+    return qobject_cast<FigureView*>(m_tabs->currentWidget());
+}
+
+void MainWindow::setCurrentView(const QString& name) {
+    if (FigureView* v = view(name)) m_tabs->setCurrentWidget(v);
+}
+
+void MainWindow::syncView(int index) {
+    if (index < 0 || index >= static_cast<int>(m_views.size())) return;
+    Given& given = m_given[static_cast<size_t>(index)];
+    FigureView* v = m_views[static_cast<size_t>(index)];
+    // Selection first: a view then draws the new result once, for the right head.
+    if (!given.fresh || given.selection != m_selection) v->setSelection(m_selection);
+    if (!given.fresh || given.result != m_result) v->setResult(m_result);
+    given = {m_result, m_selection, true};
+}
+
+void MainWindow::syncAllViews() {
+    for (int i = 0; i < static_cast<int>(m_views.size()); ++i) syncView(i);
+}
+
+void MainWindow::onResult(const AnalysisResultPtr& result) {
+    m_result = result;
+    m_message->setVisible(false);
+    m_tokens->setResult(result);
+    syncView(m_tabs->currentIndex());
+    m_statusTokens->setText(result->tokenCount() == 1 ? tr("1 token") : tr("%1 tokens").arg(result->tokenCount()));
+    m_statusTime->setText(tr("%1 ms per run (both masks)").arg(result->elapsedMs, 0, 'f', 1));
+    emit resultShown(result);
+}
+
+void MainWindow::onAnalysisFailed(const QString& message) {
+    // Not a dialog: the user is typing, and the last good result stays shown.
+    m_message->setText(message);
+    m_message->setVisible(true);
+}
+
+void MainWindow::onModelLoadStarted(const QString& folder) {
+    m_busy->setVisible(true);
+    m_statusModel->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(folder)));
+}
+
+void MainWindow::updateModelStatus() {
+    m_busy->setVisible(m_controller->isLoading());
+    if (!m_controller->model()) {
+        m_statusModel->setText(tr("No model loaded"));
+        return;
+    }
+    const ModelConfig& c = m_controller->model()->config();
+    m_statusModel->setText(tr("%1 · %2 layers × %3 heads · hidden %4")
+                               .arg(m_controller->modelName())
+                               .arg(c.layers)
+                               .arg(c.heads)
+                               .arg(c.hidden));
+}
+
+void MainWindow::onModelChanged(const QString& name) {
+    updateModelStatus();
+    const ModelConfig& c = m_controller->model()->config();
+    m_controls->setModelShape(c.layers, c.heads);
+    setWindowTitle(tr("BertLens — %1").arg(name));
+    RecentModels::add(m_controller->modelFolder());
+    rebuildRecentMenu();
+}
+
+void MainWindow::onModelLoadFailed(const QString& folder, const QString& message) {
+    updateModelStatus();
+    const QString current = m_controller->model() ? m_controller->modelName() : QString();
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the model"), message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("modelLoadError"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    const QString where = tr("Folder: %1").arg(QDir::toNativeSeparators(folder));
+    box->setInformativeText(current.isEmpty() ? where : where + QLatin1Char('\n') + tr("Still using %1.").arg(current));
+    box->open();  // window-modal, never blocks the event loop
+}
+
+void MainWindow::onSelectionChanged(const Selection& selection) {
+    m_selection = selection;
+    syncView(m_tabs->currentIndex());
+}
+
+void MainWindow::setColorMap(ColorMap map) {
+    m_colorMap = map;
+    applyTheme();
+}
+
+void MainWindow::setPresentationMode(bool on) {
+    m_presentation = on;
+    if (m_presentationAction) m_presentationAction->setChecked(on);
+    if (on) {
+        showFullScreen();
+    } else {
+        showNormal();
+    }
+    applyTheme();
+}
+
+void MainWindow::applyTheme() {
+    m_theme = m_presentation ? Theme::presentation() : Theme::normal();
+    m_theme.colorMap = m_colorMap;
+    m_sentence->setFont(m_theme.font(18));
+    m_sentence->setMinimumHeight(QFontMetrics(m_sentence->font()).height() + 16);
+    const QFont body = m_theme.font(10);
+    for (QWidget* w : {static_cast<QWidget*>(m_controls), static_cast<QWidget*>(m_tabs->tabBar()),
+                       static_cast<QWidget*>(m_explanation), static_cast<QWidget*>(m_note)}) {
+        w->setFont(body);
+    }
+    m_message->setFont(m_theme.font(11, true));
+    m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_note->setStyleSheet(QStringLiteral("color: #8a4b00;"));
+    m_tokens->setTheme(m_theme);
+    for (FigureView* v : m_views) v->setTheme(m_theme);
+}
+
+}  // namespace bertlens::ui

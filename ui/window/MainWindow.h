@@ -1,0 +1,121 @@
+// The BertLens window: the sentence box and its token strip, the layer/head
+// controls, the views in tabs, the menus and the status bar. It wires the
+// AnalysisController (worker thread, model loading) to the views; the views
+// never see the model, only results.
+//
+// Views hidden behind another tab are brought up to date when shown, so a
+// keystroke costs the UI thread only the visible view's redraw.
+//
+// The menus are built in MainWindowMenus.cpp. UI thread only.
+#pragma once
+
+#include "AnalysisResult.h"
+#include "ExampleSentences.h"
+#include "InferenceWorker.h"
+#include "Selection.h"
+#include "Theme.h"
+
+#include <QMainWindow>
+
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+
+namespace bertlens::ui {
+
+class AnalysisController;
+class FigureView;
+class SelectionControls;
+class TokenStrip;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(WorkerOptions options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Loads in the background; a failure opens a (non-blocking) dialog with the
+    // engine's message, named "modelLoadError", and keeps the current model.
+    void openModel(const QString& folder);
+    // A line under the sentence saying what is special about this model.
+    void setModelNote(const QString& note);
+    void setText(const QString& text);
+    void showExample(int index);
+    void setPresentationMode(bool on);
+    void setColorMap(ColorMap map);
+    void setCurrentView(const QString& name);
+
+    AnalysisController& controller() { return *m_controller; }
+    QLineEdit* sentenceEdit() const { return m_sentence; }
+    TokenStrip* tokenStrip() const { return m_tokens; }
+    SelectionControls* selectionControls() const { return m_controls; }
+    QLabel* messageLabel() const { return m_message; }
+    QLabel* explanationLabel() const { return m_explanation; }
+    const QList<ExampleSentence>& examples() const { return m_examples; }
+    const std::vector<FigureView*>& views() const { return m_views; }
+    FigureView* view(const QString& name) const;
+    FigureView* currentView() const;
+    // Brings every view, shown or not, up to date (export, tests).
+    void syncAllViews();
+    Selection selection() const { return m_selection; }
+    const Theme& theme() const { return m_theme; }
+    AnalysisResultPtr shownResult() const { return m_result; }
+
+signals:
+    void resultShown(const bertlens::ui::AnalysisResultPtr& result);
+
+private:
+    void buildCentralWidget();
+    void buildMenus();
+    void buildStatusBar();
+    void rebuildRecentMenu();
+    void chooseModelFolder();
+    void showShortcuts();
+
+    void onResult(const AnalysisResultPtr& result);
+    void onAnalysisFailed(const QString& message);
+    void onModelLoadStarted(const QString& folder);
+    void onModelChanged(const QString& name);
+    void updateModelStatus();
+    void onModelLoadFailed(const QString& folder, const QString& message);
+    void onSelectionChanged(const Selection& selection);
+    void syncView(int index);
+    void applyTheme();
+
+    AnalysisController* m_controller;
+    QLineEdit* m_sentence = nullptr;
+    QLabel* m_explanation = nullptr;
+    QLabel* m_message = nullptr;
+    QLabel* m_note = nullptr;
+    TokenStrip* m_tokens = nullptr;
+    SelectionControls* m_controls = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    std::vector<FigureView*> m_views;
+    struct Given {  // what each view was last handed
+        AnalysisResultPtr result;
+        Selection selection;
+        bool fresh = false;
+    };
+    std::vector<Given> m_given;
+
+    QLabel* m_statusModel = nullptr;
+    QLabel* m_statusTokens = nullptr;
+    QLabel* m_statusTime = nullptr;
+    QProgressBar* m_busy = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_exportMenu = nullptr;  // filled by the exporter's actions
+    QAction* m_presentationAction = nullptr;
+
+    QList<ExampleSentence> m_examples;
+    AnalysisResultPtr m_result;
+    Selection m_selection;
+    Theme m_theme;
+    ColorMap m_colorMap = ColorMap::Viridis;
+    bool m_presentation = false;
+};
+
+}  // namespace bertlens::ui

@@ -1,0 +1,149 @@
+// MainWindow's menus and keyboard shortcuts (the rest is in MainWindow.cpp).
+#include "AnalysisController.h"
+#include "MainWindow.h"
+#include "RecentModels.h"
+#include "SelectionControls.h"
+#include "ViewRegistry.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QTabWidget>
+
+namespace bertlens::ui {
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open model…"), this, &MainWindow::chooseModelFolder);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    m_exportMenu = file->addMenu(tr("&Export"));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* examples = menuBar()->addMenu(tr("E&xamples"));
+    QString category;
+    for (int i = 0; i < m_examples.size(); ++i) {
+        if (m_examples[i].category != category) {
+            category = m_examples[i].category;
+            examples->addSection(category);
+        }
+        QAction* a = examples->addAction(m_examples[i].title, this, [this, i] { showExample(i); });
+        a->setToolTip(m_examples[i].text);
+    }
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_presentationAction = view->addAction(tr("&Presentation mode"), this, &MainWindow::setPresentationMode);
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(Qt::Key_F11);
+    QAction* leave = new QAction(tr("Leave presentation mode"), this);
+    leave->setShortcut(Qt::Key_Escape);
+    connect(leave, &QAction::triggered, this, [this] {
+        if (m_presentation) setPresentationMode(false);
+    });
+    addAction(leave);
+
+    QMenu* colours = view->addMenu(tr("&Colour map"));
+    auto* colourGroup = new QActionGroup(this);
+    const std::pair<QString, ColorMap> maps[] = {{tr("&Viridis"), ColorMap::Viridis},
+                                                 {tr("&Cividis (colour-blind safe)"), ColorMap::Cividis},
+                                                 {tr("&Grayscale (print)"), ColorMap::Grayscale}};
+    for (const auto& [name, map] : maps) {
+        QAction* a = colours->addAction(name, this, [this, map = map] { setColorMap(map); });
+        a->setCheckable(true);
+        a->setChecked(map == m_colorMap);
+        colourGroup->addAction(a);
+    }
+
+    view->addSeparator();
+    auto addKey = [this, view](const QString& text, const QKeySequence& key, auto slot) {
+        QAction* a = view->addAction(text, this, slot);
+        a->setShortcut(key);
+        return a;
+    };
+    addKey(tr("Previous layer"), QKeySequence(Qt::ALT | Qt::Key_Up), [this] { m_controls->stepLayer(-1); });
+    addKey(tr("Next layer"), QKeySequence(Qt::ALT | Qt::Key_Down), [this] { m_controls->stepLayer(1); });
+    addKey(tr("Previous head"), QKeySequence(Qt::ALT | Qt::Key_Left), [this] { m_controls->stepHead(-1); });
+    addKey(tr("Next head"), QKeySequence(Qt::ALT | Qt::Key_Right), [this] { m_controls->stepHead(1); });
+    addKey(tr("All heads, averaged (on/off)"), QKeySequence(Qt::ALT | Qt::Key_A),
+           [this] { m_controls->toggleAverage(); });
+    addKey(tr("Bidirectional / left-to-right"), QKeySequence(Qt::ALT | Qt::Key_M),
+           [this] { m_controls->toggleMaskMode(); });
+    addKey(tr("Edit the sentence"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] {
+        m_sentence->setFocus();
+        m_sentence->selectAll();
+    });
+    addKey(tr("Unmask every token"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U),
+           [this] { m_controller->clearMasks(); });
+    view->addSeparator();
+    const std::vector<ViewEntry>& entries = viewEntries();
+    for (int i = 0; i < static_cast<int>(entries.size()); ++i) {
+        QAction* a = addKey(tr("Show %1").arg(entries[static_cast<size_t>(i)].title), QKeySequence(),
+                            [this, i] { m_tabs->setCurrentIndex(i); });
+        if (i < 9) a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&About BertLens"), this, [this] {
+        QMessageBox::about(this, tr("About BertLens"),
+                           tr("<p><b>BertLens</b> %1</p><p>A lab for looking inside BERT: attention of every layer "
+                              "and head, token embeddings and masked-word guesses, under BERT's bidirectional mask "
+                              "and a left-to-right one.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::rebuildRecentMenu() {
+    if (!m_recentMenu) return;
+    m_recentMenu->clear();
+    const QStringList folders = RecentModels::list();
+    for (const QString& folder : folders) {
+        m_recentMenu->addAction(QDir::toNativeSeparators(folder), this, [this, folder] { openModel(folder); });
+    }
+    if (folders.isEmpty()) {
+        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
+    } else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear the list"), this, [this] {
+            RecentModels::clear();
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::chooseModelFolder() {
+    const QString start = m_controller->modelFolder().isEmpty() ? QDir::homePath() : m_controller->modelFolder();
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Open a BERT model folder (config.json, vocab.txt, model.safetensors or pytorch_model.bin)"), start);
+    if (!folder.isEmpty()) openModel(folder);
+}
+
+void MainWindow::showShortcuts() {
+    // Written from the actions themselves, so the list cannot drift from the keys.
+    QString rows;
+    const QList<QAction*> actions = findChildren<QAction*>();
+    for (QAction* a : actions) {
+        if (a->shortcut().isEmpty() || a->text().isEmpty()) continue;
+        QString text = a->text();
+        text.remove(QLatin1Char('&'));
+        rows += QStringLiteral("<tr><td style='padding-right:16px'><b>%1</b></td><td>%2</td></tr>")
+                    .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(), text.toHtmlEscaped());
+    }
+    rows += tr("<tr><td><b>Click a token</b></td><td>turn it into [MASK] and back</td></tr>");
+    rows += tr("<tr><td><b>Click a small map</b></td><td>open that head in the Head tab</td></tr>");
+    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"), QStringLiteral("<table>%1</table>").arg(rows),
+                    QMessageBox::Close, this);
+    box.setTextFormat(Qt::RichText);
+    box.exec();
+}
+
+}  // namespace bertlens::ui

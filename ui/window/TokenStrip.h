@@ -1,0 +1,65 @@
+// The tokens of the current analysis as a row of chips under the sentence
+// box, wrapping onto more lines as needed. Clicking a word's chip asks for it
+// to be turned into [MASK] (or back); a chip the user masked shows [MASK] and
+// the word it hides. [CLS]/[SEP] and typed [MASK]s are shown but not clickable.
+//
+// UI thread only.
+#pragma once
+
+#include "AnalysisResult.h"
+#include "Theme.h"
+
+#include <QWidget>
+
+#include <vector>
+
+namespace bertlens::ui {
+
+class TokenStrip : public QWidget {
+    Q_OBJECT
+public:
+    explicit TokenStrip(QWidget* parent = nullptr);
+
+    void setResult(const AnalysisResultPtr& result);
+    void setTheme(const Theme& theme);
+
+    int chipCount() const { return static_cast<int>(m_chips.size()); }
+    // Where token i's chip is, in widget coordinates (for tests).
+    QRect chipRect(int position) const;
+    QString chipText(int position) const;
+
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
+    QSize sizeHint() const override;
+
+signals:
+    void tokenClicked(int position);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    enum class Kind { Word, Special, TypedMask, UserMasked };
+    struct Chip {
+        QString text;
+        QString original;  // the hidden word of a user-masked chip
+        Kind kind = Kind::Word;
+        QRect rect;
+    };
+    // Chip rectangles for a width, and the height they need.
+    std::vector<QRect> chipRects(int width, int* height) const;
+    void relayout();
+    int chipAt(const QPoint& pos) const;
+    QString toolTipFor(const Chip& chip) const;
+
+    AnalysisResultPtr m_result;
+    Theme m_theme;
+    std::vector<Chip> m_chips;
+    int m_hover = -1;
+};
+
+}  // namespace bertlens::ui
