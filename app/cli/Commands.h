@@ -15,5 +15,7 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out);
 int runBench(const std::vector<std::string>& args, std::ostream& out);
 // The Hugging Face cache (ModelsCommand.cpp).
 int runModels(const std::vector<std::string>& args, std::ostream& out);
+// Downloads from the Hugging Face Hub (DownloadCommand.cpp; needs bertlens_net).
+int runDownload(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace bertlens::cli

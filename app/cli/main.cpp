@@ -16,6 +16,7 @@ const char* kUsage =
     "                        [--top-k K] [--predict-all] [--hidden-states] [--threads T]\n"
     "  bertlens-cli bench    --model DIR [--lengths 16,32,128] [--repeats R] [--threads T]\n"
     "  bertlens-cli models   [--cache DIR] [--table]\n"
+    "  bertlens-cli download REPO_ID [--revision R] [--cache DIR] [--timeout SECONDS]\n"
     "TEXT may be - to read standard input.\n";
 
 }  // namespace
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
         if (command == "analyze") return cli::runAnalyze(args, std::cout);
         if (command == "bench") return cli::runBench(args, std::cout);
         if (command == "models") return cli::runModels(args, std::cout);
+        if (command == "download") return cli::runDownload(args, std::cout);
         throw cli::UsageError("unknown command \"" + command + "\"");
     } catch (const cli::UsageError& e) {
         std::cerr << "bertlens-cli: " << e.what() << "\n" << kUsage;
