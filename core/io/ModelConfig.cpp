@@ -132,12 +132,16 @@ std::string ModelConfig::toJsonText() const {
 }
 
 TokenizerOptions readTokenizerOptions(const std::string& path) {
+    if (!std::filesystem::exists(path)) return TokenizerOptions();
+    return tokenizerOptionsFromJsonText(readText(path), path);
+}
+
+TokenizerOptions tokenizerOptionsFromJsonText(const std::string& text, const std::string& fileName) {
+    const nlohmann::json j = parseObject(text, fileName);
     TokenizerOptions o;
-    if (!std::filesystem::exists(path)) return o;
-    const nlohmann::json j = parseObject(readText(path), path);
-    o.lowerCase = readBool(j, "do_lower_case", true, path);
-    o.stripAccents = readBool(j, "strip_accents", o.lowerCase, path);
-    o.splitChineseChars = readBool(j, "tokenize_chinese_chars", true, path);
+    o.lowerCase = readBool(j, "do_lower_case", true, fileName);
+    o.stripAccents = readBool(j, "strip_accents", o.lowerCase, fileName);
+    o.splitChineseChars = readBool(j, "tokenize_chinese_chars", true, fileName);
     return o;
 }
 

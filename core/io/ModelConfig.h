@@ -32,5 +32,7 @@ struct ModelConfig {
 // Reads tokenizer_config.json; a missing file means Hugging Face's defaults
 // (lower case, strip accents, split CJK characters).
 TokenizerOptions readTokenizerOptions(const std::string& path);
+// The same from the file's text; fileName is used in messages only.
+TokenizerOptions tokenizerOptionsFromJsonText(const std::string& text, const std::string& fileName);
 
 }  // namespace bertlens

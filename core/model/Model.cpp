@@ -172,7 +172,16 @@ std::unique_ptr<Tokenizer> Model::loadTokenizer(const std::string& folder) {
     requireFolder(folder);
     const fs::path dir(folder);
     refuseOtherArchitecture(dir);
-    auto vocab = std::make_shared<const Vocab>(Vocab::fromFile((dir / "vocab.txt").string()));
+    const std::string vocabPath = (dir / "vocab.txt").string();
+    auto vocab = std::make_shared<const Vocab>(Vocab::fromFile(vocabPath));
+    // Refused here, at load, rather than on the first text typed.
+    for (const char* special : {"[CLS]", "[SEP]"}) {
+        if (vocab->find(special) == Vocab::kNotFound) {
+            throw CheckpointError(vocabPath + " has no " + special +
+                                  " token; every BERT vocabulary has [CLS], [SEP] and [UNK] "
+                                  "(is this the vocabulary of a BERT model?)");
+        }
+    }
     return std::make_unique<Tokenizer>(vocab, readTokenizerOptions((dir / "tokenizer_config.json").string()));
 }
 

@@ -5,24 +5,33 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
 namespace bertlens {
 
 Vocab Vocab::fromFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw CheckpointError("cannot open " + path + ": the model folder needs a vocab.txt");
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (in.bad()) throw CheckpointError("error while reading " + path);
+    return fromText(bytes.str(), path);
+}
+
+Vocab Vocab::fromText(std::string_view text, const std::string& fileName) {
     std::vector<std::string> tokens;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
+    while (!text.empty()) {
+        const size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (!unicode::isValidUtf8(line)) {
-            throw CheckpointError(path + " line " + std::to_string(tokens.size() + 1) +
+            throw CheckpointError(fileName + " line " + std::to_string(tokens.size() + 1) +
                                   " is not valid UTF-8; save the vocabulary as UTF-8");
         }
-        tokens.push_back(std::move(line));
+        tokens.emplace_back(line);
     }
-    if (in.bad()) throw CheckpointError("error while reading " + path);
-    if (tokens.empty()) throw CheckpointError(path + " is empty: a vocabulary needs one token per line");
+    if (tokens.empty()) throw CheckpointError(fileName + " is empty: a vocabulary needs one token per line");
     return Vocab(std::move(tokens));
 }
 

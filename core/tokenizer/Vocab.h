@@ -17,6 +17,8 @@ public:
     // Reads vocab.txt (one token per line, UTF-8). Throws CheckpointError
     // naming the file and line when it cannot be read or is not UTF-8.
     static Vocab fromFile(const std::string& path);
+    // The same from the file's bytes; fileName is used in messages only.
+    static Vocab fromText(std::string_view text, const std::string& fileName);
     explicit Vocab(std::vector<std::string> tokens);
     Vocab() = default;
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds BertLens's libFuzzer targets with clang (AddressSanitizer and
+# UndefinedBehaviorSanitizer on) and runs each for a bounded time.
+#
+#   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default: 60 s, every target)
+#
+# Each target first replays its committed seeds and regression inputs, then
+# mutates for the given time in a scratch copy of its corpus (build-fuzz/corpus).
+# A crash, a sanitizer report or a broken invariant stops with exit status 1
+# and leaves the input under build-fuzz/findings/TARGET/: add it to
+# tests/fuzz/regressions/TARGET/ and write a regression test for it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+((${#targets[@]})) || targets=(tokenizer safetensors config vocab torchbin)
+
+CXX=clang++ CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DBERTLENS_FUZZ=ON -DBERTLENS_NATIVE=OFF >/dev/null
+cmake --build build-fuzz --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
+
+status=0
+for t in "${targets[@]}"; do
+  corpus=build-fuzz/corpus/$t findings=build-fuzz/findings/$t
+  rm -rf "$corpus" "$findings"
+  mkdir -p "$corpus" "$findings"
+  cp tests/fuzz/corpus/$t/* "$corpus"/
+  [ -d tests/fuzz/regressions/$t ] && cp tests/fuzz/regressions/$t/* "$corpus"/
+  echo "== fuzz_$t: ${seconds}s from $(ls "$corpus" | wc -l) seeds"
+  if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      build-fuzz/tests/fuzz/fuzz_$t "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1 >build-fuzz/fuzz_$t.log 2>&1; then
+    echo "fuzz_$t FOUND A PROBLEM; input(s): $(ls "$findings")"
+    grep -E "ERROR|invariant broken|runtime error|SUMMARY" build-fuzz/fuzz_$t.log | head -5
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|cov: " build-fuzz/fuzz_$t.log | tail -2 | tr '\n' ' '
+    echo
+  fi
+done
+exit $status
