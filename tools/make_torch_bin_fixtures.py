@@ -20,6 +20,10 @@ What it is
     cls.predictions.decoder.weight is the word-embedding tensor itself (a
     shared storage).  The values are unchanged, only their storage layout.
 
+    Another architecture, for "not supported" checks:
+      distilbert-tiny.bin    a tiny DistilBertForMaskedLM-shaped state_dict (distilbert.* names,
+                             q_lin/k_lin/..., 2 layers, dim 8), random values; zip layout
+
     Malicious files (each runs `touch /tmp/bertlens-malicious-pickle-ran`
     when given to torch.load; the script checks that it really does, in a
     child process, then removes the marker):
@@ -33,6 +37,7 @@ What it is
 
 How to run (from the repository root; needs only torch and numpy)
     /usr/bin/python3 tools/make_torch_bin_fixtures.py
+    /usr/bin/python3 tools/make_torch_bin_fixtures.py --only-distilbert   # just that file
 """
 import collections
 import io
@@ -132,9 +137,46 @@ def check_malicious(path):
     os.remove(MARKER)
 
 
+def distilbert_tiny():
+    """Tensor names and shapes of transformers' DistilBertForMaskedLM, tiny."""
+    g = torch.Generator().manual_seed(5)
+    dim, hidden, vocab, positions = 8, 16, 30, 12
+    t = collections.OrderedDict()
+    t["distilbert.embeddings.word_embeddings.weight"] = torch.randn(vocab, dim, generator=g)
+    t["distilbert.embeddings.position_embeddings.weight"] = torch.randn(positions, dim, generator=g)
+    t["distilbert.embeddings.LayerNorm.weight"] = torch.ones(dim)
+    t["distilbert.embeddings.LayerNorm.bias"] = torch.zeros(dim)
+    for i in range(2):
+        p = "distilbert.transformer.layer.%d." % i
+        for lin in ("attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin"):
+            t[p + lin + ".weight"] = torch.randn(dim, dim, generator=g)
+            t[p + lin + ".bias"] = torch.zeros(dim)
+        t[p + "sa_layer_norm.weight"] = torch.ones(dim)
+        t[p + "sa_layer_norm.bias"] = torch.zeros(dim)
+        t[p + "ffn.lin1.weight"] = torch.randn(hidden, dim, generator=g)
+        t[p + "ffn.lin1.bias"] = torch.zeros(hidden)
+        t[p + "ffn.lin2.weight"] = torch.randn(dim, hidden, generator=g)
+        t[p + "ffn.lin2.bias"] = torch.zeros(dim)
+        t[p + "output_layer_norm.weight"] = torch.ones(dim)
+        t[p + "output_layer_norm.bias"] = torch.zeros(dim)
+    t["vocab_transform.weight"] = torch.randn(dim, dim, generator=g)
+    t["vocab_transform.bias"] = torch.zeros(dim)
+    t["vocab_layer_norm.weight"] = torch.ones(dim)
+    t["vocab_layer_norm.bias"] = torch.zeros(dim)
+    t["vocab_projector.bias"] = torch.zeros(vocab)
+    return t
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     written = []
+    if sys.argv[1:] == ["--only-distilbert"]:
+        path = os.path.join(OUT, "distilbert-tiny.bin")
+        tensors = distilbert_tiny()
+        save(as_state_dict(tensors), path, legacy=False)
+        check_same(path, tensors)
+        print("%8d  %s" % (os.path.getsize(path), os.path.relpath(path, REPO)))
+        return
     for dtype in ("f32", "f16", "bf16"):
         tensors = read_safetensors(os.path.join(MODELS, "ownvocab-" + dtype, "model.safetensors"))
         for layout in ("zip", "legacy"):
@@ -164,6 +206,12 @@ def main():
     with open(path, "wb") as f:
         f.write(pickle.dumps(RunsShellCommand(), protocol=4))
     check_malicious(path)
+    written.append(path)
+
+    path = os.path.join(OUT, "distilbert-tiny.bin")
+    tensors = distilbert_tiny()
+    save(as_state_dict(tensors), path, legacy=False)
+    check_same(path, tensors)
     written.append(path)
 
     for p in written:
