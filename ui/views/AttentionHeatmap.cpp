@@ -166,11 +166,18 @@ void AttentionHeatmap::keepCellsSquare() {
 void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     // QCustomPlot paints only through its own QCPPainter, which cannot share
     // the caller's device; a QPicture records the vector drawing and replays it.
-    const QSize size(static_cast<int>(rect.width()), static_cast<int>(rect.height()));
+    // QPicture::play scales by (device dpi / picture dpi), so record at the
+    // inverse of that: the figure then fills rect, and fonts come out at the
+    // size the caller's painter gives a point on its device.
+    QPicture picture;
+    const double deviceDpiX = painter.device() ? painter.device()->logicalDpiX() : picture.logicalDpiX();
+    const double deviceDpiY = painter.device() ? painter.device()->logicalDpiY() : picture.logicalDpiY();
+    const QSize size(static_cast<int>(std::lround(rect.width() * picture.logicalDpiX() / deviceDpiX)),
+                     static_cast<int>(std::lround(rect.height() * picture.logicalDpiY() / deviceDpiY)));
     const QMargins screenMargins = m_plot->plotLayout()->margins();
     m_rendering = true;
-    auto record = [this, size](QPicture& picture) {
-        QCPPainter recorder(&picture);
+    auto record = [this, size](QPicture& target) {
+        QCPPainter recorder(&target);
         recorder.setMode(QCPPainter::pmVectorized);
         recorder.setMode(QCPPainter::pmNoCaching);
         m_plot->toPainter(&recorder, size.width(), size.height());
@@ -178,7 +185,6 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     QPicture measure;
     record(measure);  // lays the plot out at the figure's size
     m_plot->plotLayout()->setMargins(squareMargins(size, size));
-    QPicture picture;
     record(picture);
     m_plot->plotLayout()->setMargins(screenMargins);
     m_rendering = false;

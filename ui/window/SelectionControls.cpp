@@ -13,15 +13,15 @@ SelectionControls::SelectionControls(QWidget* parent)
     : QWidget(parent),
       m_layer(new QSpinBox(this)),
       m_head(new QSpinBox(this)),
-      m_average(new QCheckBox(tr("All heads, a&veraged"), this)),
+      m_average(new QCheckBox(tr("All heads, averaged"), this)),
       m_maskMode(new QComboBox(this)) {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* layerLabel = new QLabel(tr("&Layer"), this);
+    auto* layerLabel = new QLabel(tr("Layer"), this);
     layerLabel->setBuddy(m_layer);
-    auto* headLabel = new QLabel(tr("&Head"), this);
+    auto* headLabel = new QLabel(tr("Head"), this);
     headLabel->setBuddy(m_head);
-    auto* maskLabel = new QLabel(tr("&Mask"), this);
+    auto* maskLabel = new QLabel(tr("Mask"), this);
     maskLabel->setBuddy(m_maskMode);
     m_layer->setToolTip(tr("Which layer the single views show (Alt+Up / Alt+Down)"));
     m_head->setToolTip(tr("Which attention head (Alt+Left / Alt+Right)"));

@@ -5,6 +5,9 @@
 #include "model/Encoder.h"
 
 #include <QMetaObject>
+#include <QThread>
+
+#include <algorithm>
 
 #include <chrono>
 
@@ -45,7 +48,9 @@ void InferenceWorker::applyThreadSettings() {
         const int current = getpriority(PRIO_PROCESS, tid);
         setpriority(PRIO_PROCESS, tid, current + m_options.niceIncrement);
     }
-    if (m_options.threads > 0) omp_set_num_threads(m_options.threads);  // this thread's teams only
+    // omp_set_num_threads sets this thread's teams only; the UI thread keeps OpenMP's default.
+    const int threads = m_options.threads == 0 ? std::max(1, QThread::idealThreadCount() - 1) : m_options.threads;
+    if (threads > 0) omp_set_num_threads(threads);
 }
 
 void InferenceWorker::drain() {

@@ -28,10 +28,14 @@ class Encoder;
 namespace bertlens::ui {
 
 struct WorkerOptions {
-    // OpenMP threads for the worker's runs; 0 keeps OpenMP's default (one per core).
+    // OpenMP threads for the worker's runs. 0: one fewer than the cores (at
+    // least one), so the UI thread keeps a core; -1: OpenMP's default (every
+    // core). On this project's 2-core machine two threads made runs up to 10x
+    // slower whenever anything else ran: OpenMP threads spin at every barrier,
+    // waiting for a team member the scheduler gave to the UI or another job.
     int threads = 0;
-    // Added to the worker threads' nice value (Linux), so that on a machine
-    // with few cores the UI thread wins the CPU whenever it has work.
+    // Added to the worker threads' nice value (Linux), so that the UI thread
+    // wins the CPU whenever it has work.
     int niceIncrement = 5;
 };
 
