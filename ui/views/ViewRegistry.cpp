@@ -1,7 +1,11 @@
 #include "ViewRegistry.h"
 
+#include "CompareView.h"
+#include "EmbeddingsView.h"
 #include "HeadView.h"
+#include "LinesView.h"
 #include "ModelView.h"
+#include "PredictionsView.h"
 
 #include <QObject>
 
@@ -12,6 +16,11 @@ const std::vector<ViewEntry>& viewEntries() {
     static const std::vector<ViewEntry> entries = {
         {QStringLiteral("head"), QObject::tr("Head"), [](QWidget* p) { return new HeadView(p); }},
         {QStringLiteral("model"), QObject::tr("All heads"), [](QWidget* p) { return new ModelView(p); }},
+        {QStringLiteral("lines"), QObject::tr("Lines"), [](QWidget* p) { return new LinesView(p); }},
+        {QStringLiteral("predictions"), QObject::tr("Predictions"), [](QWidget* p) { return new PredictionsView(p); }},
+        {QStringLiteral("compare"), QObject::tr("Bidirectional vs left-to-right"),
+         [](QWidget* p) { return new CompareView(p); }},
+        {QStringLiteral("embeddings"), QObject::tr("Embeddings"), [](QWidget* p) { return new EmbeddingsView(p); }},
     };
     return entries;
 }

@@ -1,0 +1,241 @@
+#include "BatchExport.h"
+
+#include "FigureCaption.h"
+#include "FigureExporter.h"
+#include "ViewRegistry.h"
+
+#include "Errors.h"
+#include "model/Encoder.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
+
+#include <cstdio>
+#include <memory>
+
+namespace bertlens::ui {
+
+namespace {
+
+// Both runs the window makes for a text, the way the inference worker makes them.
+AnalysisResultPtr analyse(const std::shared_ptr<const Model>& model, const BatchExportOptions& options) {
+    const std::string text = options.text.toStdString();
+    Encoding encoding = model->tokenizer().encode(text);
+    bool anyWord = false;
+    for (const Token& t : encoding.tokens) {
+        if (!t.added && t.text != "[CLS]" && t.text != "[SEP]") anyWord = true;
+    }
+    if (!anyWord) throw InputError("the text is empty: give a sentence with --text");
+    const int32_t maskId = model->vocab().maskId();
+    std::vector<int> positions;
+    for (size_t i = 0; i < encoding.ids.size(); ++i) {
+        if (maskId != Vocab::kNotFound && encoding.ids[i] == maskId) positions.push_back(static_cast<int>(i));
+    }
+    auto result = std::make_shared<AnalysisResult>();
+    result->modelName = QDir(options.modelDir).dirName();
+    result->text = text;
+    AnalyzeOptions run;
+    run.topK = options.topK;
+    Encoder encoder(model);
+    run.maskMode = MaskMode::Bidirectional;
+    result->bidirectional = encoder.forward(encoding.ids, encoding.typeIds, run, positions);
+    run.maskMode = MaskMode::Causal;
+    result->causal = encoder.forward(encoding.ids, encoding.typeIds, run, positions);
+    result->bidirectional.tokens = encoding.tokens;
+    result->causal.tokens = std::move(encoding.tokens);
+    return result;
+}
+
+BatchExportResult failure(const QString& message) {
+    BatchExportResult r;
+    r.error = message;
+    return r;
+}
+
+bool parseInt(const QString& text, int& value) {
+    bool ok = false;
+    value = text.toInt(&ok);
+    return ok;
+}
+
+}  // namespace
+
+QString batchExportUsage() {
+    return QObject::tr(
+               "usage: bertlens --export DIR --text TEXT [--view %1|all] [--layer L] [--head H|mean]\n"
+               "                [--mask-mode bidirectional|causal] [--format png|svg|pdf] [--model DIR]\n"
+               "                [--dpi D] [--presentation]\n"
+               "Writes the chosen view of TEXT as a figure into DIR, with no window. --text - reads stdin.")
+        .arg(viewNames().join(QLatin1Char('|')));
+}
+
+bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, QString& error) {
+    bool sawExport = false, sawText = false;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString& a = args[i];
+        if (a == QLatin1String("--presentation")) {
+            o.presentation = true;
+            continue;
+        }
+        static const QStringList kWithValue = {"--export",    "--text",   "--view",  "--layer", "--head",
+                                               "--mask-mode", "--format", "--model", "--dpi",   "--top-k"};
+        if (!kWithValue.contains(a)) {
+            error = QObject::tr("unknown option %1 for batch export\n%2").arg(a, batchExportUsage());
+            return false;
+        }
+        if (i + 1 >= args.size()) {
+            error = QObject::tr("%1 needs a value\n%2").arg(a, batchExportUsage());
+            return false;
+        }
+        const QString v = args[++i];
+        if (a == QLatin1String("--export")) {
+            o.outputDir = v;
+            sawExport = true;
+        } else if (a == QLatin1String("--text")) {
+            if (v == QLatin1String("-")) {
+                QFile in;
+                if (!in.open(stdin, QIODevice::ReadOnly)) {
+                    error = QObject::tr("could not read the text from standard input");
+                    return false;
+                }
+                o.text = QString::fromUtf8(in.readAll());
+            } else {
+                o.text = v;
+            }
+            sawText = true;
+        } else if (a == QLatin1String("--view")) {
+            o.view = v;
+        } else if (a == QLatin1String("--layer")) {
+            if (!parseInt(v, o.layer)) {
+                error = QObject::tr("--layer wants a layer number (0 is the first), not \"%1\"").arg(v);
+                return false;
+            }
+        } else if (a == QLatin1String("--head")) {
+            o.averageHeads = v == QLatin1String("mean") || v == QLatin1String("all");
+            if (!o.averageHeads && !parseInt(v, o.head)) {
+                error = QObject::tr("--head wants a head number (0 is the first) or \"mean\", not \"%1\"").arg(v);
+                return false;
+            }
+        } else if (a == QLatin1String("--mask-mode")) {
+            if (!parseMaskMode(v.toStdString(), o.maskMode)) {
+                error = QObject::tr("--mask-mode is bidirectional or causal, not \"%1\"").arg(v);
+                return false;
+            }
+        } else if (a == QLatin1String("--format")) {
+            FigureExporter::Format f;
+            if (!FigureExporter::parseFormat(v, f)) {
+                error = QObject::tr("--format is png, svg or pdf, not \"%1\"").arg(v);
+                return false;
+            }
+            o.format = v.toLower();
+        } else if (a == QLatin1String("--model")) {
+            o.modelDir = v;
+        } else if (a == QLatin1String("--dpi")) {
+            bool ok = false;
+            o.dpi = v.toDouble(&ok);
+            if (!ok || o.dpi < 36 || o.dpi > 1200) {
+                error = QObject::tr("--dpi is a resolution from 36 to 1200, not \"%1\"").arg(v);
+                return false;
+            }
+        } else if (a == QLatin1String("--top-k")) {
+            if (!parseInt(v, o.topK) || o.topK < 1 || o.topK > 50) {
+                error = QObject::tr("--top-k is a number of words from 1 to 50, not \"%1\"").arg(v);
+                return false;
+            }
+        }
+    }
+    if (!sawExport || !sawText) {
+        error = QObject::tr("batch export needs --export DIR and --text TEXT\n%1").arg(batchExportUsage());
+        return false;
+    }
+    return true;
+}
+
+QString batchFileName(const QString& view, const BatchExportOptions& o) {
+    const QString head = o.averageHeads ? QStringLiteral("mean") : QStringLiteral("head%1").arg(o.head);
+    QString name;
+    if (view == QLatin1String("model")) {
+        name = QStringLiteral("model-%1").arg(maskModeName(o.maskMode));
+    } else if (view == QLatin1String("compare")) {
+        name = QStringLiteral("compare-layer%1-%2").arg(o.layer).arg(head);
+    } else if (view == QLatin1String("predictions")) {
+        name = QStringLiteral("predictions-%1").arg(maskModeName(o.maskMode));
+    } else if (view == QLatin1String("embeddings")) {
+        name = QStringLiteral("embeddings-layer%1-%2").arg(o.layer).arg(maskModeName(o.maskMode));
+    } else {
+        name = QStringLiteral("%1-layer%2-%3-%4").arg(view).arg(o.layer).arg(head, maskModeName(o.maskMode));
+    }
+    return name + QLatin1Char('.') + o.format.toLower();
+}
+
+BatchExportResult runBatchExport(const BatchExportOptions& o) {
+    // Check everything cheap before loading the model.
+    QStringList views;
+    if (o.view == QLatin1String("all")) {
+        views = viewNames();
+    } else if (viewNames().contains(o.view)) {
+        views << o.view;
+    } else {
+        return failure(QObject::tr("there is no view \"%1\": choose one of %2, or all")
+                           .arg(o.view, viewNames().join(QStringLiteral(", "))));
+    }
+    FigureExporter::Options figure;
+    if (!FigureExporter::parseFormat(o.format, figure.format))
+        return failure(QObject::tr("--format is png, svg or pdf, not \"%1\"").arg(o.format));
+    figure.dpi = o.dpi;
+    figure.theme = o.presentation ? Theme::presentation() : Theme::normal();
+    if (o.modelDir.isEmpty()) return failure(QObject::tr("no model folder given: pass --model DIR"));
+    if (o.outputDir.isEmpty()) return failure(QObject::tr("no output folder given: pass --export DIR"));
+    if (!QDir().mkpath(o.outputDir)) {
+        return failure(QObject::tr("cannot create the output folder %1: choose a folder you can write to")
+                           .arg(QDir::toNativeSeparators(o.outputDir)));
+    }
+
+    std::shared_ptr<const Model> model;
+    AnalysisResultPtr result;
+    try {
+        model = Model::load(o.modelDir.toStdString());
+        result = analyse(model, o);
+    } catch (const CheckpointError& e) {
+        return failure(
+            QObject::tr("cannot load the model in %1: %2").arg(o.modelDir, QString::fromStdString(e.what())));
+    } catch (const Error& e) {
+        return failure(QString::fromStdString(e.what()));
+    }
+    const Analysis& a = result->bidirectional;
+    if (o.layer < 0 || o.layer >= a.layers) {
+        return failure(
+            QObject::tr("layer %1 does not exist: this model has layers 0 to %2").arg(o.layer).arg(a.layers - 1));
+    }
+    if (!o.averageHeads && (o.head < 0 || o.head >= a.heads)) {
+        return failure(
+            QObject::tr("head %1 does not exist: this model has heads 0 to %2, or mean").arg(o.head).arg(a.heads - 1));
+    }
+
+    Selection selection;
+    selection.layer = o.layer;
+    selection.head = o.head;
+    selection.averageHeads = o.averageHeads;
+    selection.maskMode = o.maskMode;
+    BatchExportResult out;
+    for (const QString& name : views) {
+        std::unique_ptr<FigureView> view(createView(name));
+        view->setTheme(figure.theme);
+        view->setSelection(selection);
+        view->setResult(result);
+        figure.caption = figureCaption(result.get(), selection, name);
+        const QString path = QDir(o.outputDir).absoluteFilePath(batchFileName(name, o));
+        const QString error = FigureExporter::write(*view, path, figure);
+        if (!error.isEmpty()) {
+            out.error = error;
+            return out;
+        }
+        out.files << path;
+    }
+    out.ok = true;
+    return out;
+}
+
+}  // namespace bertlens::ui

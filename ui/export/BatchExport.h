@@ -1,0 +1,57 @@
+// Batch export with no window: `bertlens --export DIR --text TEXT --view V
+// [--layer L] [--head H|mean] [--mask-mode M] [--format png|svg|pdf]
+// [--model DIR] [--dpi D] [--presentation]` renders the same figures as the
+// window, off-screen, so every slide comes from one command.
+//
+//   BatchExportOptions o;
+//   QString error;
+//   if (!parseBatchExportArguments(args, o, error)) { print error; exit 2 }
+//   o.modelDir = ...;  // the bundled model unless --model was given
+//   BatchExportResult r = runBatchExport(o);  // r.files, or r.error
+//
+// No worker thread: the encoder runs here, once per mask mode, and the views
+// come from the ViewRegistry. Needs a QApplication (the offscreen platform
+// will do). UI thread only.
+#pragma once
+
+#include "model/Analysis.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace bertlens::ui {
+
+struct BatchExportOptions {
+    QString outputDir;                      // created if missing
+    QString text;                           // the sentence; "[MASK]" where a word should be guessed
+    QString modelDir;                       // a Hugging Face BERT folder
+    QString view = QStringLiteral("head");  // a ViewRegistry name, or "all"
+    int layer = 0;
+    int head = 0;
+    bool averageHeads = false;  // --head mean
+    MaskMode maskMode = MaskMode::Bidirectional;
+    QString format = QStringLiteral("png");  // png | svg | pdf
+    double dpi = 150.0;                      // PNG only
+    bool presentation = false;               // large fonts, high contrast
+    int topK = 10;
+};
+
+struct BatchExportResult {
+    bool ok = false;
+    QStringList files;  // absolute paths written, in view order
+    QString error;      // what went wrong and what to do, when !ok
+};
+
+// Parses the arguments (without the program name). The model folder is left
+// empty unless --model is given. --text - reads the text from standard input.
+// Returns false with a message naming the bad option.
+bool parseBatchExportArguments(const QStringList& arguments, BatchExportOptions& options, QString& error);
+// The usage text for --help and for errors.
+QString batchExportUsage();
+
+// The file name a figure is written under, e.g. "head-layer1-head3-bidirectional.png".
+QString batchFileName(const QString& view, const BatchExportOptions& options);
+
+BatchExportResult runBatchExport(const BatchExportOptions& options);
+
+}  // namespace bertlens::ui

@@ -1,0 +1,63 @@
+#include "FigureCaption.h"
+
+#include "SelectedAttention.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <algorithm>
+#include <vector>
+
+namespace bertlens::ui {
+
+namespace {
+
+// The text as typed, with each token the user masked by clicking replaced by
+// [MASK] (token spans count code points, hence the UCS-4 detour).
+QString maskedText(const AnalysisResult& result) {
+    const QString text = QString::fromStdString(result.text);
+    if (result.userMasked.empty()) return text;
+    QList<uint> codePoints = text.toUcs4();
+    const QList<uint> mask = QStringLiteral("[MASK]").toUcs4();
+    const auto& tokens = result.bidirectional.tokens;
+    // Right to left, so earlier spans keep their offsets.
+    std::vector<int> positions = result.userMasked;
+    std::sort(positions.rbegin(), positions.rend());
+    for (int p : positions) {
+        if (p < 0 || p >= static_cast<int>(tokens.size())) continue;
+        const TextSpan span = tokens[static_cast<size_t>(p)].chars;
+        if (span.start < 0 || span.end > codePoints.size() || span.start >= span.end) continue;
+        codePoints.remove(span.start, span.end - span.start);
+        for (int i = 0; i < mask.size(); ++i) codePoints.insert(span.start + i, mask[i]);
+    }
+    return QString::fromUcs4(reinterpret_cast<const char32_t*>(codePoints.constData()), codePoints.size());
+}
+
+}  // namespace
+
+QString figureCaption(const AnalysisResult* result, const Selection& selection, const QString& figureName) {
+    if (!result) return QString();
+    const Analysis& a = result->analysis(selection.maskMode);
+    const Selection s = clampedSelection(a, selection);
+    QStringList parts;
+    if (!result->modelName.isEmpty()) parts << result->modelName;
+
+    const bool wholeModel = figureName == QLatin1String("model");
+    const bool perLayer = figureName == QLatin1String("embeddings");
+    const bool noHead = figureName == QLatin1String("predictions");
+    if (wholeModel) {
+        parts << QObject::tr("all layers and heads");
+    } else if (!noHead) {
+        parts << QObject::tr("layer %1").arg(s.layer);
+        if (!perLayer) parts << (s.averageHeads ? QObject::tr("all heads") : QObject::tr("head %1").arg(s.head));
+    }
+    if (figureName == QLatin1String("compare")) {
+        parts << QObject::tr("bidirectional vs left-to-right");
+    } else {
+        parts << maskModeTitle(s.maskMode);
+    }
+    parts << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
+}  // namespace bertlens::ui

@@ -1,0 +1,61 @@
+// Bidirectional vs left-to-right: the sentence under both mask modes side by
+// side — the chosen head's attention under BERT's bidirectional mask, under a
+// left-to-right (decoder-style) mask, and their difference (bidirectional
+// minus left-to-right, blue below 0, red above, white at 0, with a colour
+// scale) — and below, for every [MASK], the predictions under each. A class
+// sees at once what the left-to-right mask hides: in "the [MASK] barked at
+// the mailman" only the bidirectional run can use "barked".
+//
+// The numbers come from core's compareMasks(). UI thread only.
+#pragma once
+
+#include "FigureView.h"
+
+#include "analysis/MaskComparison.h"
+
+class QLabel;
+
+namespace bertlens::ui {
+
+class AttentionHeatmap;
+class PredictionChart;
+
+class CompareView : public FigureView {
+    Q_OBJECT
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+
+    void setResult(const AnalysisResultPtr& result) override;
+    void setSelection(const Selection& selection) override;
+    void setTheme(const Theme& theme) override;
+    void paintFigure(QPainter& painter, const QRectF& rect) override;
+    QSizeF figureSize() const override;
+    QString figureName() const override { return QStringLiteral("compare"); }
+
+    const AttentionHeatmap* bidirectionalMap() const { return m_bidirectional; }
+    const AttentionHeatmap* causalMap() const { return m_causal; }
+    const AttentionHeatmap* differenceMap() const { return m_difference; }
+    const PredictionChart* predictions() const { return m_predictions; }
+    // The numbers drawn (empty matrices when there is no result).
+    const MaskComparison& comparison() const { return m_comparison; }
+    // The mean over query tokens of the share of bidirectional attention on
+    // later tokens: what the left-to-right mask hides.
+    double meanLaterShare() const;
+
+private:
+    void refresh();
+    QString title() const;
+    double heatmapSide() const;
+
+    AttentionHeatmap* m_bidirectional;
+    AttentionHeatmap* m_causal;
+    AttentionHeatmap* m_difference;
+    PredictionChart* m_predictions;
+    QLabel* m_title;  // on screen; exports draw the same text
+    AnalysisResultPtr m_result;
+    Selection m_selection;
+    Theme m_theme;
+    MaskComparison m_comparison;
+};
+
+}  // namespace bertlens::ui

@@ -1,0 +1,295 @@
+#include "LinesView.h"
+
+#include "HeadChips.h"
+#include "SelectedAttention.h"
+#include "TokenLabels.h"
+
+#include <QFontMetricsF>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bertlens::ui {
+
+namespace {
+
+double labelPoints(int n) {
+    return n > 40 ? 7.0 : (n > 24 ? 8.5 : 10.0);
+}
+
+}  // namespace
+
+LinesView::LinesView(QWidget* parent) : FigureView(parent), m_chips(new HeadChips(this)), m_theme(Theme::normal()) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_chips);
+    layout->addStretch(1);  // the lines are painted below the chips
+    setMouseTracking(true);
+    setMinimumSize(320, 240);
+    connect(m_chips, &HeadChips::checkedChanged, this, [this](const std::vector<int>& heads) {
+        m_heads = heads;
+        rebuildMaps();
+    });
+    rebuildMaps();
+}
+
+void LinesView::setResult(const AnalysisResultPtr& result) {
+    m_result = result;
+    m_labels = tokenLabels(result.get());
+    m_chips->setHeadCount(result ? result->bidirectional.heads : 0);
+    if (m_heads.empty()) m_heads = {m_selection.averageHeads ? kMeanHead : m_selection.head};
+    if (result) {
+        // A model with fewer heads than the last one: keep the heads it has.
+        const int heads = result->bidirectional.heads;
+        m_heads.erase(std::remove_if(m_heads.begin(), m_heads.end(), [heads](int h) { return h >= heads; }),
+                      m_heads.end());
+    }
+    m_chips->setChecked(m_heads);
+    if (m_hoverIndex >= tokenCount()) m_hoverSide = Side::None;
+    rebuildMaps();
+}
+
+void LinesView::setSelection(const Selection& selection) {
+    const bool headChanged = selection.head != m_selection.head || selection.averageHeads != m_selection.averageHeads;
+    m_selection = selection;
+    if (headChanged) {
+        m_heads = {selection.averageHeads ? kMeanHead : selection.head};
+        m_chips->setChecked(m_heads);
+        m_heads = m_chips->checked();  // drops a head the model does not have
+    }
+    rebuildMaps();
+}
+
+void LinesView::setTheme(const Theme& theme) {
+    m_theme = theme;
+    m_chips->setTheme(theme);
+    update();
+}
+
+void LinesView::setShownHeads(const std::vector<int>& heads) {
+    m_chips->setChecked(heads);
+    m_heads = m_chips->checked();
+    rebuildMaps();
+}
+
+void LinesView::setHoverToken(Side side, int index) {
+    if (index < 0 || index >= tokenCount()) side = Side::None;
+    if (side == m_hoverSide && (side == Side::None || index == m_hoverIndex)) return;
+    m_hoverSide = side;
+    m_hoverIndex = side == Side::None ? -1 : index;
+    update();
+}
+
+bool LinesView::lineShown(int i, int query, int key) const {
+    if (i < 0 || i >= mapCount() || query < 0 || key < 0 || query >= tokenCount() || key >= tokenCount()) return false;
+    if (m_maps[static_cast<size_t>(i)](query, key) < kMinWeight) return false;
+    switch (m_hoverSide) {
+        case Side::None:
+            return true;
+        case Side::Query:
+            return query == m_hoverIndex;
+        case Side::Key:
+            return key == m_hoverIndex;
+    }
+    return true;
+}
+
+void LinesView::rebuildMaps() {
+    m_maps.clear();
+    if (m_result) {
+        const Analysis& a = m_result->analysis(m_selection.maskMode);
+        for (int h : m_heads) {
+            Selection s = m_selection;
+            s.averageHeads = h == kMeanHead;
+            if (h != kMeanHead) s.head = h;
+            m_maps.push_back(selectedAttention(a, s));
+        }
+    }
+    update();
+}
+
+QString LinesView::title() const {
+    const Analysis* a = m_result ? &m_result->analysis(m_selection.maskMode) : nullptr;
+    const int layer = a ? clampedSelection(*a, m_selection).layer : m_selection.layer;
+    QStringList heads;
+    for (int h : m_heads) heads << (h == kMeanHead ? tr("mean of heads") : QString::number(h));
+    const QString which =
+        m_heads.size() == 1 && m_heads[0] == kMeanHead
+            ? tr("layer %1, all heads averaged").arg(layer)
+            : tr("layer %1, head%2 %3").arg(layer).arg(m_heads.size() > 1 ? "s" : "", heads.join(", "));
+    return tr("Attention lines, %1 (%2)").arg(which, maskModeTitle(m_selection.maskMode));
+}
+
+LinesView::Layout LinesView::layoutFor(const QRectF& rect, const QPaintDevice* device) const {
+    Layout l;
+    const int n = std::max(tokenCount(), 1);
+    l.titleFont = m_theme.font(11, true);
+    l.labelFont = m_theme.font(labelPoints(n));
+    const QFontMetricsF tm(l.titleFont, device);
+    const QFontMetricsF lm(l.labelFont, device);
+    l.title = QRectF(rect.left(), rect.top(), rect.width(), tm.height() * 1.3);
+    const double header = lm.height() * 1.6;  // the "from" / "to" column heads
+    l.legend = QRectF(rect.left(), rect.bottom() - lm.height() * 1.6, rect.width(), lm.height() * 1.6);
+    const double rowsTop = l.title.bottom() + header;
+    const double available = std::max(l.legend.top() - rowsTop, 1.0);
+    l.row = std::min(available / n, lm.height() * 2.2);
+    l.top = rowsTop + l.row / 2;
+    for (const QString& label : m_labels) l.labelWidth = std::max(l.labelWidth, lm.horizontalAdvance(label));
+    l.labelWidth = std::min(l.labelWidth, rect.width() * 0.3);
+    const double pad = lm.height() * 0.5;
+    l.leftX = rect.left() + l.labelWidth + pad;
+    l.rightX = rect.right() - l.labelWidth - pad;
+    return l;
+}
+
+void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    const Layout l = layoutFor(rect, painter.device());
+    const QColor fg = m_theme.foreground;
+    painter.setPen(fg);
+    painter.setFont(l.titleFont);
+    painter.drawText(l.title, Qt::AlignHCenter | Qt::AlignVCenter, m_result ? title() : tr("No analysis yet"));
+    if (!m_result) {
+        painter.restore();
+        return;
+    }
+    const int n = tokenCount();
+    painter.setFont(l.labelFont);
+    const QFontMetricsF lm(l.labelFont, painter.device());
+    const double headerY = l.title.bottom();
+    const double gap = lm.height() * 0.25;
+    QFont italic = l.labelFont;
+    italic.setItalic(true);
+    painter.setFont(italic);
+    // Column heads over the labels' inner edges, shifted inwards when a head
+    // is wider than its column of short words.
+    const QFontMetricsF im(italic, painter.device());
+    const QString from = tr("from (query)"), to = tr("to (key)");
+    const double fromLeft = std::max(rect.left(), l.leftX - im.horizontalAdvance(from));
+    const double toRight = std::min(rect.right(), l.rightX + gap + im.horizontalAdvance(to));
+    painter.drawText(QRectF(fromLeft, headerY, im.horizontalAdvance(from) + 1, lm.height() * 1.4),
+                     Qt::AlignLeft | Qt::AlignVCenter, from);
+    painter.drawText(
+        QRectF(toRight - im.horizontalAdvance(to) - 1, headerY, im.horizontalAdvance(to) + 1, lm.height() * 1.4),
+        Qt::AlignLeft | Qt::AlignVCenter, to);
+    painter.setFont(l.labelFont);
+
+    const Side hoverSide = forExport ? Side::None : m_hoverSide;
+    const int hover = forExport ? -1 : m_hoverIndex;
+    const double lineWidth = 1.4 * m_theme.fontScale;
+    if (m_heads.empty()) {
+        painter.drawText(QRectF(l.leftX, l.top, l.rightX - l.leftX, l.row * 3), Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Pick a head above to draw its lines."));
+    }
+    for (int i = 0; i < mapCount(); ++i) {
+        const RowMatrix& m = m_maps[static_cast<size_t>(i)];
+        QColor c = headColor(i);
+        for (int q = 0; q < n; ++q) {
+            if (hoverSide == Side::Query && q != hover) continue;
+            for (int k = 0; k < n; ++k) {
+                if (hoverSide == Side::Key && k != hover) continue;
+                const float w = m(q, k);
+                if (w < kMinWeight) continue;
+                c.setAlphaF(std::clamp(static_cast<double>(w), 0.0, 1.0));
+                painter.setPen(QPen(c, lineWidth, headPenStyle(i), Qt::RoundCap));
+                painter.drawLine(QPointF(l.leftX + gap, l.top + q * l.row), QPointF(l.rightX - gap, l.top + k * l.row));
+            }
+        }
+    }
+
+    // Token labels, the hovered one on an accent background.
+    for (int side = 0; side < 2; ++side) {
+        for (int i = 0; i < n; ++i) {
+            const QString text = lm.elidedText(m_labels[i], Qt::ElideRight, l.labelWidth);
+            const QRectF box = side == 0 ? QRectF(rect.left(), l.top + i * l.row - l.row / 2, l.labelWidth, l.row)
+                                         : QRectF(l.rightX + gap, l.top + i * l.row - l.row / 2, l.labelWidth, l.row);
+            const bool hovered = hover == i && ((side == 0) == (hoverSide == Side::Query)) && hoverSide != Side::None;
+            if (hovered) {
+                const double w = lm.horizontalAdvance(text) + gap * 2;
+                const QRectF back(side == 0 ? box.right() - w + gap : box.left() - gap, box.top(), w, box.height());
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(m_theme.accent);
+                painter.drawRoundedRect(back, 3, 3);
+            }
+            QFont f = l.labelFont;
+            f.setBold(hovered);
+            painter.setFont(f);
+            painter.setPen(hovered ? QColor(Qt::white) : fg);
+            painter.drawText(box, (side == 0 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, text);
+        }
+    }
+
+    // Legend: one sample line per shown head, in its colour and style.
+    painter.setFont(l.labelFont);
+    double x = l.legend.left();
+    for (int i = 0; i < mapCount(); ++i) {
+        const int h = m_heads[static_cast<size_t>(i)];
+        const QString name = h == kMeanHead ? tr("mean of heads") : tr("head %1").arg(h);
+        const double y = l.legend.center().y();
+        painter.setPen(QPen(headColor(i), lineWidth * 2, headPenStyle(i), Qt::FlatCap));
+        painter.drawLine(QPointF(x, y), QPointF(x + lm.height() * 1.5, y));
+        x += lm.height() * 1.8;
+        painter.setPen(fg);
+        painter.drawText(QRectF(x, l.legend.top(), lm.horizontalAdvance(name) + 2, l.legend.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter, name);
+        x += lm.horizontalAdvance(name) + lm.height();
+    }
+    const QString note = tr("opacity = weight");
+    painter.setPen(fg);
+    painter.drawText(l.legend, Qt::AlignRight | Qt::AlignVCenter, note);
+    painter.restore();
+}
+
+QRectF LinesView::canvasRect() const {
+    return QRectF(rect()).adjusted(6, m_chips->geometry().bottom() + 6, -6, -6);
+}
+
+void LinesView::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.fillRect(rect(), m_theme.background);
+    paint(painter, canvasRect(), false);
+}
+
+void LinesView::paintFigure(QPainter& painter, const QRectF& rect) {
+    painter.fillRect(rect, m_theme.background);
+    const double margin = 8.0 * m_theme.fontScale;
+    paint(painter, rect.adjusted(margin, margin, -margin, -margin), true);
+}
+
+QSizeF LinesView::figureSize() const {
+    const int n = std::max(tokenCount(), 1);
+    const QFontMetricsF lm(m_theme.font(labelPoints(n)));
+    double labelWidth = 0;
+    for (const QString& label : m_labels) labelWidth = std::max(labelWidth, lm.horizontalAdvance(label));
+    // Points: labels on both sides, at least 260 points of lines between them.
+    const double width = std::clamp(2 * labelWidth + 300.0 * m_theme.fontScale, 420.0, 1000.0);
+    const double row = (n > 40 ? 12.0 : 18.0) * m_theme.fontScale;
+    const double height = std::clamp(90.0 * m_theme.fontScale + row * n, 260.0, 1400.0);
+    return QSizeF(width, height);
+}
+
+void LinesView::mouseMoveEvent(QMouseEvent* event) {
+    const QRectF canvas = canvasRect();
+    const Layout l = layoutFor(canvas, this);
+    const QPointF p = event->position();
+    const int row = l.row > 0 ? static_cast<int>(std::floor((p.y() - (l.top - l.row / 2)) / l.row)) : -1;
+    Side side = Side::None;
+    if (row >= 0 && row < tokenCount()) {
+        if (p.x() < l.leftX) side = Side::Query;
+        if (p.x() > l.rightX) side = Side::Key;
+    }
+    setHoverToken(side, row);
+    FigureView::mouseMoveEvent(event);
+}
+
+void LinesView::leaveEvent(QEvent* event) {
+    setHoverToken(Side::None, -1);
+    FigureView::leaveEvent(event);
+}
+
+}  // namespace bertlens::ui

@@ -1,0 +1,68 @@
+// Horizontal bar charts of masked-word predictions, one panel per [MASK]:
+// the top-k words, most probable at the top, each bar labelled with its
+// probability; the word a user masked is named in the panel's title and its
+// bar, when it is among the top-k, drawn in the accent colour. Or, instead of
+// panels, a message (no [MASK], no masked-LM head, no analysis).
+//
+// Used by the predictions view (one column) and the compare view (one column
+// per mask mode). A QCustomPlot underneath (QCPBars). UI thread only.
+#pragma once
+
+#include "Theme.h"
+
+#include "model/Analysis.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <vector>
+
+class QCustomPlot;
+
+namespace bertlens::ui {
+
+struct PredictionPanel {
+    QString title;                      // e.g. "[MASK] at 2 (was: barked)"
+    std::vector<TokenProbability> top;  // most probable first
+    QString original;                   // the word the user masked, or ""
+};
+
+class PredictionChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit PredictionChart(QWidget* parent = nullptr);
+
+    // Panels fill a grid of `columns` columns, row by row.
+    void setPanels(const std::vector<PredictionPanel>& panels, int columns = 1);
+    // Shows only this message (word-wrapped), no panels.
+    void setMessage(const QString& message);
+    // A title above all panels ("" for none).
+    void setTitle(const QString& title);
+    void setTheme(const Theme& theme);
+
+    const std::vector<PredictionPanel>& panels() const { return m_panels; }
+    const QString& message() const { return m_message; }
+    // Points a panel of k bars needs, its title included; and the chart's title.
+    static double panelHeight(int k, double fontScale);
+    static double titleHeight(double fontScale);
+    // "41.3%"; "<0.1%" below a thousandth.
+    static QString percent(double probability);
+
+    void render(QPainter& painter, const QRectF& rect);
+    QCustomPlot* plot() const { return m_plot; }
+
+private:
+    void rebuild();
+
+    QCustomPlot* m_plot;
+    std::vector<PredictionPanel> m_panels;
+    int m_columns = 1;
+    QString m_message;
+    QString m_title;
+    Theme m_theme;
+};
+
+// Wraps text into lines of at most `width` characters at spaces.
+QString wrapText(const QString& text, int width);
+
+}  // namespace bertlens::ui
