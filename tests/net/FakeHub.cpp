@@ -25,7 +25,11 @@ QString FakeHub::endpoint() const {
 
 void FakeHub::addRepo(const FakeRepo& repo) {
     m_repos[repo.repoId] = repo;
-    for (const QString& name : repo.lfs) m_cdn[sha256Hex(repo.files[name])] = repo.files[name];
+    for (const QString& name : repo.lfs) {
+        const QByteArray sha = sha256Hex(repo.files[name]);
+        m_lfsSha256[repo.repoId + "/" + name] = sha;
+        m_cdn[sha] = repo.files[name];
+    }
 }
 
 int FakeHub::countRequests(const QString& method, const QString& pathPart) const {
@@ -112,7 +116,7 @@ void FakeHub::serveResolve(QTcpSocket* socket, const QString& method, const QStr
     const QByteArray& bytes = repo.files[file];
     const QByteArray commit = repo.commit.toLatin1();
     if (repo.lfs.contains(file)) {
-        const QByteArray sha = sha256Hex(bytes);
+        const QByteArray sha = m_lfsSha256[repoId + "/" + file];
         return send(socket, 302,
                     {{"Location", (endpoint() + "/cdn/" + sha).toLatin1()},
                      {"X-Repo-Commit", commit},

@@ -67,7 +67,8 @@ private:
 
     QTcpServer m_server;
     QMap<QString, FakeRepo> m_repos;
-    QMap<QByteArray, QByteArray> m_cdn;  // sha256 -> bytes
+    QMap<QByteArray, QByteArray> m_cdn;     // sha256 -> bytes
+    QMap<QString, QByteArray> m_lfsSha256;  // "repo/file" -> sha256, computed once (Qt's SHA-256 is slow)
     QVector<QPointer<QTcpSocket>> m_stalled;
 };
 

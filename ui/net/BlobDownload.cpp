@@ -57,9 +57,9 @@ void BlobDownload::start(const BlobSpec& spec) {
 void BlobDownload::resetHash() {
     m_hash.reset();
     if (isHex(m_spec.etag, 64)) {
-        m_hash = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
+        m_hash = std::make_unique<ContentHash>(ContentHash::Algorithm::Sha256);
     } else if (isHex(m_spec.etag, 40) && m_spec.size >= 0) {
-        m_hash = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha1);
+        m_hash = std::make_unique<ContentHash>(ContentHash::Algorithm::Sha1);
         m_hash->addData(QByteArray("blob ") + QByteArray::number(m_spec.size) + '\0');
     }
     m_file.seek(0);
@@ -199,7 +199,7 @@ QString BlobDownload::verify() const {
                QString::number(m_spec.size) + "; the damaged file was removed, try again";
     }
     if (!m_hash) return {};
-    const QString got = QString::fromLatin1(m_hash->result().toHex());
+    const QString got = QString::fromLatin1(m_hash->hexResult());
     if (got == m_spec.etag) return {};
     const QString kind = m_spec.etag.size() == 64 ? "sha256" : "git SHA-1";
     return "the checksum of " + m_spec.fileName + " is wrong (" + kind + " " + got + ", the Hub says " + m_spec.etag +

@@ -8,7 +8,8 @@
 // exactly one of finished() or failed() per start().
 #pragma once
 
-#include <QCryptographicHash>
+#include "net/ContentHash.h"
+
 #include <QFile>
 #include <QObject>
 #include <QPointer>
@@ -64,7 +65,7 @@ private:
     BlobSpec m_spec;
     QPointer<QNetworkReply> m_reply;
     QFile m_file;
-    std::unique_ptr<QCryptographicHash> m_hash;
+    std::unique_ptr<ContentHash> m_hash;
     QTimer m_watchdog;
     qint64 m_bytes = 0;
     enum class Body { Unknown, File, Other } m_body = Body::Unknown;

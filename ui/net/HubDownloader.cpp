@@ -46,8 +46,19 @@ HubDownloader::HubDownloader(QObject* parent) : QObject(parent), m_blob(&m_netwo
         m_timedOut = true;
         if (m_reply) m_reply->abort();
     });
+    // At most 20 reports a second (a fast link delivers thousands of chunks a
+    // second; a progress bar needs no more), and the latest one always comes.
+    m_reportTimer.setSingleShot(true);
+    m_reportTimer.setInterval(50);
+    connect(&m_reportTimer, &QTimer::timeout, this, [this] {
+        if (m_running) emit progress(m_done + m_fileBytes, m_total);
+    });
     connect(&m_blob, &BlobDownload::progress, this, [this](qint64 bytes) {
-        if (m_running) emit progress(m_done + bytes, m_total);
+        m_fileBytes = bytes;
+        if (!m_reportTimer.isActive()) {
+            emit progress(m_done + bytes, m_total);
+            m_reportTimer.start();
+        }
     });
     connect(&m_blob, &BlobDownload::finished, this, &HubDownloader::onFileDone);
     connect(&m_blob, &BlobDownload::failed, this, [this](const QString& message, bool) { fail(message); });
@@ -208,6 +219,7 @@ void HubDownloader::downloadNext() {
     if (m_current >= m_files.size()) return finishAll();
     const FileInfo& f = m_files[m_current];
     if (f.cached) return onFileDone();
+    m_fileBytes = 0;
     if (!QDir().mkpath(QFileInfo(m_cache->blobPath(f.etag)).path()) ||
         !QDir().mkpath(QFileInfo(m_cache->lockPath(f.etag)).path())) {
         return fail("cannot create folders in the cache " + m_options.cacheDir);
@@ -237,6 +249,8 @@ void HubDownloader::onFileDone() {
         m_lock.reset();
         if (!moved.isEmpty()) return fail(moved);
         if (f.size > 0) m_done += f.size;
+        m_fileBytes = 0;  // now counted in m_done; a pending report must not add it again
+        m_reportTimer.stop();
         emit progress(m_done, m_total);
     }
     const QString linked = m_cache->linkIntoSnapshot(m_commit, f.name, f.etag);
@@ -287,6 +301,7 @@ void HubDownloader::fail(const QString& message) {
 
 void HubDownloader::stopAll() {
     m_watchdog.stop();
+    m_reportTimer.stop();
     m_blob.abort();
     if (m_reply) {
         QNetworkReply* r = m_reply;

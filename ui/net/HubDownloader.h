@@ -90,6 +90,8 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     QPointer<QNetworkReply> m_reply;
     QTimer m_watchdog;
+    QTimer m_reportTimer;
+    qint64 m_fileBytes = 0;
     bool m_timedOut = false;
     bool m_running = false;
     QString m_commit;
