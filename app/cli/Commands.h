@@ -13,6 +13,9 @@ namespace bertlens::cli {
 int runTokenize(const std::vector<std::string>& args, std::ostream& out);
 int runAnalyze(const std::vector<std::string>& args, std::ostream& out);
 int runBench(const std::vector<std::string>& args, std::ostream& out);
+// Pretraining and held-out evaluation of the bundled model (TrainCommand.cpp).
+int runTrain(const std::vector<std::string>& args, std::ostream& out);
+int runEvaluate(const std::vector<std::string>& args, std::ostream& out);
 // The Hugging Face cache (ModelsCommand.cpp).
 int runModels(const std::vector<std::string>& args, std::ostream& out);
 // Downloads from the Hugging Face Hub (DownloadCommand.cpp; needs bertlens_net).

@@ -17,6 +17,12 @@ const char* kUsage =
     "  bertlens-cli bench    --model DIR [--lengths 16,32,128] [--repeats R] [--threads T]\n"
     "  bertlens-cli models   [--cache DIR] [--table]\n"
     "  bertlens-cli download REPO_ID [--revision R] [--cache DIR] [--timeout SECONDS]\n"
+    "  bertlens-cli train    --out DIR [--seed S] [--layers L] [--hidden D] [--heads H] [--intermediate I]\n"
+    "                        [--max-positions P] [--vocab-size V] [--sentences N] [--steps N]\n"
+    "                        [--batch-tokens N] [--lr X] [--warmup N] [--threads T] [--dtype f16|f32]\n"
+    "                        [--eval-every N] [--checkpoint-every N] [--resume]\n"
+    "  bertlens-cli evaluate --model DIR [--seed S] [--sentences N] [--held-out N]\n"
+    "                        [--mask-mode bidirectional|causal] [--threads T]\n"
     "TEXT may be - to read standard input.\n";
 
 }  // namespace
@@ -35,6 +41,8 @@ int main(int argc, char** argv) {
         if (command == "tokenize") return cli::runTokenize(args, std::cout);
         if (command == "analyze") return cli::runAnalyze(args, std::cout);
         if (command == "bench") return cli::runBench(args, std::cout);
+        if (command == "train") return cli::runTrain(args, std::cout);
+        if (command == "evaluate") return cli::runEvaluate(args, std::cout);
         if (command == "models") return cli::runModels(args, std::cout);
         if (command == "download") return cli::runDownload(args, std::cout);
         throw cli::UsageError("unknown command \"" + command + "\"");

@@ -1,0 +1,162 @@
+// bertlens-cli train: pretrains a small BERT on the generated corpus (the
+// bundled model's recipe by default) and prints progress lines to stderr.
+// bertlens-cli evaluate: a model's top-1 accuracy on the held-out masked
+// words, computed with the inference Encoder (not the trainer's code).
+#include "Errors.h"
+#include "cli/Commands.h"
+#include "model/Encoder.h"
+#include "train/CorpusGenerator.h"
+#include "train/Trainer.h"
+
+#include <omp.h>
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace bertlens::cli {
+namespace {
+
+double parseDouble(const CliArgs& a, const std::string& flag, double fallback, double lo, double hi) {
+    if (!a.has(flag)) return fallback;
+    const std::string text = a.value(flag);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !(v >= lo && v <= hi)) {
+        throw UsageError(flag + " takes a number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                         ", not \"" + text + "\"");
+    }
+    return v;
+}
+
+std::string duration(double seconds) {
+    const auto s = static_cast<long>(std::lround(seconds));
+    char text[32];
+    if (s >= 3600) {
+        std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, s / 60 % 60);
+    } else {
+        std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+    }
+    return text;
+}
+
+void printProgress(const train::TrainProgress& p) {
+    using Kind = train::TrainProgress::Kind;
+    char line[256];
+    switch (p.kind) {
+        case Kind::Message:
+            std::cerr << "train: " << p.message << '\n';
+            return;
+        case Kind::Step:
+            std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  lr %.2e  %.0f tokens/s  elapsed %s  left %s",
+                          static_cast<long long>(p.step), static_cast<long long>(p.steps), p.loss, p.learningRate,
+                          p.tokensPerSecond, duration(p.elapsedSeconds).c_str(), duration(p.remainingSeconds).c_str());
+            break;
+        case Kind::Evaluation:
+            std::snprintf(line, sizeof line, "step %lld/%lld  held-out loss %.4f  masked-word accuracy %.2f%%",
+                          static_cast<long long>(p.step), static_cast<long long>(p.steps), p.heldOutLoss,
+                          100.0 * p.heldOutAccuracy);
+            break;
+        case Kind::Finished:
+            std::snprintf(line, sizeof line, "done in %s: held-out masked-word accuracy %.2f%%",
+                          duration(p.elapsedSeconds).c_str(), 100.0 * p.heldOutAccuracy);
+            break;
+    }
+    std::cerr << line << std::endl;  // flushed: the log is watched while it runs
+}
+
+void setThreads(const CliArgs& a) {
+    const int threads = a.intValue("--threads", omp_get_num_procs(), 1, 256);
+    omp_set_num_threads(threads);
+    Eigen::setNbThreads(threads);
+}
+
+}  // namespace
+
+int runTrain(const std::vector<std::string>& args, std::ostream& out) {
+    const CliArgs a(args,
+                    {"--out", "--seed", "--layers", "--hidden", "--heads", "--intermediate", "--max-positions",
+                     "--vocab-size", "--sentences", "--steps", "--batch-tokens", "--lr", "--warmup", "--threads",
+                     "--dtype", "--eval-every", "--checkpoint-every"},
+                    {"--resume"});
+    train::TrainOptions o;
+    o.outDir = a.value("--out");
+    o.seed = static_cast<uint64_t>(a.intValue("--seed", 1, 0, 2147483647));
+    o.model.layers = a.intValue("--layers", o.model.layers, 1, 48);
+    o.model.hidden = a.intValue("--hidden", o.model.hidden, 2, 8192);
+    o.model.heads = a.intValue("--heads", o.model.heads, 1, 256);
+    o.model.intermediate = a.intValue("--intermediate", o.model.intermediate, 1, 65536);
+    o.model.maxPositions = a.intValue("--max-positions", o.model.maxPositions, 8, 4096);
+    o.model.vocabSize = a.intValue("--vocab-size", o.model.vocabSize, 100, 1000000);
+    o.sentences = a.intValue("--sentences", int(o.sentences), 10, 100000000);
+    o.steps = a.intValue("--steps", int(o.steps), 1, 100000000);
+    o.batchTokens = a.intValue("--batch-tokens", o.batchTokens, 8, 1 << 22);
+    o.learningRate = parseDouble(a, "--lr", o.learningRate, 1e-7, 0.5);
+    o.warmupSteps = a.intValue("--warmup", int(o.warmupSteps), 0, 100000000);
+    o.evalEvery = a.intValue("--eval-every", o.evalEvery, 1, 100000000);
+    o.checkpointEvery = a.intValue("--checkpoint-every", o.checkpointEvery, 1, 100000000);
+    o.resume = a.has("--resume");
+    const std::string dtype = a.valueOr("--dtype", "f16");
+    if (dtype == "f16") {
+        o.dtype = DType::F16;
+    } else if (dtype == "f32") {
+        o.dtype = DType::F32;
+    } else {
+        throw UsageError("--dtype is f16 or f32, not \"" + dtype + "\"");
+    }
+    setThreads(a);
+    std::cerr << "train: " << omp_get_max_threads() << " threads, recipe " << o.recipeJson() << '\n';
+    train::Trainer trainer(o, printProgress);
+    trainer.run();
+    out << "{\"model\": \"" << o.outDir << "\"}\n";
+    return 0;
+}
+
+int runEvaluate(const std::vector<std::string>& args, std::ostream& out) {
+    const CliArgs a(args, {"--model", "--seed", "--sentences", "--held-out", "--mask-mode", "--threads"}, {});
+    const train::TrainOptions defaults;
+    const auto seed = static_cast<uint64_t>(a.intValue("--seed", 1, 0, 2147483647));
+    const int sentences = a.intValue("--sentences", int(defaults.sentences), 10, 100000000);
+    const int heldOutCount = a.intValue("--held-out", int(defaults.heldOutSentences), 1, 10000000);
+    AnalyzeOptions options;
+    options.topK = 1;
+    const std::string mode = a.valueOr("--mask-mode", "bidirectional");
+    if (!parseMaskMode(mode, options.maskMode)) {
+        throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
+    }
+    setThreads(a);
+    const auto model = Model::load(a.value("--model"));
+    Encoder encoder(model);
+    // The held-out sentences of the run with this seed and corpus size,
+    // masked as the trainer masks them for its own evaluation.
+    const Corpus corpus = generateCorpus(seed, size_t(sentences), size_t(heldOutCount));
+    const train::TokenizedSentences heldOut = train::tokenizeSentences(corpus.heldOut, model->tokenizer());
+    train::SamplerOptions sampler;
+    sampler.maxPositions = model->config().maxPositions;
+    const auto batches = train::heldOutBatches(heldOut, train::SpecialIds::fromVocab(model->vocab()), sampler, seed);
+    int64_t masked = 0, correct = 0;
+    for (const train::TrainBatch& b : batches) {
+        size_t row = 0, next = 0;
+        for (int length : b.lengths) {
+            const std::vector<int32_t> ids(b.ids.begin() + long(row), b.ids.begin() + long(row) + length);
+            std::vector<int> positions;
+            std::vector<int32_t> targets;
+            for (; next < b.maskedRows.size() && size_t(b.maskedRows[next]) < row + size_t(length); ++next) {
+                positions.push_back(b.maskedRows[next] - int(row));
+                targets.push_back(b.targets[next]);
+            }
+            const Analysis analysis = encoder.forward(ids, std::vector<int32_t>(ids.size(), 0), options, positions);
+            for (size_t i = 0; i < targets.size(); ++i) correct += analysis.predictions[i].top[0].id == targets[i];
+            masked += int64_t(targets.size());
+            row += size_t(length);
+        }
+    }
+    out << "{\"sentences\": " << heldOut.count() << ", \"masked\": " << masked << ", \"mask_mode\": \""
+        << maskModeName(options.maskMode) << "\", \"accuracy\": " << (masked ? double(correct) / double(masked) : 0.0)
+        << "}\n";
+    return 0;
+}
+
+}  // namespace bertlens::cli

@@ -1,0 +1,229 @@
+#include "train/Trainer.h"
+
+#include "Errors.h"
+#include "train/AdamW.h"
+#include "train/CorpusGenerator.h"
+#include "train/TrainState.h"
+#include "train/WordPieceBuilder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+namespace fs = std::filesystem;
+
+namespace bertlens::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Eigen's own parallel products spin-wait (see TrainMath.cpp); the trainer
+// parallelises over blocks itself, so Eigen runs single-threaded meanwhile.
+class EigenSingleThread {
+public:
+    EigenSingleThread() : m_saved(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
+    ~EigenSingleThread() { Eigen::setNbThreads(m_saved); }
+    EigenSingleThread(const EigenSingleThread&) = delete;
+    EigenSingleThread& operator=(const EigenSingleThread&) = delete;
+
+private:
+    int m_saved;
+};
+
+void checkOptions(const TrainOptions& o) {
+    const ModelConfig& m = o.model;
+    auto need = [](bool ok, const std::string& what) {
+        if (!ok) throw Error(what);
+    };
+    need(m.layers >= 1 && m.layers <= 48, "--layers must be from 1 to 48");
+    need(m.hidden >= 2 && m.heads >= 1 && m.hidden % m.heads == 0,
+         "--hidden must be a multiple of --heads (each head gets hidden / heads dimensions)");
+    need(m.intermediate >= 1, "--intermediate must be at least 1");
+    need(m.maxPositions >= 8 && m.maxPositions <= 4096, "--max-positions must be from 8 to 4096");
+    need(m.vocabSize >= 100, "--vocab-size must be at least 100");
+    need(o.sentences >= 10, "--sentences must be at least 10");
+    need(o.steps >= 1, "--steps must be at least 1");
+    need(o.batchTokens >= m.maxPositions, "--batch-tokens must be at least --max-positions (one full sequence)");
+    need(o.learningRate > 0 && o.learningRate < 1, "--lr must be between 0 and 1");
+    need(o.warmupSteps >= 0 && o.warmupSteps < o.steps, "--warmup must be less than --steps");
+    need(!o.outDir.empty(), "--out names the folder the model is written to");
+}
+
+}  // namespace
+
+ModelConfig TrainOptions::defaultModel() {
+    ModelConfig c;
+    c.layers = 4;
+    c.hidden = 256;
+    c.heads = 4;
+    c.intermediate = 1024;
+    c.maxPositions = 128;
+    c.vocabSize = int(kDefaultVocabSize);
+    c.typeVocabSize = 2;
+    c.layerNormEps = 1e-12f;
+    return c;
+}
+
+std::string TrainOptions::recipeJson() const {
+    const nlohmann::ordered_json j = {
+        {"layers", model.layers},
+        {"hidden", model.hidden},
+        {"heads", model.heads},
+        {"intermediate", model.intermediate},
+        {"max_positions", model.maxPositions},
+        {"vocab_size_target", model.vocabSize},
+        {"seed", seed},
+        {"sentences", sentences},
+        {"held_out_sentences", heldOutSentences},
+        {"steps", steps},
+        {"batch_tokens", batchTokens},
+        {"lr", learningRate},
+        {"warmup", warmupSteps},
+        {"weight_decay", weightDecay},
+        {"clip_norm", clipNorm},
+        {"pair_percent", sampler.pairPercent},
+        {"segment_percent", sampler.segmentPercent},
+        {"mask_percent", sampler.maskPercent},
+    };
+    return j.dump();
+}
+
+HeldOutResult evaluate(TrainableBert<float>& model, const std::vector<TrainBatch>& batches) {
+    HeldOutResult r;
+    double lossSum = 0;
+    int64_t correct = 0;
+    for (const TrainBatch& b : batches) {
+        const double loss = model.forward(b);
+        lossSum += loss * double(b.maskedRows.size());
+        correct += model.correctPredictions();
+        r.masked += int64_t(b.maskedRows.size());
+    }
+    if (r.masked > 0) {
+        r.loss = lossSum / double(r.masked);
+        r.accuracy = double(correct) / double(r.masked);
+    }
+    return r;
+}
+
+Trainer::Trainer(TrainOptions options, std::function<void(const TrainProgress&)> onProgress)
+    : m_options(std::move(options)), m_onProgress(std::move(onProgress)) {
+    m_options.sampler.maxPositions = m_options.model.maxPositions;
+    m_options.sampler.batchTokens = m_options.batchTokens;
+    checkOptions(m_options);
+}
+
+void Trainer::report(TrainProgress p) const {
+    if (m_onProgress) m_onProgress(p);
+}
+
+void Trainer::prepare() {
+    if (!m_vocab.empty()) return;
+    const auto start = Clock::now();
+    auto message = [&](const std::string& text) {
+        TrainProgress p;
+        p.message = text;
+        report(p);
+    };
+    message("generating " + std::to_string(m_options.sentences) + " training and " +
+            std::to_string(m_options.heldOutSentences) + " held-out sentences from seed " +
+            std::to_string(m_options.seed));
+    const Corpus corpus =
+        generateCorpus(m_options.seed, size_t(m_options.sentences), size_t(m_options.heldOutSentences));
+    m_vocab = buildWordPieceVocab(corpus.train, size_t(m_options.model.vocabSize));
+    const auto vocab = std::make_shared<const Vocab>(Vocab(m_vocab));
+    const Tokenizer tokenizer(vocab, TokenizerOptions{});
+    m_train = tokenizeSentences(corpus.train, tokenizer);
+    m_heldOut = tokenizeSentences(corpus.heldOut, tokenizer);
+    message("corpus: " + std::to_string(m_train.tokens()) + " word pieces in " + std::to_string(m_train.count()) +
+            " sentences, vocabulary " + std::to_string(m_vocab.size()) + " tokens (" +
+            std::to_string(int(secondsSince(start))) + " s)");
+}
+
+void Trainer::run() {
+    const EigenSingleThread eigenSingleThread;
+    prepare();
+    const TrainOptions& o = m_options;
+    ModelConfig config = o.model;
+    config.vocabSize = int(m_vocab.size());
+    TrainableBert<float> model(config);
+    Random init(o.seed, kInitStream);
+    model.initialize(init);
+    AdamW optimizer(model.layout().total(), {0.9, 0.999, 1e-6, o.weightDecay});
+
+    const std::string stateDir = (fs::path(o.outDir) / "training").string();
+    const std::string recipe = o.recipeJson();
+    int64_t step = 0;
+    if (o.resume && loadTrainingState(stateDir, model, optimizer, recipe, step)) {
+        TrainProgress p;
+        p.message = "resuming from the training state in " + stateDir + " at step " + std::to_string(step);
+        report(p);
+    } else if (!o.resume && (fs::exists(fs::path(stateDir) / "trainer_state.json") ||
+                             fs::exists(fs::path(stateDir + ".old") / "trainer_state.json"))) {
+        throw Error(stateDir + " holds an unfinished run: add --resume to continue it, or delete the folder");
+    }
+
+    const SpecialIds special = SpecialIds::fromVocab(Vocab(m_vocab));
+    const BatchSampler sampler(m_train, special, o.sampler, o.seed);
+    const std::vector<TrainBatch> heldOut = heldOutBatches(m_heldOut, special, o.sampler, o.seed);
+
+    const auto start = Clock::now();
+    const int64_t firstStep = step;
+    int64_t tokens = 0;
+    double lossSum = 0;
+    int lossCount = 0;
+    HeldOutResult lastEval;
+    auto progress = [&](TrainProgress::Kind kind) {
+        TrainProgress p;
+        p.kind = kind;
+        p.step = step;
+        p.steps = o.steps;
+        p.loss = lossCount > 0 ? lossSum / lossCount : 0.0;
+        p.learningRate = learningRateAt(std::max<int64_t>(step - 1, 0), o.steps, o.warmupSteps, o.learningRate);
+        p.elapsedSeconds = secondsSince(start);
+        p.tokensPerSecond = p.elapsedSeconds > 0 ? double(tokens) / p.elapsedSeconds : 0.0;
+        const int64_t done = step - firstStep;
+        p.remainingSeconds = done > 0 ? p.elapsedSeconds / double(done) * double(o.steps - step) : 0.0;
+        p.heldOutLoss = lastEval.loss;
+        p.heldOutAccuracy = lastEval.accuracy;
+        report(p);
+    };
+    constexpr int kReportEvery = 10;
+    while (step < o.steps) {
+        const TrainBatch batch = sampler.batch(step);
+        model.zeroGradients();
+        lossSum += model.forward(batch);
+        ++lossCount;
+        model.backward();
+        clipGradientNorm(model.gradients(), o.clipNorm);
+        optimizer.step(model.parameters(), model.gradients(),
+                       learningRateAt(step, o.steps, o.warmupSteps, o.learningRate), model.layout());
+        tokens += batch.tokens();
+        ++step;
+        if (step % kReportEvery == 0 || step == o.steps) {
+            progress(TrainProgress::Kind::Step);
+            lossSum = 0;
+            lossCount = 0;
+        }
+        if (step % o.evalEvery == 0 || step == o.steps) {
+            lastEval = evaluate(model, heldOut);
+            progress(TrainProgress::Kind::Evaluation);
+        }
+        if (step % o.checkpointEvery == 0 && step < o.steps) {
+            saveTrainingState(stateDir, model, optimizer, m_vocab, recipe, step);
+        }
+    }
+
+    const nlohmann::json accuracy = lastEval.accuracy;
+    writeTrainedModel(o.outDir, model, m_vocab, o.dtype,
+                      {{"bertlens_recipe", recipe}, {"bertlens_held_out_accuracy", accuracy.dump()}});
+    removeTrainingState(stateDir);
+    progress(TrainProgress::Kind::Finished);
+}
+
+}  // namespace bertlens::train
