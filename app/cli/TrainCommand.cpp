@@ -25,8 +25,9 @@ double parseDouble(const CliArgs& a, const std::string& flag, double fallback, d
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     if (text.empty() || end != text.c_str() + text.size() || !(v >= lo && v <= hi)) {
-        throw UsageError(flag + " takes a number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                         ", not \"" + text + "\"");
+        char range[64];
+        std::snprintf(range, sizeof range, "%g to %g", lo, hi);
+        throw UsageError(flag + " takes a number from " + range + ", not \"" + text + "\"");
     }
     return v;
 }
@@ -107,8 +108,8 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
         throw UsageError("--dtype is f16 or f32, not \"" + dtype + "\"");
     }
     setThreads(a);
+    train::Trainer trainer(o, printProgress);  // checks the options first
     std::cerr << "train: " << omp_get_max_threads() << " threads, recipe " << o.recipeJson() << '\n';
-    train::Trainer trainer(o, printProgress);
     trainer.run();
     out << "{\"model\": \"" << o.outDir << "\"}\n";
     return 0;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace fs = std::filesystem;
@@ -55,14 +56,25 @@ void checkOptions(const TrainOptions& o) {
     need(!o.outDir.empty(), "--out names the folder the model is written to");
 }
 
+void checkWritableFolder(const std::string& folder) {
+    std::error_code error;
+    fs::create_directories(folder, error);
+    const fs::path probe = fs::path(folder) / ".bertlens-write-test";
+    std::ofstream out(probe);
+    const bool writable = !error && out.good();
+    out.close();
+    fs::remove(probe, error);
+    if (!writable) throw Error("cannot write to the folder " + folder + ": choose an output folder you can write to");
+}
+
 }  // namespace
 
 ModelConfig TrainOptions::defaultModel() {
     ModelConfig c;
     c.layers = 4;
-    c.hidden = 256;
+    c.hidden = 128;
     c.heads = 4;
-    c.intermediate = 1024;
+    c.intermediate = 512;
     c.maxPositions = 128;
     c.vocabSize = int(kDefaultVocabSize);
     c.typeVocabSize = 2;
@@ -147,6 +159,7 @@ void Trainer::prepare() {
 
 void Trainer::run() {
     const EigenSingleThread eigenSingleThread;
+    checkWritableFolder(m_options.outDir);  // before an hour of work, not after
     prepare();
     const TrainOptions& o = m_options;
     ModelConfig config = o.model;

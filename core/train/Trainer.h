@@ -26,15 +26,17 @@
 
 namespace bertlens::train {
 
+// The defaults are the bundled model's recipe (resources/models/bertlens-mini):
+// `bertlens-cli train --out DIR --seed 1` makes it again.
 struct TrainOptions {
     ModelConfig model = defaultModel();  // vocabSize: the vocabulary's target size
     uint64_t seed = 1;
-    int64_t sentences = 600000;  // training sentences generated
+    int64_t sentences = 2000000;  // training sentences generated (about 19M word pieces)
     int64_t heldOutSentences = 2000;
-    int64_t steps = 6000;
+    int64_t steps = 12000;
     int batchTokens = 4096;
-    double learningRate = 1e-3;
-    int64_t warmupSteps = 300;
+    double learningRate = 2e-3;
+    int64_t warmupSteps = 500;
     double weightDecay = 0.01;
     double clipNorm = 1.0;
     int evalEvery = 500;        // held-out loss and accuracy (and at the end)
