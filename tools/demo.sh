@@ -1,15 +1,39 @@
 #!/usr/bin/env bash
-# The command-line demo: what BertLens's engine gives for one sentence under
-# BERT's bidirectional mask and under a left-to-right mask. Until the bundled
-# pretrained model exists it runs on a random-weight test checkpoint, so the
-# guesses are noise; the point is the shape of the output.
+# The demo: opens the BertLens window on "the [MASK] barked at the mailman .",
+# already analysed. Where there is no display (a server, a container, CI) it
+# says so and, instead of failing, writes the demo figures with the window's
+# batch export (bertlens --export) and prints what the command-line engine
+# gives for the sentence under both mask modes.
+#
+#   tools/demo.sh [path/to/bertlens-cli]      (the window is looked for beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cli=${1:-build/app/bertlens-cli}
-model=${BERTLENS_DEMO_MODEL:-tests/fixtures/models/h12-f32}
+window="$(dirname "$cli")/bertlens"
 text=${BERTLENS_DEMO_TEXT:-"the [MASK] barked at the mailman ."}
+model=${BERTLENS_DEMO_MODEL:-}
+if [ -z "$model" ]; then
+  if [ -f resources/models/bertlens-mini/config.json ]; then
+    model=resources/models/bertlens-mini
+  else
+    model=tests/fixtures/models/h12-f32
+    echo "note: the bundled model is not built yet: using a random-weight test checkpoint, so the guesses are noise"
+  fi
+fi
 
-echo "model: $model   text: $text"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${BERTLENS_DEMO_NO_WINDOW:-}" ]; then
+  echo "== opening the BertLens window (model: $model)"
+  exec "$window" --model "$model" --text "$text"
+fi
+
+out=${BERTLENS_DEMO_OUT:-build/demo-figures}
+echo "== no display here (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open."
+echo "   Writing the demo figures with the batch export instead: $out/"
+"$window" --export "$out" --model "$model" --text "$text" --view all --format png
+"$window" --export "$out" --model "$model" --text "$text" --view compare --format pdf
+echo "   Open them with an image viewer; on a machine with a display, tools/setup.sh opens the window."
+
+echo "== the engine from the command line (model: $model)   text: $text"
 "$cli" tokenize --model "$model" --text "$text"
 for mode in bidirectional causal; do
   "$cli" analyze --model "$model" --text "$text" --mask-mode "$mode" --top-k 3 | python3 tools/show_analysis.py

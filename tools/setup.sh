@@ -2,7 +2,8 @@
 # Sets BertLens up on a fresh Debian 12 machine: installs the Debian packages
 # that are missing, builds, and then either runs the demo or every test.
 #
-#   tools/setup.sh          install, build, run the command-line demo
+#   tools/setup.sh          install, build, open the window (without a display:
+#                           write the demo figures and run the command-line demo)
 #   tools/setup.sh test     install, build, run every test (what CI runs),
 #                           then the core tests again under ASan + UBSan
 set -euo pipefail
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-demo}
 
 packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libutf8proc-dev
-          nlohmann-json3-dev libgtest-dev qt6-base-dev libqcustomplot-dev python3)
+          nlohmann-json3-dev libgtest-dev qt6-base-dev qt6-svg-dev libqcustomplot-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,7 @@
 //   bertlens --export DIR --text TEXT --view head|model|lines|compare|predictions|embeddings
 //            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
 #include "AnalysisController.h"
+#include "BatchExport.h"
 #include "BundledModel.h"
 #include "MainWindow.h"
 #include "SelectionControls.h"
@@ -14,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 using namespace bertlens;
 using namespace bertlens::ui;
@@ -32,11 +34,6 @@ struct Options {
     QCommandLineOption head{QStringLiteral("head"), QStringLiteral("Head, from 0."), QStringLiteral("H")};
     QCommandLineOption maskMode{QStringLiteral("mask-mode"), QStringLiteral("bidirectional or causal."),
                                 QStringLiteral("M")};
-    QCommandLineOption exportDir{QStringLiteral("export"),
-                                 QStringLiteral("Write the figure into DIR and exit, with no window."),
-                                 QStringLiteral("DIR")};
-    QCommandLineOption format{QStringLiteral("format"), QStringLiteral("png, svg or pdf (export)."),
-                              QStringLiteral("FORMAT"), QStringLiteral("png")};
     QCommandLineOption presentation{QStringLiteral("presentation"), QStringLiteral("Start in presentation mode.")};
     // For checking the window's look under Xvfb: saves the window once the
     // first result is shown, then quits.
@@ -71,21 +68,59 @@ Selection selectionFrom(const QCommandLineParser& parser, const Options& o) {
     return s;
 }
 
+bool isBatchExport(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--export") == 0) return true;
+    }
+    return false;
+}
+
+// bertlens --export ...: the figures with no window (BatchExport parses the rest).
+int runBatch(const QStringList& arguments) {
+    BatchExportOptions options;
+    QString error;
+    if (!parseBatchExportArguments(arguments, options, error)) {
+        std::fprintf(stderr, "bertlens: %s\n%s\n", qPrintable(error), qPrintable(batchExportUsage()));
+        return 2;
+    }
+    if (options.modelDir.isEmpty()) {
+        const BundledModel bundled = findBundledModel();
+        if (bundled.folder.isEmpty()) {
+            std::fprintf(stderr, "bertlens: no bundled model found; give one with --model DIR\n");
+            return 1;
+        }
+        options.modelDir = bundled.folder;
+        if (!bundled.note.isEmpty()) std::fprintf(stderr, "bertlens: note: %s\n", qPrintable(bundled.note));
+    }
+    const BatchExportResult result = runBatchExport(options);
+    if (!result.ok) {
+        std::fprintf(stderr, "bertlens: %s\n", qPrintable(result.error));
+        return 1;
+    }
+    for (const QString& file : result.files) std::printf("%s\n", qPrintable(file));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    const bool batch = isBatchExport(argc, argv);
+    // Batch export draws into images and files only: it needs no display, and
+    // the offscreen platform draws the same on every machine.
+    if (batch && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("BertLens"));
     QApplication::setApplicationName(QStringLiteral("BertLens"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    if (batch) return runBatch(QApplication::arguments().mid(1));
 
     const Options o;
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("BertLens: look inside BERT."));
+    parser.setApplicationDescription(QStringLiteral("BertLens: look inside BERT.\n\nWith no window:\n") +
+                                     batchExportUsage());
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions(
-        {o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.exportDir, o.format, o.presentation, o.screenshot});
+    parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.screenshot});
     parser.process(app);
 
     const Selection selection = selectionFrom(parser, o);

@@ -19,10 +19,18 @@ HeadView::HeadView(QWidget* parent)
     m_stretch->setToolTip(
         tr("Off: the colour scale runs from 0 to 1, the same for every head.\n"
            "On: it runs from 0 to this map's largest weight, so faint patterns show."));
-    layout->addWidget(m_stretch, 0, Qt::AlignRight);
     layout->addWidget(m_heatmap, 1);
+    // Over the plot's empty top-right corner: a row of its own would take
+    // height from the map, which is what a projector needs most.
+    m_stretch->raise();
     connect(m_stretch, &QCheckBox::toggled, m_heatmap, &AttentionHeatmap::setStretch);
     refresh();
+}
+
+void HeadView::resizeEvent(QResizeEvent* event) {
+    FigureView::resizeEvent(event);
+    m_stretch->adjustSize();
+    m_stretch->move(width() - m_stretch->width() - 8, 6);
 }
 
 void HeadView::setResult(const AnalysisResultPtr& result) {
@@ -38,6 +46,8 @@ void HeadView::setSelection(const Selection& selection) {
 
 void HeadView::setTheme(const Theme& theme) {
     m_stretch->setFont(theme.font(9));
+    m_stretch->adjustSize();
+    m_stretch->move(width() - m_stretch->width() - 8, 6);
     m_heatmap->setTheme(theme);
 }
 

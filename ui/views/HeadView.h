@@ -27,6 +27,9 @@ public:
 
     const AttentionHeatmap* heatmap() const { return m_heatmap; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void refresh();
 

@@ -251,6 +251,8 @@ void MainWindow::applyTheme() {
                        static_cast<QWidget*>(m_explanation), static_cast<QWidget*>(m_note)}) {
         w->setFont(body);
     }
+    statusBar()->setFont(body);
+    for (QLabel* l : {m_statusModel, m_statusTokens, m_statusTime}) l->setFont(body);
     m_message->setFont(m_theme.font(11, true));
     m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_note->setStyleSheet(QStringLiteral("color: #8a4b00;"));

@@ -107,7 +107,6 @@ private:
     QLabel* m_statusTime = nullptr;
     QProgressBar* m_busy = nullptr;
     QMenu* m_recentMenu = nullptr;
-    QMenu* m_exportMenu = nullptr;  // filled by the exporter's actions
     QAction* m_presentationAction = nullptr;
 
     QList<ExampleSentence> m_examples;

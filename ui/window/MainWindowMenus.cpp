@@ -1,5 +1,7 @@
 // MainWindow's menus and keyboard shortcuts (the rest is in MainWindow.cpp).
 #include "AnalysisController.h"
+#include "ExportMenu.h"
+#include "HubMenu.h"
 #include "MainWindow.h"
 #include "RecentModels.h"
 #include "SelectionControls.h"
@@ -20,10 +22,12 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open model…"), this, &MainWindow::chooseModelFolder);
     open->setShortcut(QKeySequence::Open);
+    // Open from the Hugging Face cache… and Download model… (ui/hub).
+    addHubMenuActions(file, open, this, [this](const QString& folder) { openModel(folder); });
     m_recentMenu = file->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     file->addSeparator();
-    m_exportMenu = file->addMenu(tr("&Export"));
+    new ExportMenu(file->addMenu(tr("&Export")), this);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);

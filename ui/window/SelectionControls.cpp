@@ -62,6 +62,7 @@ Selection SelectionControls::selection() const {
 }
 
 void SelectionControls::setSelection(const Selection& selection) {
+    m_wanted = selection;
     if (selection == this->selection()) return;
     m_silent = true;
     m_layer->setValue(selection.layer);
@@ -69,7 +70,7 @@ void SelectionControls::setSelection(const Selection& selection) {
     m_average->setChecked(selection.averageHeads);
     m_maskMode->setCurrentIndex(m_maskMode->findData(static_cast<int>(selection.maskMode)));
     m_silent = false;
-    emitChange();
+    emit selectionChanged(this->selection());  // m_wanted keeps the unclamped request
 }
 
 void SelectionControls::setModelShape(int layers, int heads) {
@@ -79,6 +80,10 @@ void SelectionControls::setModelShape(int layers, int heads) {
     m_head->setRange(0, std::max(heads - 1, 0));
     m_layer->setSuffix(tr(" of %1").arg(std::max(layers - 1, 0)));
     m_head->setSuffix(tr(" of %1").arg(std::max(heads - 1, 0)));
+    // A layer asked for before the model was loaded (or kept from a larger
+    // model) comes back as soon as the model has it.
+    m_layer->setValue(m_wanted.layer);
+    m_head->setValue(m_wanted.head);
     m_silent = false;
     if (selection() != before) emitChange();
 }
@@ -98,7 +103,9 @@ void SelectionControls::toggleMaskMode() {
 }
 
 void SelectionControls::emitChange() {
-    if (!m_silent) emit selectionChanged(selection());
+    if (m_silent) return;
+    m_wanted = selection();
+    emit selectionChanged(m_wanted);
 }
 
 }  // namespace bertlens::ui

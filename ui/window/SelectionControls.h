@@ -43,6 +43,7 @@ private:
     QCheckBox* m_average;
     QComboBox* m_maskMode;
     bool m_silent = false;
+    Selection m_wanted;  // what was last asked for, before clamping to the model
 };
 
 }  // namespace bertlens::ui

@@ -1,0 +1,101 @@
+#include "ExportMenu.h"
+
+#include "FigureCaption.h"
+#include "MainWindow.h"
+#include "SelectedAttention.h"
+#include "TensorExport.h"
+
+#include <QActionGroup>
+#include <QDir>
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
+#include <QStatusBar>
+
+namespace bertlens::ui {
+
+ExportMenu::ExportMenu(QMenu* menu, MainWindow* window) : QObject(window), m_window(window) {
+    using Format = FigureExporter::Format;
+    m_needResult << menu->addAction(tr("Figure as &PNG…"), this, [this] { askAndExport(Format::Png); });
+    m_needResult.back()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_needResult << menu->addAction(tr("Figure as &SVG…"), this, [this] { askAndExport(Format::Svg); });
+    m_needResult << menu->addAction(tr("Figure as P&DF…"), this, [this] { askAndExport(Format::Pdf); });
+    QMenu* resolution = menu->addMenu(tr("PNG &resolution"));
+    auto* group = new QActionGroup(this);
+    for (int dpi : {96, 150, 300, 600}) {
+        QAction* a = resolution->addAction(tr("%1 dpi").arg(dpi), this, [this, dpi] { m_dpi = dpi; });
+        a->setCheckable(true);
+        a->setChecked(dpi == static_cast<int>(m_dpi));
+        group->addAction(a);
+    }
+    menu->addSeparator();
+    m_needResult << menu->addAction(tr("&Copy figure"), this, &ExportMenu::copyFigure);
+    m_needResult.back()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_needResult << menu->addAction(tr("Attention &tensor (CSV or JSON)…"), this, &ExportMenu::exportTensor);
+    connect(window, &MainWindow::resultShown, this, &ExportMenu::updateEnabled);
+    updateEnabled();
+}
+
+void ExportMenu::updateEnabled() {
+    const bool any = m_window->shownResult() != nullptr;
+    for (QAction* a : m_needResult) a->setEnabled(any);
+}
+
+FigureExporter::Options ExportMenu::options(FigureExporter::Format format) const {
+    FigureExporter::Options o;
+    o.format = format;
+    o.dpi = m_dpi;
+    o.theme = m_window->theme();
+    if (FigureView* v = m_window->currentView()) {
+        o.caption = figureCaption(m_window->shownResult().get(), m_window->selection(), v->figureName());
+    }
+    return o;
+}
+
+QString ExportMenu::suggestedName(FigureExporter::Format format) const {
+    const Selection s = m_window->selection();
+    const FigureView* v = m_window->currentView();
+    QString name = v ? v->figureName() : QStringLiteral("figure");
+    name += s.averageHeads ? QStringLiteral("-layer%1-mean").arg(s.layer)
+                           : QStringLiteral("-layer%1-head%2").arg(s.layer).arg(s.head);
+    name += QLatin1Char('-') + QString::fromLatin1(maskModeName(s.maskMode));
+    return name + QLatin1Char('.') + FigureExporter::suffix(format);
+}
+
+QString ExportMenu::exportCurrentFigure(const QString& path, FigureExporter::Format format) {
+    FigureView* v = m_window->currentView();
+    if (!v || !m_window->shownResult()) return tr("There is no figure to export yet: type a sentence first.");
+    return FigureExporter::write(*v, path, options(format));
+}
+
+void ExportMenu::askAndExport(FigureExporter::Format format) {
+    const QString suffix = FigureExporter::suffix(format);
+    const QString path =
+        QFileDialog::getSaveFileName(m_window, tr("Export the figure"), QDir::home().filePath(suggestedName(format)),
+                                     tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
+    if (path.isEmpty()) return;
+    const QString error = exportCurrentFigure(path, format);
+    if (error.isEmpty()) {
+        m_window->statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    } else {
+        QMessageBox::warning(m_window, tr("Cannot export the figure"), error);
+    }
+}
+
+void ExportMenu::copyFigure() {
+    FigureView* v = m_window->currentView();
+    if (!v || !m_window->shownResult()) return;
+    FigureExporter::copyToClipboard(*v, options(FigureExporter::Format::Png));
+    m_window->statusBar()->showMessage(tr("Copied the %1 figure").arg(v->figureName()), 3000);
+}
+
+void ExportMenu::exportTensor() {
+    if (const AnalysisResultPtr r = m_window->shownResult()) {
+        const QString path = exportAttentionTensorWithDialog(m_window, *r, m_window->selection());
+        if (!path.isEmpty()) {
+            m_window->statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+        }
+    }
+}
+
+}  // namespace bertlens::ui
