@@ -8,6 +8,7 @@
 #include "BatchExport.h"
 #include "FigureCaption.h"
 #include "FigureExporter.h"
+#include "HeadChips.h"
 #include "LinesView.h"
 #include "TensorExport.h"
 #include "ViewRegistry.h"
@@ -356,6 +357,33 @@ private slots:
         QCOMPARE(QImageReader(one.files[0]).size(), FigureExporter::pixelSize(*v, fo));
     }
 
+    void batchExportOverlaysHeadsAndDrawsPaths() {
+        BatchExportOptions o;
+        o.outputDir = m_dir.filePath(QStringLiteral("overlay"));
+        o.text = QString::fromStdString(kSentence);
+        o.modelDir = test::fixtureModel("h12-f32");
+        o.format = QStringLiteral("svg");
+        o.view = QStringLiteral("lines");
+        o.layer = 1;
+        o.linesHeads = {2, 7, kMeanHead};
+        BatchExportResult r = runBatchExport(o);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(QFileInfo(r.files[0]).fileName(), QStringLiteral("lines-layer1-heads2+7+mean-bidirectional.svg"));
+        // The caption (the SVG's description) names the overlaid heads.
+        QVERIFY2(readAll(r.files[0]).contains("heads 2, 7, mean"), "caption");
+        o.linesHeads = {12};
+        r = runBatchExport(o);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QStringLiteral("heads 0 to 11")), qPrintable(r.error));
+        o.linesHeads.clear();
+        o.view = QStringLiteral("embeddings");
+        o.embeddingPaths = true;
+        r = runBatchExport(o);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(QFileInfo(r.files[0]).fileName(), QStringLiteral("embeddings-paths-layer1-bidirectional.svg"));
+        QVERIFY(readAll(r.files[0]).contains("paths"));
+    }
+
     void batchExportRefusesBadInput() {
         BatchExportOptions good;
         good.outputDir = m_dir.filePath(QStringLiteral("bad"));
@@ -414,7 +442,13 @@ private slots:
         QCOMPARE(o.dpi, 300.0);
         QCOMPARE(o.modelDir, QStringLiteral("/m"));
         QVERIFY(o.presentation);
+        BatchExportOptions overlay;
+        QVERIFY(parseBatchExportArguments({"--export", "/x", "--text", "a", "--heads", "2,5,mean", "--paths"}, overlay,
+                                          error));
+        QCOMPARE(overlay.linesHeads, (std::vector<int>{2, 5, kMeanHead}));
+        QVERIFY(overlay.embeddingPaths);
         const QList<QPair<QStringList, QString>> bad = {
+            {{"--export", "/x", "--text", "a", "--heads", "2,x"}, "--heads"},
             {{"--export", "/x"}, "--text"},
             {{"--export", "/x", "--text", "a", "--layer", "one"}, "--layer"},
             {{"--export", "/x", "--text", "a", "--mask-mode", "forward"}, "bidirectional or causal"},

@@ -1,7 +1,10 @@
 #include "BatchExport.h"
 
+#include "EmbeddingsView.h"
 #include "FigureCaption.h"
 #include "FigureExporter.h"
+#include "HeadChips.h"
+#include "LinesView.h"
 #include "ViewRegistry.h"
 
 #include "Errors.h"
@@ -66,8 +69,9 @@ QString batchExportUsage() {
     return QObject::tr(
                "usage: bertlens --export DIR --text TEXT [--view %1|all] [--layer L] [--head H|mean]\n"
                "                [--mask-mode bidirectional|causal] [--format png|svg|pdf] [--model DIR]\n"
-               "                [--dpi D] [--presentation]\n"
-               "Writes the chosen view of TEXT as a figure into DIR, with no window. --text - reads stdin.")
+               "                [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]\n"
+               "Writes the chosen view of TEXT as a figure into DIR, with no window. --text - reads stdin.\n"
+               "--heads: the heads the lines view overlays; --paths: the embeddings view's paths through the layers.")
         .arg(viewNames().join(QLatin1Char('|')));
 }
 
@@ -79,14 +83,18 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
             o.presentation = true;
             continue;
         }
-        static const QStringList kWithValue = {"--export",    "--text",   "--view",  "--layer", "--head",
-                                               "--mask-mode", "--format", "--model", "--dpi",   "--top-k"};
+        if (a == QLatin1String("--paths")) {
+            o.embeddingPaths = true;
+            continue;
+        }
+        static const QStringList kWithValue = {"--export", "--text",  "--view", "--layer", "--head", "--mask-mode",
+                                               "--format", "--model", "--dpi",  "--top-k", "--heads"};
         if (!kWithValue.contains(a)) {
-            error = QObject::tr("unknown option %1 for batch export\n%2").arg(a, batchExportUsage());
+            error = QObject::tr("unknown option %1 for batch export").arg(a);
             return false;
         }
         if (i + 1 >= args.size()) {
-            error = QObject::tr("%1 needs a value\n%2").arg(a, batchExportUsage());
+            error = QObject::tr("%1 needs a value").arg(a);
             return false;
         }
         const QString v = args[++i];
@@ -139,6 +147,16 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
                 error = QObject::tr("--dpi is a resolution from 36 to 1200, not \"%1\"").arg(v);
                 return false;
             }
+        } else if (a == QLatin1String("--heads")) {
+            o.linesHeads.clear();
+            for (const QString& item : v.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                int h = kMeanHead;
+                if (item.trimmed() != QLatin1String("mean") && (!parseInt(item.trimmed(), h) || h < 0)) {
+                    error = QObject::tr("--heads is a list such as 2,5,mean, not \"%1\"").arg(v);
+                    return false;
+                }
+                o.linesHeads.push_back(h);
+            }
         } else if (a == QLatin1String("--top-k")) {
             if (!parseInt(v, o.topK) || o.topK < 1 || o.topK > 50) {
                 error = QObject::tr("--top-k is a number of words from 1 to 50, not \"%1\"").arg(v);
@@ -147,7 +165,7 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
         }
     }
     if (!sawExport || !sawText) {
-        error = QObject::tr("batch export needs --export DIR and --text TEXT\n%1").arg(batchExportUsage());
+        error = QObject::tr("batch export needs --export DIR and --text TEXT");
         return false;
     }
     return true;
@@ -163,7 +181,16 @@ QString batchFileName(const QString& view, const BatchExportOptions& o) {
     } else if (view == QLatin1String("predictions")) {
         name = QStringLiteral("predictions-%1").arg(maskModeName(o.maskMode));
     } else if (view == QLatin1String("embeddings")) {
-        name = QStringLiteral("embeddings-layer%1-%2").arg(o.layer).arg(maskModeName(o.maskMode));
+        name = QStringLiteral("embeddings%1-layer%2-%3")
+                   .arg(o.embeddingPaths ? QStringLiteral("-paths") : QString())
+                   .arg(o.layer)
+                   .arg(maskModeName(o.maskMode));
+    } else if (view == QLatin1String("lines") && !o.linesHeads.empty()) {
+        QStringList heads;
+        for (int h : o.linesHeads) heads << (h == kMeanHead ? QStringLiteral("mean") : QString::number(h));
+        name = QStringLiteral("lines-layer%1-heads%2-%3")
+                   .arg(o.layer)
+                   .arg(heads.join(QLatin1Char('+')), maskModeName(o.maskMode));
     } else {
         name = QStringLiteral("%1-layer%2-%3-%4").arg(view).arg(o.layer).arg(head, maskModeName(o.maskMode));
     }
@@ -214,6 +241,13 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
             QObject::tr("head %1 does not exist: this model has heads 0 to %2, or mean").arg(o.head).arg(a.heads - 1));
     }
 
+    for (int h : o.linesHeads) {
+        if (h >= a.heads) {
+            return failure(
+                QObject::tr("--heads names head %1, but this model has heads 0 to %2").arg(h).arg(a.heads - 1));
+        }
+    }
+
     Selection selection;
     selection.layer = o.layer;
     selection.head = o.head;
@@ -225,7 +259,11 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         view->setTheme(figure.theme);
         view->setSelection(selection);
         view->setResult(result);
-        figure.caption = figureCaption(result.get(), selection, name);
+        if (auto* lines = qobject_cast<LinesView*>(view.get()); lines && !o.linesHeads.empty())
+            lines->setShownHeads(o.linesHeads);
+        if (auto* embeddings = qobject_cast<EmbeddingsView*>(view.get()); embeddings && o.embeddingPaths)
+            embeddings->setMode(EmbeddingsView::Mode::Paths);
+        figure.caption = figureCaption(result.get(), selection, name, view.get());
         const QString path = QDir(o.outputDir).absoluteFilePath(batchFileName(name, o));
         const QString error = FigureExporter::write(*view, path, figure);
         if (!error.isEmpty()) {

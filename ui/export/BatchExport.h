@@ -1,7 +1,9 @@
 // Batch export with no window: `bertlens --export DIR --text TEXT --view V
 // [--layer L] [--head H|mean] [--mask-mode M] [--format png|svg|pdf]
-// [--model DIR] [--dpi D] [--presentation]` renders the same figures as the
-// window, off-screen, so every slide comes from one command.
+// [--model DIR] [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]`
+// renders the same figures as the window, off-screen, so every slide comes
+// from one command. --heads picks the heads the lines view overlays;
+// --paths puts the embeddings view in its paths-through-the-layers mode.
 //
 //   BatchExportOptions o;
 //   QString error;
@@ -19,6 +21,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <vector>
+
 namespace bertlens::ui {
 
 struct BatchExportOptions {
@@ -34,6 +38,8 @@ struct BatchExportOptions {
     double dpi = 150.0;                      // PNG only
     bool presentation = false;               // large fonts, high contrast
     int topK = 10;
+    std::vector<int> linesHeads;  // lines view: heads to overlay (-1 = mean); empty = the selected head
+    bool embeddingPaths = false;  // embeddings view: paths through the layers
 };
 
 struct BatchExportResult {
@@ -44,7 +50,8 @@ struct BatchExportResult {
 
 // Parses the arguments (without the program name). The model folder is left
 // empty unless --model is given. --text - reads the text from standard input.
-// Returns false with a message naming the bad option.
+// Returns false with a message naming the bad option (without the usage
+// text: print batchExportUsage() after it).
 bool parseBatchExportArguments(const QStringList& arguments, BatchExportOptions& options, QString& error);
 // The usage text for --help and for errors.
 QString batchExportUsage();

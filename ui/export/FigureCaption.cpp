@@ -1,5 +1,8 @@
 #include "FigureCaption.h"
 
+#include "EmbeddingsView.h"
+#include "HeadChips.h"
+#include "LinesView.h"
 #include "SelectedAttention.h"
 
 #include <QObject>
@@ -35,7 +38,8 @@ QString maskedText(const AnalysisResult& result) {
 
 }  // namespace
 
-QString figureCaption(const AnalysisResult* result, const Selection& selection, const QString& figureName) {
+QString figureCaption(const AnalysisResult* result, const Selection& selection, const QString& figureName,
+                      const FigureView* view) {
     if (!result) return QString();
     const Analysis& a = result->analysis(selection.maskMode);
     const Selection s = clampedSelection(a, selection);
@@ -49,7 +53,16 @@ QString figureCaption(const AnalysisResult* result, const Selection& selection, 
         parts << QObject::tr("all layers and heads");
     } else if (!noHead) {
         parts << QObject::tr("layer %1").arg(s.layer);
-        if (!perLayer) parts << (s.averageHeads ? QObject::tr("all heads") : QObject::tr("head %1").arg(s.head));
+        const auto* lines = qobject_cast<const LinesView*>(view);
+        if (lines && lines->shownHeads() != std::vector<int>{s.averageHeads ? kMeanHead : s.head}) {
+            QStringList heads;
+            for (int h : lines->shownHeads()) heads << (h == kMeanHead ? QObject::tr("mean") : QString::number(h));
+            parts << QObject::tr("heads %1").arg(heads.join(QStringLiteral(", ")));
+        } else if (!perLayer) {
+            parts << (s.averageHeads ? QObject::tr("all heads") : QObject::tr("head %1").arg(s.head));
+        }
+        const auto* embeddings = qobject_cast<const EmbeddingsView*>(view);
+        if (embeddings && embeddings->mode() == EmbeddingsView::Mode::Paths) parts << QObject::tr("paths");
     }
     if (figureName == QLatin1String("compare")) {
         parts << QObject::tr("bidirectional vs left-to-right");

@@ -14,8 +14,13 @@
 
 namespace bertlens::ui {
 
+class FigureView;
+
 // The caption for a figure of the view named figureName ("head", "model",
-// ...); "" for a null result.
-QString figureCaption(const AnalysisResult* result, const Selection& selection, const QString& figureName);
+// ...); "" for a null result. Pass the view itself when there is one: the
+// lines view may overlay heads other than the selected one, the embeddings
+// view may draw paths, and the caption then says so.
+QString figureCaption(const AnalysisResult* result, const Selection& selection, const QString& figureName,
+                      const FigureView* view = nullptr);
 
 }  // namespace bertlens::ui

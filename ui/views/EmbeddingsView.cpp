@@ -41,8 +41,11 @@ EmbeddingsView::EmbeddingsView(QWidget* parent)
     layout->addLayout(controls);
     layout->addWidget(m_plot, 1);
     m_plot->setMinimumSize(300, 240);
+    // Title and a smaller line under it saying how the picture was made.
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, QString()));
+    m_plot->plotLayout()->insertRow(1);
+    m_plot->plotLayout()->addElement(1, 0, new QCPTextElement(m_plot, QString()));
     connect(m_modeBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this](int index) { setMode(index == 1 ? Mode::Paths : Mode::Points); });
     // Labels are placed for the size the plot is laid out at: the widget's,
@@ -108,13 +111,17 @@ void EmbeddingsView::refresh() {
 QString EmbeddingsView::title() const {
     if (!m_message.isEmpty()) return m_message;
     const QString mode = maskModeTitle(m_selection.maskMode);
+    if (m_mode == Mode::Paths) return tr("Token paths through the layers (%1)").arg(mode);
+    return tr("Token embeddings after layer %1 (%2)").arg(m_hiddenState - 1).arg(mode);
+}
+
+QString EmbeddingsView::subtitle() const {
+    if (!m_message.isEmpty()) return QString();
     if (m_mode == Mode::Paths) {
-        return tr("Token paths through the layers: \u25cb embeddings \u2192 \u25cf after layer %1 (PCA of all layers, "
-                  "%2)")
-            .arg(m_hiddenState - 1)
-            .arg(mode);
+        return tr("\u25cb embeddings \u2192 \u25cf after layer %1; one PCA fitted on all layers")
+            .arg(m_hiddenState - 1);
     }
-    return tr("Token embeddings after layer %1 (PCA, %2)").arg(m_hiddenState - 1).arg(mode);
+    return tr("hidden states projected on their two principal axes (PCA)");
 }
 
 void EmbeddingsView::applyTheme() {
@@ -135,6 +142,9 @@ void EmbeddingsView::applyTheme() {
     auto* titleElement = static_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0));
     titleElement->setFont(m_theme.font(11, true));
     titleElement->setTextColor(fg);
+    auto* subtitleElement = static_cast<QCPTextElement*>(m_plot->plotLayout()->element(1, 0));
+    subtitleElement->setFont(m_theme.font(9));
+    subtitleElement->setTextColor(fg);
 }
 
 void EmbeddingsView::rebuildPlot() {
@@ -142,6 +152,7 @@ void EmbeddingsView::rebuildPlot() {
     m_plot->clearItems();
     m_labels.clear();
     static_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0))->setText(title());
+    static_cast<QCPTextElement*>(m_plot->plotLayout()->element(1, 0))->setText(subtitle());
     const int n = static_cast<int>(m_points.rows());
     m_plot->xAxis->setLabel(n ? tr("PC1 (%1% of variance)").arg(100.0 * m_pca.explainedRatio[0], 0, 'f', 1)
                               : QString());

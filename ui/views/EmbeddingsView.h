@@ -53,6 +53,7 @@ private:
     void placeTokenLabels();
     void applyTheme();
     QString title() const;
+    QString subtitle() const;
 
     QComboBox* m_modeBox;
     QCustomPlot* m_plot;

@@ -132,17 +132,25 @@ LinesView::Layout LinesView::layoutFor(const QRectF& rect, const QPaintDevice* d
     const QFontMetricsF tm(l.titleFont, device);
     const QFontMetricsF lm(l.labelFont, device);
     l.title = QRectF(rect.left(), rect.top(), rect.width(), tm.height() * 1.3);
-    const double header = lm.height() * 1.6;  // the "from" / "to" column heads
-    l.legend = QRectF(rect.left(), rect.bottom() - lm.height() * 1.6, rect.width(), lm.height() * 1.6);
-    const double rowsTop = l.title.bottom() + header;
-    const double available = std::max(l.legend.top() - rowsTop, 1.0);
-    l.row = std::min(available / n, lm.height() * 2.2);
-    l.top = rowsTop + l.row / 2;
     for (const QString& label : m_labels) l.labelWidth = std::max(l.labelWidth, lm.horizontalAdvance(label));
     l.labelWidth = std::min(l.labelWidth, rect.width() * 0.3);
     const double pad = lm.height() * 0.5;
-    l.leftX = rect.left() + l.labelWidth + pad;
-    l.rightX = rect.right() - l.labelWidth - pad;
+    // Lines much longer than they are tall all look flat: on a wide window
+    // the two columns stay at most ~40 label heights apart, centred.
+    const double span = std::clamp(rect.width() - 2 * (l.labelWidth + pad), 1.0, 40.0 * lm.height());
+    const double width = 2 * (l.labelWidth + pad) + span;
+    l.content = QRectF(rect.left() + (rect.width() - width) / 2, rect.top(), width, rect.height());
+    l.leftX = l.content.left() + l.labelWidth + pad;
+    l.rightX = l.content.right() - l.labelWidth - pad;
+
+    const double header = lm.height() * 1.6;  // the "from" / "to" column heads
+    const double legendHeight = lm.height() * 1.6;
+    const double rowsTop = l.title.bottom() + header;
+    const double available = std::max(rect.bottom() - legendHeight - rowsTop, 1.0);
+    l.row = std::min(available / n, lm.height() * 2.2);
+    l.top = rowsTop + l.row / 2;
+    // The legend right under the last row, not at the far bottom of a tall window.
+    l.legend = QRectF(l.content.left(), rowsTop + n * l.row + lm.height() * 0.3, l.content.width(), legendHeight);
     return l;
 }
 
@@ -152,8 +160,15 @@ void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
     const Layout l = layoutFor(rect, painter.device());
     const QColor fg = m_theme.foreground;
     painter.setPen(fg);
-    painter.setFont(l.titleFont);
-    painter.drawText(l.title, Qt::AlignHCenter | Qt::AlignVCenter, m_result ? title() : tr("No analysis yet"));
+    // A long title (several heads) shrinks to fit, then is elided.
+    QFont titleFont = l.titleFont;
+    const QString titleText = m_result ? title() : tr("No analysis yet");
+    for (int i = 0; i < 4 && QFontMetricsF(titleFont, painter.device()).horizontalAdvance(titleText) > l.title.width();
+         ++i)
+        titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
+    painter.setFont(titleFont);
+    painter.drawText(l.title, Qt::AlignHCenter | Qt::AlignVCenter,
+                     QFontMetricsF(titleFont, painter.device()).elidedText(titleText, Qt::ElideRight, l.title.width()));
     if (!m_result) {
         painter.restore();
         return;
@@ -170,8 +185,8 @@ void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
     // is wider than its column of short words.
     const QFontMetricsF im(italic, painter.device());
     const QString from = tr("from (query)"), to = tr("to (key)");
-    const double fromLeft = std::max(rect.left(), l.leftX - im.horizontalAdvance(from));
-    const double toRight = std::min(rect.right(), l.rightX + gap + im.horizontalAdvance(to));
+    const double fromLeft = std::max(l.content.left(), l.leftX - im.horizontalAdvance(from));
+    const double toRight = std::min(l.content.right(), l.rightX + gap + im.horizontalAdvance(to));
     painter.drawText(QRectF(fromLeft, headerY, im.horizontalAdvance(from) + 1, lm.height() * 1.4),
                      Qt::AlignLeft | Qt::AlignVCenter, from);
     painter.drawText(
@@ -206,7 +221,7 @@ void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
     for (int side = 0; side < 2; ++side) {
         for (int i = 0; i < n; ++i) {
             const QString text = lm.elidedText(m_labels[i], Qt::ElideRight, l.labelWidth);
-            const QRectF box = side == 0 ? QRectF(rect.left(), l.top + i * l.row - l.row / 2, l.labelWidth, l.row)
+            const QRectF box = side == 0 ? QRectF(l.content.left(), l.top + i * l.row - l.row / 2, l.labelWidth, l.row)
                                          : QRectF(l.rightX + gap, l.top + i * l.row - l.row / 2, l.labelWidth, l.row);
             const bool hovered = hover == i && ((side == 0) == (hoverSide == Side::Query)) && hoverSide != Side::None;
             if (hovered) {

@@ -58,6 +58,7 @@ protected:
 private:
     struct Layout {
         QRectF title, legend;
+        QRectF content;                // the columns and lines, centred in the rect
         double leftX = 0, rightX = 0;  // the line ends: right edge of queries, left edge of keys
         double top = 0, row = 0;       // first row's centre, row pitch
         double labelWidth = 0;

@@ -72,7 +72,9 @@ double PredictionChart::titleHeight(double fontScale) {
 }
 
 QString PredictionChart::percent(double p) {
-    if (p < 0.001) return QStringLiteral("<0.1%");
+    // Two significant digits below 1%: an untrained model's guesses are all
+    // tiny, and "0.012%" still tells them apart where "<0.1%" would not.
+    if (p < 0.01) return QString::number(100.0 * p, 'g', 2) + QLatin1Char('%');
     return QString::number(100.0 * p, 'f', 1) + QLatin1Char('%');
 }
 
@@ -161,7 +163,7 @@ void PredictionChart::rebuild() {
         words->grid()->setVisible(false);
         words->setTickLabelFont(m_theme.font(10));
         // Room right of the longest bar for its label.
-        probs->setRange(0.0, std::max(largest * 1.35, 0.02));
+        probs->setRange(0.0, largest > 0.0 ? largest * 1.35 : 1.0);
         probs->setLabel(tr("probability"));
         probs->setLabelFont(m_theme.font(9));
         probs->setTickLabelFont(m_theme.font(9));

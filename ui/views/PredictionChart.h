@@ -45,7 +45,7 @@ public:
     // Points a panel of k bars needs, its title included; and the chart's title.
     static double panelHeight(int k, double fontScale);
     static double titleHeight(double fontScale);
-    // "41.3%"; "<0.1%" below a thousandth.
+    // "41.3%"; two significant digits below 1% ("0.012%").
     static QString percent(double probability);
 
     void render(QPainter& painter, const QRectF& rect);
