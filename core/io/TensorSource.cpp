@@ -39,6 +39,7 @@ public:
     const TensorView* find(const std::string& name) const override { return m_tensors.find(name); }
     const char* formatName() const override { return "safetensors"; }
     size_t fileBytes() const override { return m_file.size(); }
+    bool changedOnDisk() const override { return m_file.changedOnDisk(); }
 
 private:
     MappedFile m_file;
@@ -56,6 +57,7 @@ public:
         return m_tensors->format() == TorchCheckpoint::Format::Zip ? "pytorch zip" : "pytorch legacy";
     }
     size_t fileBytes() const override { return m_file.size(); }
+    bool changedOnDisk() const override { return m_file.changedOnDisk(); }
 
 private:
     MappedFile m_file;

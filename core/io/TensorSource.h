@@ -26,6 +26,9 @@ public:
     // "safetensors", "pytorch zip" or "pytorch legacy"
     virtual const char* formatName() const = 0;
     virtual size_t fileBytes() const = 0;
+    // The file was overwritten or truncated in place since it was opened, so
+    // views into it may hold other bytes (see MappedFile).
+    virtual bool changedOnDisk() const = 0;
     const std::string& path() const { return m_path; }
 
     // The weights file a Hugging Face folder holds: model.safetensors when

@@ -52,6 +52,15 @@ void Encoder::checkInput(const std::vector<int32_t>& ids, const std::vector<int3
     }
 }
 
+void Encoder::checkWeightsUnchanged() const {
+    if (m_model->weightsChangedOnDisk()) {
+        throw CheckpointError(m_model->weightsFile() +
+                              " was overwritten or truncated on disk while BertLens was using it, so its weights "
+                              "can no longer be trusted; open the model again (File > Open model, or restart the "
+                              "command)");
+    }
+}
+
 void Encoder::embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds) {
     const ModelConfig& c = m_model->config();
     const BertWeights& w = m_model->weights();
@@ -106,6 +115,7 @@ void Encoder::runLayer(const EncoderLayerWeights& layer, bool causal, float* att
 Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
                           const AnalyzeOptions& options, const std::vector<int>& predictPositions) {
     checkInput(ids, typeIds);
+    checkWeightsUnchanged();
     const ModelConfig& c = m_model->config();
     const auto n = static_cast<size_t>(ids.size());
     Analysis a;
@@ -134,6 +144,7 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
                                     "the weights are out of range for float32"
                                   : "tensor " + bad + " holds NaN or infinite values; the checkpoint is damaged");
     }
+    checkWeightsUnchanged();  // a change during the run may have fed it zero pages
     if (!m_model->hasMlmHead()) {
         a.predictionsOffReason = m_model->weights().mlm.absentReason;
     } else if (!predictPositions.empty()) {

@@ -40,6 +40,7 @@ public:
 
 private:
     void checkInput(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds) const;
+    void checkWeightsUnchanged() const;
     void embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds);
     void runLayer(const EncoderLayerWeights& layer, bool causal, float* attentionOut);
 

@@ -38,6 +38,9 @@ public:
     size_t fileBytes() const { return m_source ? m_source->fileBytes() : 0; }
     // The weights file read (model.safetensors or pytorch_model.bin) and its format.
     const std::string& weightsFile() const { return m_source->path(); }
+    // The weights file was overwritten or truncated in place after load: the
+    // weights used in place from it can no longer be trusted. Thread-safe.
+    bool weightsChangedOnDisk() const { return m_source && m_source->changedOnDisk(); }
     const char* weightsFormat() const { return m_source->formatName(); }
 
     // The first weight tensor holding a NaN or an infinity, or "" if none.
