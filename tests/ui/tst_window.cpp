@@ -4,10 +4,12 @@
 // load-error dialog; examples.
 #include "AnalysisController.h"
 #include "AttentionHeatmap.h"
+#include "BundledModel.h"
 #include "Errors.h"
 #include "HeadView.h"
 #include "MainWindow.h"
 #include "ModelView.h"
+#include "RecentModels.h"
 #include "SelectionControls.h"
 #include "TokenStrip.h"
 #include "UiTestSupport.h"
@@ -52,6 +54,36 @@ private slots:
     void initTestCase() {
         QCoreApplication::setOrganizationName(QStringLiteral("BertLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_window"));
+    }
+
+    // What `bertlens` does on start: the bundled model (or, until it is built,
+    // the test model with a note saying so) and the first example, analysed.
+    void opensWithTheBundledModelAndAnExample() {
+        const BundledModel bundled = findBundledModel();
+        QVERIFY2(!bundled.folder.isEmpty(), "neither resources/models/bertlens-mini nor the test model was found");
+        QVERIFY(looksLikeModelFolder(bundled.folder));
+        QCOMPARE(bundled.note.isEmpty(), bundled.folder.endsWith(QStringLiteral("resources/models/bertlens-mini")));
+        RecentModels::clear();
+        MainWindow w;
+        w.setModelNote(bundled.note);
+        w.openModel(bundled.folder);
+        QVERIFY(!w.examples().isEmpty());
+        w.showExample(0);
+        w.show();
+        QVERIFY(waitForText(w, w.examples()[0].text.toStdString()));
+        const ModelConfig& c = w.controller().model()->config();
+        const int n = w.shownResult()->tokenCount();
+        QCOMPARE(n, static_cast<int>(
+                        w.controller().model()->tokenizer().encode(w.examples()[0].text.toStdString()).ids.size()));
+        w.syncAllViews();
+        const AttentionHeatmap* map = qobject_cast<HeadView*>(w.view(QStringLiteral("head")))->heatmap();
+        QCOMPARE(map->rows(), n);
+        QCOMPARE(map->columns(), n);
+        auto* grid = qobject_cast<ModelView*>(w.view(QStringLiteral("model")));
+        QCOMPARE(grid->layerCount(), c.layers);
+        QCOMPARE(grid->headCount(), c.heads);
+        QCOMPARE(grid->thumbnail(c.layers - 1, c.heads - 1).size(), QSize(n, n));
+        QCOMPARE(RecentModels::list().value(0), QDir::cleanPath(QDir(bundled.folder).absolutePath()));
     }
 
     void typedSentenceFillsTheViewsWithTheEngineNumbers() {

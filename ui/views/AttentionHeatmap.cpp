@@ -11,13 +11,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace bertlens::ui {
 
 namespace {
-// Beyond this many tokens every label would overlap its neighbours: label
-// every k-th token instead (the hover line still names every cell).
-constexpr int kMaxLabels = 48;
+// Label sizes tried, largest first (theme points: presentation mode scales them).
+constexpr double kLabelPoints[] = {10.0, 9.0, 8.0, 7.0};
 }  // namespace
 
 AttentionHeatmap::AttentionHeatmap(QWidget* parent)
@@ -155,6 +155,10 @@ QMargins AttentionHeatmap::squareMargins(const QSize& laidOut, const QSize& targ
 
 void AttentionHeatmap::keepCellsSquare() {
     if (m_rendering) return;
+    if (shrinkLabelsToFit()) {
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
     const QMargins want = squareMargins(m_plot->viewport().size(), m_plot->viewport().size());
     const QMargins have = m_plot->plotLayout()->margins();
     const QMargins d = want - have;
@@ -182,11 +186,23 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
         recorder.setMode(QCPPainter::pmNoCaching);
         m_plot->toPainter(&recorder, size.width(), size.height());
     };
+    const double screenPoints = m_labelPoints;
+    const int screenStep = m_labelStep;
+    m_plot->plotLayout()->setMargins(QMargins());
+    resetLabels();
+    for (int pass = 0; pass < 4; ++pass) {  // lay out at the figure's size until the labels fit
+        QPicture measure;
+        record(measure);
+        if (!shrinkLabelsToFit()) break;
+    }
     QPicture measure;
-    record(measure);  // lays the plot out at the figure's size
+    record(measure);
     m_plot->plotLayout()->setMargins(squareMargins(size, size));
     record(picture);
     m_plot->plotLayout()->setMargins(screenMargins);
+    m_labelPoints = screenPoints;
+    m_labelStep = screenStep;
+    applyLabels();
     m_rendering = false;
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     painter.save();
@@ -196,7 +212,9 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
 
 bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
     if (watched == m_plot) {
-        if (event->type() == QEvent::MouseMove) {
+        if (event->type() == QEvent::Resize) {
+            resetLabels();  // the new size may fit larger labels; afterLayout shrinks them again
+        } else if (event->type() == QEvent::MouseMove) {
             const QPoint cell = cellAt(m_plot->mapTo(this, static_cast<QMouseEvent*>(event)->position().toPoint()));
             showHover(cell.x(), cell.y());
         } else if (event->type() == QEvent::Leave) {
@@ -262,20 +280,53 @@ void AttentionHeatmap::rebuild() {
         m_map->setDataRange(QCPRange(0.0, m_stretch && largest > 0.0 ? largest : 1.0));
     }
 
-    // Fewer, smaller labels as the sentence grows, so none overlap.
-    const int n = std::max(nRows, nCols);
-    const double labelPoints = n > 32 ? 7.0 : (n > 20 ? 8.0 : 10.0);
-    const int step = std::max(1, (n + kMaxLabels - 1) / kMaxLabels);
-    auto setLabels = [&](QCPAxis* axis, const QStringList& labels, int count) {
+    resetLabels();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionHeatmap::resetLabels() {
+    m_labelPoints = kLabelPoints[0];
+    m_labelStep = 1;
+    applyLabels();
+}
+
+void AttentionHeatmap::applyLabels() {
+    auto setLabels = [this](QCPAxis* axis, const QStringList& labels, int count) {
         auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
         ticker->clear();
-        for (int i = 0; i < count; i += step) ticker->addTick(i, i < labels.size() ? labels[i] : QString::number(i));
-        axis->setTickLabelFont(m_theme.font(labelPoints));
+        for (int i = 0; i < count; i += m_labelStep) {
+            ticker->addTick(i, i < labels.size() ? labels[i] : QString::number(i));
+        }
+        axis->setTickLabelFont(m_theme.font(m_labelPoints));
         axis->setRange(-0.5, std::max(count, 1) - 0.5);
     };
-    setLabels(m_plot->xAxis2, m_columnLabels, nCols);
-    setLabels(m_plot->yAxis, m_rowLabels, nRows);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    setLabels(m_plot->xAxis2, m_columnLabels, columns());
+    setLabels(m_plot->yAxis, m_rowLabels, rows());
+}
+
+bool AttentionHeatmap::shrinkLabelsToFit() {
+    if (rows() == 0 || columns() == 0) return false;
+    const QRect r = m_plot->axisRect()->rect();
+    const double cell = std::min(double(r.width()) / columns(), double(r.height()) / rows());
+    // The largest size whose line fits a cell; below the smallest, label
+    // every k-th token (the hover line still names every cell). Only ever
+    // smaller than now: smaller labels free room, larger cells would then ask
+    // for larger labels again, and the layout would never settle.
+    double points = kLabelPoints[std::size(kLabelPoints) - 1];
+    for (double p : kLabelPoints) {
+        if (p <= m_labelPoints && QFontMetricsF(m_theme.font(p)).height() * 1.1 <= cell) {
+            points = p;
+            break;
+        }
+    }
+    points = std::min(points, m_labelPoints);
+    const double line = QFontMetricsF(m_theme.font(points)).height() * 1.1;
+    const int step = std::max(m_labelStep, static_cast<int>(std::ceil(line / std::max(cell, 1.0))));
+    if (points == m_labelPoints && step == m_labelStep) return false;
+    m_labelPoints = points;
+    m_labelStep = step;
+    applyLabels();
+    return true;
 }
 
 }  // namespace bertlens::ui

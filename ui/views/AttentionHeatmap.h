@@ -83,6 +83,11 @@ private:
     // out at size laidOut, is drawn at size target.
     QMargins squareMargins(const QSize& laidOut, const QSize& target) const;
     void keepCellsSquare();
+    void resetLabels();
+    void applyLabels();
+    // Smaller label font, or every k-th label, until a label fits a cell of
+    // the current layout; true when something changed.
+    bool shrinkLabelsToFit();
 
     QCustomPlot* m_plot;
     QCPColorMap* m_map;
@@ -95,7 +100,9 @@ private:
     bool m_stretch = false;
     QString m_valueName = tr("weight");
     Theme m_theme;
-    bool m_rendering = false;  // drawing an exported figure: leave the screen layout alone
+    bool m_rendering = false;
+    double m_labelPoints = 10.0;
+    int m_labelStep = 1;  // drawing an exported figure: leave the screen layout alone
 };
 
 }  // namespace bertlens::ui
