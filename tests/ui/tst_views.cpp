@@ -122,6 +122,27 @@ private slots:
         QCOMPARE(countShown(), all);
     }
 
+    void linesViewDrawsOnlyTheStrongestLinesPastItsBudget() {
+        LinesView view;
+        view.setSelection(select(1, 2));
+        view.setResult(m_result);
+        const int n = view.tokenCount();
+        QVERIFY(!view.linesCapped());  // n^2 = 81 lines: far under the default budget
+        view.setShownHeads({2, 9});
+        view.setLineBudget(20);  // 10 per head
+        QVERIFY(view.linesCapped());
+        for (int i = 0; i < 2; ++i) {
+            std::vector<float> shown, hidden;
+            for (int q = 0; q < n; ++q)
+                for (int k = 0; k < n; ++k) (view.lineShown(i, q, k) ? shown : hidden).push_back(view.map(i)(q, k));
+            QCOMPARE(static_cast<int>(shown.size()), 10);  // random weights: no ties at the cut
+            QVERIFY(*std::min_element(shown.begin(), shown.end()) >= *std::max_element(hidden.begin(), hidden.end()));
+        }
+        // Pointing at a token shows all its lines, whatever the budget.
+        view.setHoverToken(LinesView::Side::Query, 4);
+        for (int k = 0; k < n; ++k) QCOMPARE(view.lineShown(0, 4, k), view.map(0)(4, k) >= LinesView::kMinWeight);
+    }
+
     void linesViewHoverFollowsTheMouse() {
         LinesView view;
         view.resize(700, 500);

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace bertlens::ui {
 
@@ -67,7 +68,7 @@ void LinesView::setSelection(const Selection& selection) {
 void LinesView::setTheme(const Theme& theme) {
     m_theme = theme;
     m_chips->setTheme(theme);
-    update();
+    invalidate();
 }
 
 void LinesView::setShownHeads(const std::vector<int>& heads) {
@@ -86,10 +87,11 @@ void LinesView::setHoverToken(Side side, int index) {
 
 bool LinesView::lineShown(int i, int query, int key) const {
     if (i < 0 || i >= mapCount() || query < 0 || key < 0 || query >= tokenCount() || key >= tokenCount()) return false;
-    if (m_maps[static_cast<size_t>(i)](query, key) < kMinWeight) return false;
+    const float w = m_maps[static_cast<size_t>(i)](query, key);
+    if (w < kMinWeight) return false;
     switch (m_hoverSide) {
         case Side::None:
-            return true;
+            return w >= m_thresholds[static_cast<size_t>(i)];
         case Side::Query:
             return query == m_hoverIndex;
         case Side::Key:
@@ -109,7 +111,31 @@ void LinesView::rebuildMaps() {
             m_maps.push_back(selectedAttention(a, s));
         }
     }
-    update();
+    // Past the budget, each head keeps its strongest lines: the threshold is
+    // the weight of its (budget / heads)-th strongest line.
+    m_thresholds.assign(m_maps.size(), kMinWeight);
+    const size_t perMap = m_maps.empty() ? 0 : static_cast<size_t>(std::max(m_lineBudget, 1)) / m_maps.size();
+    for (size_t i = 0; i < m_maps.size(); ++i) {
+        std::vector<float> weights;
+        const RowMatrix& m = m_maps[i];
+        for (Eigen::Index j = 0; j < m.size(); ++j) {
+            if (m.data()[j] >= kMinWeight) weights.push_back(m.data()[j]);
+        }
+        if (perMap == 0 || weights.size() <= perMap) continue;
+        std::nth_element(weights.begin(), weights.begin() + static_cast<std::ptrdiff_t>(perMap - 1), weights.end(),
+                         std::greater<float>());
+        m_thresholds[i] = weights[perMap - 1];
+    }
+    invalidate();
+}
+
+bool LinesView::linesCapped() const {
+    return std::any_of(m_thresholds.begin(), m_thresholds.end(), [](float t) { return t > kMinWeight; });
+}
+
+void LinesView::setLineBudget(int lines) {
+    m_lineBudget = std::max(lines, 1);
+    rebuildMaps();
 }
 
 QString LinesView::title() const {
@@ -203,26 +229,35 @@ void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
     }
     for (int i = 0; i < mapCount(); ++i) {
         const RowMatrix& m = m_maps[static_cast<size_t>(i)];
+        const float threshold = hoverSide == Side::None ? m_thresholds[static_cast<size_t>(i)] : kMinWeight;
         QColor c = headColor(i);
         for (int q = 0; q < n; ++q) {
             if (hoverSide == Side::Query && q != hover) continue;
             for (int k = 0; k < n; ++k) {
                 if (hoverSide == Side::Key && k != hover) continue;
                 const float w = m(q, k);
-                if (w < kMinWeight) continue;
+                if (w < threshold) continue;
                 c.setAlphaF(std::clamp(static_cast<double>(w), 0.0, 1.0));
-                painter.setPen(QPen(c, lineWidth, headPenStyle(i), Qt::RoundCap));
+                // Flat caps: round ones cost four times as much to stroke
+                // (measured), and the ends sit beside the labels anyway.
+                painter.setPen(QPen(c, lineWidth, headPenStyle(i), Qt::FlatCap));
                 painter.drawLine(QPointF(l.leftX + gap, l.top + q * l.row), QPointF(l.rightX - gap, l.top + k * l.row));
             }
         }
     }
 
     // Token labels, the hovered one on an accent background.
+    // Rows tighter than a line of text: label every step-th token (and the hovered one).
+    const int step = std::max(1, static_cast<int>(std::ceil(lm.height() * 0.9 / std::max(l.row, 1e-6))));
     for (int side = 0; side < 2; ++side) {
         for (int i = 0; i < n; ++i) {
+            if (i % step != 0 && i != hover) continue;
             const QString text = lm.elidedText(m_labels[i], Qt::ElideRight, l.labelWidth);
-            const QRectF box = side == 0 ? QRectF(l.content.left(), l.top + i * l.row - l.row / 2, l.labelWidth, l.row)
-                                         : QRectF(l.rightX + gap, l.top + i * l.row - l.row / 2, l.labelWidth, l.row);
+            // At least a line of text tall, even where rows are tighter (drawText clips to the box).
+            const double h = std::max(l.row, lm.height());
+            const double y = l.top + i * l.row - h / 2;
+            const QRectF box =
+                side == 0 ? QRectF(l.content.left(), y, l.labelWidth, h) : QRectF(l.rightX + gap, y, l.labelWidth, h);
             const bool hovered = hover == i && ((side == 0) == (hoverSide == Side::Query)) && hoverSide != Side::None;
             if (hovered) {
                 const double w = lm.horizontalAdvance(text) + gap * 2;
@@ -254,7 +289,9 @@ void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
                          Qt::AlignLeft | Qt::AlignVCenter, name);
         x += lm.horizontalAdvance(name) + lm.height();
     }
-    const QString note = tr("opacity = weight");
+    const QString note = linesCapped() && hoverSide == Side::None
+                             ? tr("opacity = weight; strongest %1 lines").arg(m_lineBudget)
+                             : tr("opacity = weight");
     painter.setPen(fg);
     painter.drawText(l.legend, Qt::AlignRight | Qt::AlignVCenter, note);
     painter.restore();
@@ -266,8 +303,27 @@ QRectF LinesView::canvasRect() const {
 
 void LinesView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
-    painter.fillRect(rect(), m_theme.background);
-    paint(painter, canvasRect(), false);
+    if (m_hoverSide != Side::None) {
+        // One token's lines: few, drawn directly.
+        painter.fillRect(rect(), m_theme.background);
+        paint(painter, canvasRect(), false);
+        return;
+    }
+    // Every line: drawn once into a pixmap, reused while the pointer moves.
+    const qreal ratio = devicePixelRatioF();
+    if (m_cache.isNull() || m_cache.size() != size() * ratio) {
+        m_cache = QPixmap(size() * ratio);
+        m_cache.setDevicePixelRatio(ratio);
+        m_cache.fill(m_theme.background);
+        QPainter cache(&m_cache);
+        paint(cache, canvasRect(), false);
+    }
+    painter.drawPixmap(0, 0, m_cache);
+}
+
+void LinesView::invalidate() {
+    m_cache = QPixmap();
+    update();
 }
 
 void LinesView::paintFigure(QPainter& painter, const QRectF& rect) {

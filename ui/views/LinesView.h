@@ -13,6 +13,8 @@
 
 #include "EigenTypes.h"
 
+#include <QPixmap>
+
 #include <vector>
 
 namespace bertlens::ui {
@@ -24,6 +26,12 @@ class LinesView : public FigureView {
 public:
     // Lines fainter than this are not drawn (invisible anyway; keeps SVGs small).
     static constexpr float kMinWeight = 0.005f;
+    // At most this many lines are drawn at once (over all shown heads): a
+    // long text has n^2 of them, and an antialiased line costs about a
+    // quarter of a millisecond here (measured, loaded 2-core machine). Past
+    // the budget only each head's strongest lines are drawn, and the legend
+    // says so.
+    static constexpr int kDefaultLineBudget = 3000;
 
     enum class Side { None, Query, Key };
 
@@ -46,9 +54,15 @@ public:
 
     // The token the pointer is on (what the mouse sets); Side::None for none.
     void setHoverToken(Side side, int index);
-    // Whether the line query -> key of the i-th shown head is drawn now
-    // (weight above kMinWeight, and the hovered token at one of its ends).
+    // Whether the line query -> key of the i-th shown head is drawn now: the
+    // hovered token at one of its ends and weight >= kMinWeight; with no
+    // token hovered, weight >= lineThreshold(i).
     bool lineShown(int i, int query, int key) const;
+    // The weakest weight drawn for the i-th head when no token is hovered:
+    // kMinWeight, or higher when the line budget is exceeded.
+    float lineThreshold(int i) const { return m_thresholds[static_cast<size_t>(i)]; }
+    bool linesCapped() const;
+    void setLineBudget(int lines);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -68,6 +82,7 @@ private:
     void paint(QPainter& painter, const QRectF& rect, bool forExport);
     QRectF canvasRect() const;
     void rebuildMaps();
+    void invalidate();  // the data or look changed: repaint everything
     QString title() const;
 
     HeadChips* m_chips;
@@ -76,6 +91,9 @@ private:
     Theme m_theme;
     std::vector<int> m_heads;
     std::vector<RowMatrix> m_maps;
+    std::vector<float> m_thresholds;  // per map, see lineThreshold()
+    int m_lineBudget = kDefaultLineBudget;
+    QPixmap m_cache;  // the screen picture with no token hovered
     QStringList m_labels;
     Side m_hoverSide = Side::None;
     int m_hoverIndex = -1;
