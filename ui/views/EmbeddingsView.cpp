@@ -50,7 +50,10 @@ EmbeddingsView::EmbeddingsView(QWidget* parent)
             [this](int index) { setMode(index == 1 ? Mode::Paths : Mode::Points); });
     // Labels are placed for the size the plot is laid out at: the widget's,
     // or an export's (toPainter lays the plot out again at its size).
-    connect(m_plot, &QCustomPlot::afterLayout, this, &EmbeddingsView::placeTokenLabels);
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        fitEqualAspect();
+        placeTokenLabels();
+    });
     applyTheme();
     refresh();
 }
@@ -151,6 +154,7 @@ void EmbeddingsView::rebuildPlot() {
     m_plot->clearPlottables();
     m_plot->clearItems();
     m_labels.clear();
+    m_extent = QRectF();
     static_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0))->setText(title());
     static_cast<QCPTextElement*>(m_plot->plotLayout()->element(1, 0))->setText(subtitle());
     const int n = static_cast<int>(m_points.rows());
@@ -218,9 +222,22 @@ void EmbeddingsView::rebuildPlot() {
         y1 = std::max(y1, layer.col(1).maxCoeff());
     }
     const double dx = std::max(x1 - x0, 1e-6), dy = std::max(y1 - y0, 1e-6);
-    m_plot->xAxis->setRange(x0 - 0.08 * dx, x1 + 0.2 * dx);
-    m_plot->yAxis->setRange(y0 - 0.1 * dy, y1 + 0.1 * dy);
+    m_extent = QRectF(QPointF(x0 - 0.08 * dx, y0 - 0.1 * dy), QPointF(x1 + 0.2 * dx, y1 + 0.1 * dy));
+    m_plot->xAxis->setRange(m_extent.left(), m_extent.right());
+    m_plot->yAxis->setRange(m_extent.top(), m_extent.bottom());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void EmbeddingsView::fitEqualAspect() {
+    // One unit of PC1 as long on screen as one unit of PC2, so that distances
+    // between tokens read true and the wider spread of PC1 shows: the data's
+    // extent is widened along the axis that has room to spare.
+    const QRectF area = m_plot->axisRect()->rect();
+    if (m_extent.isEmpty() || area.width() < 10 || area.height() < 10) return;
+    const double perPixel = std::max(m_extent.width() / area.width(), m_extent.height() / area.height());
+    const QPointF c = m_extent.center();
+    m_plot->xAxis->setRange(c.x() - perPixel * area.width() / 2, c.x() + perPixel * area.width() / 2);
+    m_plot->yAxis->setRange(c.y() - perPixel * area.height() / 2, c.y() + perPixel * area.height() / 2);
 }
 
 void EmbeddingsView::placeTokenLabels() {

@@ -3,7 +3,8 @@
 // point per token, axis titles giving each axis' share of the variance; or,
 // in paths mode, each token's path from its embedding (layer 0) through
 // every layer's output, on one PCA basis fitted on all layers together, with
-// the chosen layer's points highlighted.
+// the chosen layer's points highlighted. Both axes have the same scale, so
+// distances in the picture are distances in the projection.
 //
 // "Layer l" is the output of encoder layer l (hidden state l + 1), the same
 // layer whose attention the other views show. Labels are placed to avoid
@@ -51,6 +52,7 @@ private:
     void refresh();
     void rebuildPlot();
     void placeTokenLabels();
+    void fitEqualAspect();
     void applyTheme();
     QString title() const;
     QString subtitle() const;
@@ -67,6 +69,7 @@ private:
     Eigen::MatrixX2d m_points;
     std::vector<Eigen::MatrixX2d> m_paths;
     int m_hiddenState = 0;
+    QRectF m_extent;  // the drawn points' data range, margins included
     QString m_message;
 };
 
