@@ -328,6 +328,27 @@ private slots:
         QVERIFY2(view.plot()->xAxis->label().contains(expected), qPrintable(view.plot()->xAxis->label()));
     }
 
+    void embeddingsViewDrawsBothAxesAtOneScale() {
+        EmbeddingsView view;
+        view.setResult(m_result);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        for (QSize size : {QSize(900, 500), QSize(500, 900)}) {
+            view.resize(size);
+            QApplication::processEvents();  // lay the widgets out at the new size
+            view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+            const double xPerUnit = view.plot()->xAxis->coordToPixel(1) - view.plot()->xAxis->coordToPixel(0);
+            const double yPerUnit = view.plot()->yAxis->coordToPixel(0) - view.plot()->yAxis->coordToPixel(1);
+            QVERIFY2(std::abs(xPerUnit - yPerUnit) < 1e-6 * xPerUnit,
+                     qPrintable(QStringLiteral("%1 vs %2").arg(xPerUnit).arg(yPerUnit)));
+            // Every point stays inside the axes.
+            for (int i = 0; i < view.points().rows(); ++i) {
+                QVERIFY(view.plot()->xAxis->range().contains(view.points()(i, 0)));
+                QVERIFY(view.plot()->yAxis->range().contains(view.points()(i, 1)));
+            }
+        }
+    }
+
     void embeddingsViewPathsGoThroughEveryLayer() {
         EmbeddingsView view;
         view.setMode(EmbeddingsView::Mode::Paths);
