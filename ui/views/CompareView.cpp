@@ -46,8 +46,8 @@ CompareView::CompareView(QWidget* parent)
     maps->addWidget(m_bidirectional);
     maps->addWidget(m_causal);
     maps->addWidget(m_difference);
-    layout->addLayout(maps, 3);
-    layout->addWidget(m_predictions, 2);
+    layout->addLayout(maps, 2);  // the maps matter most; the bars need less height
+    layout->addWidget(m_predictions, 1);
     m_difference->setScale(AttentionHeatmap::Scale::Difference);
     m_difference->setValueName(tr("difference"));
     refresh();
@@ -119,7 +119,8 @@ void CompareView::refresh() {
     m_difference->setMatrix(m_comparison.difference, labels, labels);
     m_bidirectional->setTitle(tr("Bidirectional (BERT)"));
     m_causal->setTitle(tr("Left-to-right (causal)"));
-    m_difference->setTitle(tr("Bidirectional \u2212 left-to-right"));
+    // Short enough for a third of a projector screen at presentation size.
+    m_difference->setTitle(tr("Bidir. \u2212 left-to-right"));
     m_title->setText(title());
 
     // Predictions: for each [MASK], the bidirectional run's words beside the causal run's.
