@@ -35,6 +35,8 @@ struct Options {
     QCommandLineOption maskMode{QStringLiteral("mask-mode"), QStringLiteral("bidirectional or causal."),
                                 QStringLiteral("M")};
     QCommandLineOption presentation{QStringLiteral("presentation"), QStringLiteral("Start in presentation mode.")};
+    QCommandLineOption colorMap{QStringLiteral("color-map"), QStringLiteral("viridis, cividis or grayscale."),
+                                QStringLiteral("MAP")};
     // For checking the window's look under Xvfb: saves the window once the
     // first result is shown, then quits.
     QCommandLineOption screenshot{QStringLiteral("screenshot"),
@@ -120,7 +122,7 @@ int main(int argc, char** argv) {
                                      batchExportUsage());
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.screenshot});
+    parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.screenshot});
     parser.process(app);
 
     const Selection selection = selectionFrom(parser, o);
@@ -142,6 +144,18 @@ int main(int argc, char** argv) {
     }
     window.selectionControls()->setSelection(selection);
     if (parser.isSet(o.view)) window.setCurrentView(parser.value(o.view));
+    if (parser.isSet(o.colorMap)) {
+        const QString name = parser.value(o.colorMap).toLower();
+        if (name == QLatin1String("viridis")) {
+            window.setColorMap(ColorMap::Viridis);
+        } else if (name == QLatin1String("cividis")) {
+            window.setColorMap(ColorMap::Cividis);
+        } else if (name == QLatin1String("grayscale")) {
+            window.setColorMap(ColorMap::Grayscale);
+        } else {
+            usageError(QStringLiteral("--color-map is viridis, cividis or grayscale, not \"%1\"").arg(name));
+        }
+    }
     if (parser.isSet(o.presentation)) window.setPresentationMode(true);
 
     if (parser.isSet(o.screenshot)) {

@@ -16,6 +16,7 @@
 
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -341,6 +342,17 @@ private slots:
         w->setPresentationMode(true);
         QVERIFY(w->theme().fontScale > 1.0);
         QVERIFY(w->sentenceEdit()->font().pointSizeF() > 1.4 * normal);
+        // full screen for the figure, and the keys still work without the menu bar
+        QVERIFY(w->menuBar()->isHidden());
+        QApplication::setActiveWindow(w.get());
+        QVERIFY(QTest::qWaitForWindowActive(w.get()));
+        QTest::keyClick(w.get(), Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(w->selection().layer, 1);
+        QTest::keyClick(w.get(), Qt::Key_Escape);
+        QVERIFY(w->menuBar()->isVisible());
+        QCOMPARE(w->sentenceEdit()->font().pointSizeF(), normal);
+        QTest::keyClick(w.get(), Qt::Key_F11);
+        QVERIFY(w->menuBar()->isHidden());
         w->setColorMap(ColorMap::Cividis);
         QCOMPARE(w->theme().colorMap, ColorMap::Cividis);
         w->setPresentationMode(false);

@@ -35,7 +35,14 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
     // Keys (attended-to tokens) along the top, like a matrix's column heads;
     // queries down the left, first token at the top.
     QCPAxisRect* rect = m_plot->axisRect();
-    m_plot->xAxis->setVisible(false);
+    // The bottom and right axes are bare lines that close the frame: with the
+    // grayscale map, 0 is white and the map's edge would vanish into the page.
+    for (QCPAxis* frame : {m_plot->xAxis, m_plot->yAxis2}) {
+        frame->setVisible(true);
+        frame->setTicks(false);
+        frame->setTickLabels(false);
+        frame->grid()->setVisible(false);
+    }
     m_plot->xAxis2->setVisible(true);
     m_plot->yAxis->setRangeReversed(true);
     for (QCPAxis* axis : {m_plot->xAxis2, m_plot->yAxis}) {
@@ -243,7 +250,7 @@ void AttentionHeatmap::applyTheme() {
     const QColor fg = m_theme.foreground;
     m_plot->setBackground(m_theme.background);
     m_plot->axisRect()->setBackground(m_theme.background);
-    for (QCPAxis* axis : {m_plot->xAxis2, m_plot->yAxis, m_colorScale->axis()}) {
+    for (QCPAxis* axis : {m_plot->xAxis2, m_plot->yAxis, m_colorScale->axis(), m_plot->xAxis, m_plot->yAxis2}) {
         axis->setBasePen(QPen(fg, 1));
         axis->setTickPen(QPen(fg, 1));
         axis->setTickLabelColor(fg);

@@ -64,7 +64,10 @@ ModelView::Geometry ModelView::geometry(const QRectF& rect, const QFontMetricsF&
     const double h = rect.height() - g.headerHeight;
     g.cell = std::max(4.0, std::min(w / std::max(m_heads, 1), h / std::max(m_layers, 1)));
     g.gap = std::max(2.0, std::round(g.cell * 0.08));
-    g.grid = QRectF(rect.left() + g.labelWidth, rect.top() + g.headerHeight, g.cell * m_heads, g.cell * m_layers);
+    // Centred across the width; layer labels stay just left of the maps.
+    const double spare = std::max(0.0, w - g.cell * m_heads);
+    g.grid = QRectF(rect.left() + g.labelWidth + spare / 2, rect.top() + g.headerHeight, g.cell * m_heads,
+                    g.cell * m_layers);
     return g;
 }
 
@@ -93,14 +96,18 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
     const QFontMetricsF fm(labelFont, painter.device());
     const Geometry g = geometry(rect, fm, titleHeight);
 
+    const bool wideHeads = g.cell > fm.horizontalAdvance(tr("head 00")) + 4;
     for (int h = 0; h < m_heads; ++h) {
         const QRectF r(g.grid.left() + h * g.cell, g.grid.top() - fm.height() - 4, g.cell, fm.height());
         // Narrow cells get the bare number; the corner says what the numbers are.
-        painter.drawText(r, Qt::AlignCenter,
-                         g.cell > fm.horizontalAdvance(tr("head 00")) + 4 ? tr("head %1").arg(h) : QString::number(h));
+        painter.drawText(r, Qt::AlignCenter, wideHeads ? tr("head %1").arg(h) : QString::number(h));
+    }
+    if (!wideHeads) {
+        const QRectF corner(rect.left(), g.grid.top() - fm.height() - 4, g.grid.left() - rect.left() - 6, fm.height());
+        painter.drawText(corner, Qt::AlignRight | Qt::AlignVCenter, tr("head"));
     }
     for (int l = 0; l < m_layers; ++l) {
-        const QRectF r(rect.left(), g.grid.top() + l * g.cell, g.labelWidth - 6, g.cell);
+        const QRectF r(rect.left(), g.grid.top() + l * g.cell, g.grid.left() - rect.left() - 6, g.cell);
         painter.drawText(r, Qt::AlignRight | Qt::AlignVCenter, tr("layer %1").arg(l));
     }
 
@@ -117,6 +124,11 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
             } else {
                 painter.drawImage(mapRect(g, l, h), img);
             }
+            // A hairline frame: with the grayscale map, 0 is white and a map's
+            // edge would vanish into the page.
+            painter.setPen(QPen(QColor(0xa0, 0xa0, 0xa0), 0));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(mapRect(g, l, h));
         }
     }
 

@@ -8,11 +8,13 @@
 #include "TokenStrip.h"
 #include "ViewRegistry.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QStatusBar>
@@ -227,12 +229,18 @@ void MainWindow::onSelectionChanged(const Selection& selection) {
 
 void MainWindow::setColorMap(ColorMap map) {
     m_colorMap = map;
+    if (m_colorMapGroup) {
+        for (QAction* a : m_colorMapGroup->actions()) a->setChecked(a->data().toInt() == static_cast<int>(map));
+    }
     applyTheme();
 }
 
 void MainWindow::setPresentationMode(bool on) {
     m_presentation = on;
     if (m_presentationAction) m_presentationAction->setChecked(on);
+    // Every pixel for the figure: no menu or status bar (F11 or Esc leaves).
+    menuBar()->setVisible(!on);
+    statusBar()->setVisible(!on);
     if (on) {
         showFullScreen();
     } else {

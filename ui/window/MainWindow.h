@@ -19,6 +19,7 @@
 
 #include <vector>
 
+class QActionGroup;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -108,6 +109,7 @@ private:
     QProgressBar* m_busy = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_presentationAction = nullptr;
+    QActionGroup* m_colorMapGroup = nullptr;
 
     QList<ExampleSentence> m_examples;
     AnalysisResultPtr m_result;

@@ -56,6 +56,7 @@ void MainWindow::buildMenus() {
 
     QMenu* colours = view->addMenu(tr("&Colour map"));
     auto* colourGroup = new QActionGroup(this);
+    m_colorMapGroup = colourGroup;
     const std::pair<QString, ColorMap> maps[] = {{tr("&Viridis"), ColorMap::Viridis},
                                                  {tr("&Cividis (colour-blind safe)"), ColorMap::Cividis},
                                                  {tr("&Grayscale (print)"), ColorMap::Grayscale}};
@@ -63,6 +64,7 @@ void MainWindow::buildMenus() {
         QAction* a = colours->addAction(name, this, [this, map = map] { setColorMap(map); });
         a->setCheckable(true);
         a->setChecked(map == m_colorMap);
+        a->setData(static_cast<int>(map));
         colourGroup->addAction(a);
     }
 
@@ -104,6 +106,12 @@ void MainWindow::buildMenus() {
                               "and a left-to-right one.</p>")
                                .arg(QApplication::applicationVersion()));
     });
+
+    // The menu bar hides in presentation mode; keys must keep working, so
+    // every action with a shortcut also belongs to the window itself.
+    for (QAction* a : findChildren<QAction*>()) {
+        if (!a->shortcut().isEmpty()) addAction(a);
+    }
 }
 
 void MainWindow::rebuildRecentMenu() {
