@@ -13,7 +13,9 @@
 #include "SelectionControls.h"
 #include "TokenStrip.h"
 #include "UiTestSupport.h"
+#include "ViewRegistry.h"
 
+#include <qcustomplot.h>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -139,6 +141,16 @@ private slots:
         QCOMPARE(map->hoverText(2, 6),
                  QStringLiteral("cat → mat: weight %1").arg(QString::number(bi.attention(1, 4)(2, 6), 'f', 3)));
 
+        // Pointing at the cell (row "cat", column "mat") writes the same line under the map.
+        QCustomPlot* plot = map->plot();
+        QTRY_VERIFY(plot->isVisible() && plot->axisRect()->rect().width() > 50);
+        const QPoint cell(static_cast<int>(plot->xAxis2->coordToPixel(6)),
+                          static_cast<int>(plot->yAxis->coordToPixel(2)));
+        QMouseEvent move(QEvent::MouseMove, QPointF(cell), QPointF(plot->mapToGlobal(cell)), Qt::NoButton, Qt::NoButton,
+                         Qt::NoModifier);
+        QApplication::sendEvent(plot, &move);
+        QCOMPARE(map->hoverLine(), map->hoverText(2, 6));
+
         // "All heads, averaged": the mean of the twelve maps, summed here by hand.
         s.averageHeads = true;
         w->selectionControls()->setSelection(s);
@@ -171,6 +183,17 @@ private slots:
             }
         }
         QVERIFY(w->messageLabel()->isHidden());
+    }
+
+    void everyRegisteredViewIsFoundByItsName() {
+        QVERIFY(viewNames().contains(QStringLiteral("head")));
+        QVERIFY(viewNames().contains(QStringLiteral("model")));
+        for (const ViewEntry& e : viewEntries()) {
+            std::unique_ptr<FigureView> v(createView(e.name));
+            QVERIFY(v);
+            QCOMPARE(v->figureName(), e.name);
+        }
+        QVERIFY(!createView(QStringLiteral("no such view")));
     }
 
     void clickingATokenMasksItAndPredictsIt() {

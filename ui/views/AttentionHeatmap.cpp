@@ -134,6 +134,10 @@ QString AttentionHeatmap::hoverText(int row, int column) const {
     return QStringLiteral("%1 → %2: %3 %4").arg(from, to, m_valueName, QString::number(m_values(row, column), 'f', 3));
 }
 
+QString AttentionHeatmap::hoverLine() const {
+    return m_hoverLabel->text();
+}
+
 QPoint AttentionHeatmap::cellAt(const QPoint& widgetPos) const {
     if (rows() == 0) return {-1, -1};
     const QPoint p = m_plot->mapFrom(this, widgetPos);

@@ -60,6 +60,8 @@ public:
     double rangeHigh() const;
     // "from → to: weight" for a cell.
     QString hoverText(int row, int column) const;
+    // What the line under the map says now (the hovered cell, or a hint).
+    QString hoverLine() const;
     // The cell under a widget position, or (-1, -1).
     QPoint cellAt(const QPoint& widgetPos) const;
 
