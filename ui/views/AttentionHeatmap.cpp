@@ -107,6 +107,7 @@ void AttentionHeatmap::setStretch(bool stretch) {
 
 void AttentionHeatmap::setTitle(const QString& title) {
     m_title->setText(title);
+    fitTitle(m_plot->width());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -225,6 +226,7 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
     if (watched == m_plot) {
         if (event->type() == QEvent::Resize) {
             resetLabels();  // the new size may fit larger labels; afterLayout shrinks them again
+            fitTitle(static_cast<QResizeEvent*>(event)->size().width());
         } else if (event->type() == QEvent::MouseMove) {
             const QPoint cell = cellAt(m_plot->mapTo(this, static_cast<QMouseEvent*>(event)->position().toPoint()));
             showHover(cell.x(), cell.y());
@@ -262,7 +264,7 @@ void AttentionHeatmap::applyTheme() {
         axis->setLabelFont(m_theme.font(9));
     }
     m_colorScale->axis()->setTickLabelFont(m_theme.font(9));
-    m_title->setFont(m_theme.font(11, true));
+    fitTitle(m_plot->width());
     m_title->setTextColor(fg);
     m_hoverLabel->setFont(m_theme.font(10));
     m_map->setGradient(m_scale == Scale::Difference ? differenceGradient(m_theme) : themeGradient(m_theme));
@@ -293,6 +295,16 @@ void AttentionHeatmap::rebuild() {
 
     resetLabels();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionHeatmap::fitTitle(int width) {
+    // The theme's title size, smaller (down to 60%) when a narrow map (three
+    // side by side in presentation mode) would clip it at both ends.
+    QFont font = m_theme.font(11, true);
+    const double full = font.pointSizeF();
+    const double advance = QFontMetricsF(font).horizontalAdvance(m_title->text());
+    if (width > 0 && advance > width - 12) font.setPointSizeF(std::max(0.6 * full, full * (width - 12) / advance));
+    m_title->setFont(font);
 }
 
 void AttentionHeatmap::resetLabels() {
