@@ -81,6 +81,14 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
             throw CheckpointError("not supported: model_type " + c.modelType + " (in " + fileName +
                                   "); BertLens reads BERT checkpoints (model_type bert)");
         }
+    } else if (j.contains("architectures") && j["architectures"].is_array()) {
+        // Old configs have no model_type; their architectures list still names the model class.
+        for (const auto& a : j["architectures"]) {
+            if (a.is_string() && a.get<std::string>().rfind("Bert", 0) != 0) {
+                throw CheckpointError("not supported: architecture " + a.get<std::string>() + " (in " + fileName +
+                                      "); BertLens reads BERT checkpoints (BertModel, BertForMaskedLM, ...)");
+            }
+        }
     }
     if (j.contains("hidden_act") && j["hidden_act"] != "gelu") {
         throw CheckpointError("not supported: hidden_act " + j["hidden_act"].dump() + " (in " + fileName +

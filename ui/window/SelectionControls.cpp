@@ -78,8 +78,10 @@ void SelectionControls::setModelShape(int layers, int heads) {
     m_silent = true;
     m_layer->setRange(0, std::max(layers - 1, 0));
     m_head->setRange(0, std::max(heads - 1, 0));
-    m_layer->setSuffix(tr(" of %1").arg(std::max(layers - 1, 0)));
-    m_head->setSuffix(tr(" of %1").arg(std::max(heads - 1, 0)));
+    // Counted from 0, as in the figures' titles and in the papers about BERT's
+    // heads; "3 of 11" read as if there were 11 layers.
+    m_layer->setSuffix(tr("  (0\u2013%1)").arg(std::max(layers - 1, 0)));
+    m_head->setSuffix(tr("  (0\u2013%1)").arg(std::max(heads - 1, 0)));
     // A layer asked for before the model was loaded (or kept from a larger
     // model) comes back as soon as the model has it.
     m_layer->setValue(m_wanted.layer);
