@@ -1,6 +1,7 @@
 #include "io/HubCache.h"
 
 #include "Errors.h"
+#include "io/FileBytes.h"
 #include "io/ModelConfig.h"
 #include "io/TensorSource.h"
 
@@ -9,8 +10,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -19,11 +18,14 @@ namespace {
 
 const std::string kRepoPrefix = "models--";
 
+// "" for a file that cannot be read, is not a regular file (a FIFO would
+// block the scan) or is larger than a config.json or a ref can be.
 std::string readSmallFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    try {
+        return readRegularFile(p.string(), uint64_t(16) << 20, "a file of the model cache");
+    } catch (const CheckpointError&) {
+        return std::string();
+    }
 }
 
 std::string trimmed(std::string s) {

@@ -95,7 +95,9 @@ void unguard(int slot) {
 }  // namespace
 
 MappedFile::MappedFile(const std::string& path) : m_path(path) {
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO named model.safetensors would otherwise block the
+    // open until some writer came; it is refused below as not a regular file.
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (m_fd < 0) throw CheckpointError("cannot open " + path + ": " + std::strerror(errno));
     struct stat st {};
     if (::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -1,24 +1,23 @@
 #include "io/ModelConfig.h"
 
 #include "Errors.h"
+#include "io/FileBytes.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace bertlens {
 namespace {
 
+// Released configs are a few kilobytes; the largest (label maps of
+// classification heads) some hundreds.
+constexpr uint64_t kMaxJsonBytes = uint64_t(16) << 20;
+
 std::string readText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw CheckpointError("cannot open " + path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return readRegularFile(path, kMaxJsonBytes, "a " + std::filesystem::path(path).filename().string());
 }
 
 nlohmann::json parseObject(const std::string& text, const std::string& fileName) {

@@ -112,7 +112,10 @@ SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::str
         for (const auto& d : entry["shape"]) {
             if (!d.is_number_unsigned()) throw CheckpointError(where + " has a shape entry that is not a size");
             const uint64_t dim = d.get<uint64_t>();
-            if (dim > 0 && elements > std::numeric_limits<uint64_t>::max() / dim) {
+            // Shapes and element counts are int64 (and an unknown dtype's byte
+            // count is not checked below), so nothing may reach 2^63.
+            constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+            if (dim > kMax || (dim > 0 && elements > kMax / dim)) {
                 throw CheckpointError(where + " has a shape too large to exist");
             }
             t.shape.push_back(static_cast<int64_t>(dim));

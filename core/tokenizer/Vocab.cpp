@@ -1,21 +1,22 @@
 #include "tokenizer/Vocab.h"
 
 #include "Errors.h"
+#include "io/FileBytes.h"
 #include "tokenizer/Unicode.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 
 namespace bertlens {
 
 Vocab Vocab::fromFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw CheckpointError("cannot open " + path + ": the model folder needs a vocab.txt");
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad()) throw CheckpointError("error while reading " + path);
-    return fromText(bytes.str(), path);
+    if (!std::filesystem::exists(path)) {
+        throw CheckpointError("cannot open " + path + ": the model folder needs a vocab.txt");
+    }
+    // The largest released vocabularies are a few MB; this is the most a
+    // vocab.txt is read into memory for.
+    constexpr uint64_t kMaxVocabBytes = uint64_t(256) << 20;
+    return fromText(readRegularFile(path, kMaxVocabBytes, "a vocab.txt"), path);
 }
 
 Vocab Vocab::fromText(std::string_view text, const std::string& fileName) {
