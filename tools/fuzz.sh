@@ -14,11 +14,16 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(tokenizer safetensors config vocab torchbin)
+((${#targets[@]})) || targets=(tokenizer safetensors config vocab torchbin model)
 
 CXX=clang++ CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBERTLENS_FUZZ=ON -DBERTLENS_NATIVE=OFF >/dev/null
-cmake --build build-fuzz --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
+mkdir -p build-fuzz
+if ! cmake --build build-fuzz --target $(printf 'fuzz_%s ' "${targets[@]}") >build-fuzz/build.log 2>&1; then
+  tail -n 40 build-fuzz/build.log
+  echo "the fuzz targets did not build (build-fuzz/build.log)" >&2
+  exit 1
+fi
 
 status=0
 for t in "${targets[@]}"; do

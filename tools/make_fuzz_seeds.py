@@ -4,18 +4,20 @@
 Seeds are small valid inputs the fuzzer mutates from: the tokenizer's hard
 reference texts, a few tiny but well-formed safetensors files, the fixture
 configs, short vocabularies, and tiny pytorch_model.bin files written by
-torch.save (zip and legacy layouts) next to the committed malicious pickles.
-Run from the repository root with Debian's torch:
+torch.save (zip and legacy layouts) next to the committed malicious pickles,
+and the weights of a tiny BERT (F32, F16 with legacy names, BF16 without a
+masked-LM head) for the whole-model target. Run from the repository root with Debian's torch:
 
     /usr/bin/python3 tools/make_fuzz_seeds.py
+    python3 tools/make_fuzz_seeds.py model     (only the tiny model folders' weights; no torch)
 """
 import json
 import os
+import random
 import shutil
 import struct
+import sys
 from collections import OrderedDict
-
-import torch
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "tests", "fuzz", "corpus")
@@ -43,7 +45,58 @@ def safetensors(tensors, metadata=None, pad=True):
     return struct.pack("<Q", len(text)) + text + b"".join(t[3] for t in tensors)
 
 
+def tiny_model(dtype, legacy_names, prefix, head):
+    """model.safetensors of the tiny BERT of tests/fuzz/model (config.json, vocab.txt) that fuzz_model loads."""
+    rng = random.Random(7)
+    hidden, inter, vocab, positions = 8, 16, 20, 16
+    gamma, beta = ("gamma", "beta") if legacy_names else ("weight", "bias")
+    shapes = [("embeddings.word_embeddings.weight", [vocab, hidden]),
+              ("embeddings.position_embeddings.weight", [positions, hidden]),
+              ("embeddings.token_type_embeddings.weight", [2, hidden]),
+              ("embeddings.LayerNorm." + gamma, [hidden]), ("embeddings.LayerNorm." + beta, [hidden])]
+    layer = "encoder.layer.0."
+    for part in ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"):
+        shapes += [(layer + part + ".weight", [hidden, hidden]), (layer + part + ".bias", [hidden])]
+    shapes += [(layer + "attention.output.LayerNorm." + gamma, [hidden]),
+               (layer + "attention.output.LayerNorm." + beta, [hidden]),
+               (layer + "intermediate.dense.weight", [inter, hidden]), (layer + "intermediate.dense.bias", [inter]),
+               (layer + "output.dense.weight", [hidden, inter]), (layer + "output.dense.bias", [hidden]),
+               (layer + "output.LayerNorm." + gamma, [hidden]), (layer + "output.LayerNorm." + beta, [hidden])]
+    shapes = [(prefix + name, shape) for name, shape in shapes]
+    if head:
+        shapes += [("cls.predictions.transform.dense.weight", [hidden, hidden]),
+                   ("cls.predictions.transform.dense.bias", [hidden]),
+                   ("cls.predictions.transform.LayerNorm." + gamma, [hidden]),
+                   ("cls.predictions.transform.LayerNorm." + beta, [hidden]),
+                   ("cls.predictions.bias", [vocab])]
+    tensors = []
+    for name, shape in shapes:
+        count = 1
+        for d in shape:
+            count *= d
+        values = [1.0 if name.endswith(gamma) else rng.gauss(0.0, 0.5) for _ in range(count)]
+        if dtype == "F32":
+            raw = struct.pack("<%df" % count, *values)
+        elif dtype == "F16":
+            raw = struct.pack("<%de" % count, *values)
+        else:  # BF16: the upper half of the float32
+            raw = b"".join(struct.pack("<f", v)[2:] for v in values)
+        tensors.append((name, dtype, shape, raw))
+    return safetensors(tensors, {"format": "pt"})
+
+
+def model_seeds():
+    write("model", "tiny-f32", tiny_model("F32", False, "bert.", True))
+    write("model", "tiny-f16-legacy-names", tiny_model("F16", True, "", True))
+    write("model", "tiny-bf16-no-head", tiny_model("BF16", False, "bert.", False))
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "model":
+        model_seeds()  # only these: the others need torch and are committed
+        return
+    import torch
+
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
 
@@ -88,6 +141,7 @@ def main():
     for name in ("malicious-raw.bin", "malicious-zip.bin", "malicious-legacy.bin"):
         with open(os.path.join(ROOT, "tests/fixtures/torchbin", name), "rb") as f:
             write("torchbin", name, f.read())
+    model_seeds()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #include "model/MlmHead.h"
 
+#include "Errors.h"
 #include "model/Kernels.h"
 
 #include <algorithm>
@@ -25,6 +26,15 @@ std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHi
     const LinearWeights decoder{mlm.decoder, mlm.bias, c.vocabSize, c.hidden};
     RowMatrix logits;
     kernels::linear(transformed, decoder, logits);
+    // The encoder checks its own output; the head has weights of its own (a
+    // fuzzed checkpoint with NaN in cls.predictions.bias gave NaN probabilities).
+    if (!logits.allFinite()) {
+        const std::string bad = model.findNonFiniteTensor();
+        throw CheckpointError(bad.empty()
+                                  ? "the masked-LM head's outputs overflowed to infinity or NaN on this "
+                                    "input; its weights are out of range for float32"
+                                  : "tensor " + bad + " holds NaN or infinite values; the checkpoint is damaged");
+    }
 
     const int k = std::clamp(topK, 1, c.vocabSize);
     std::vector<Prediction> out;

@@ -4,10 +4,12 @@
 #include "TestSupport.h"
 
 #include "Errors.h"
+#include "model/Encoder.h"
 #include "model/Model.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 
 namespace bertlens {
@@ -31,6 +33,31 @@ TEST(FuzzRegression, VocabularyWithoutClsIsRefusedAtLoadNotAtFirstText) {
         EXPECT_NE(std::string(e.what()).find("vocab.txt has no [CLS]"), std::string::npos) << e.what();
     }
     EXPECT_THROW(Model::load(folder.string()), CheckpointError);
+}
+
+// fuzz_model: a model whose masked-LM head holds NaN (cls.predictions.bias
+// and the transform's weights) ran and gave NaN probabilities for [MASK],
+// because only the encoder's output was checked. Now the run is refused with
+// the damaged tensor named, as for NaN in the encoder.
+TEST(FuzzRegression, NanInTheMaskedLmHeadIsNamedNotShownAsProbabilities) {
+    test::ScratchDir dir;
+    const std::filesystem::path fuzz = test::fixturesDir().parent_path() / "fuzz";
+    for (const char* f : {"config.json", "vocab.txt"}) {
+        std::filesystem::copy_file(fuzz / "model" / f, dir.path() / f);
+    }
+    test::writeBytes(dir.path() / "model.safetensors", regression("model", "nan-in-mlm-head"));
+    const auto model = Model::load(dir.path().string());
+    Encoder encoder(model);
+    const Analysis plain = encoder.analyze("the dog barked at the mailman .", {});  // no [MASK]: no head
+    EXPECT_EQ(plain.tokenCount, 10);  // [CLS] the dog barked at the mail ##man . [SEP]
+    try {
+        encoder.analyze("the dog [MASK] at the mailman .", {});
+        FAIL() << "NaN probabilities were returned";
+    } catch (const CheckpointError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("holds NaN or infinite values"), std::string::npos) << message;
+        EXPECT_NE(message.find("cls.predictions."), std::string::npos) << message;
+    }
 }
 
 }  // namespace
