@@ -2,6 +2,7 @@
 
 #include "model/Encoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -17,6 +18,27 @@ Analysis engineAnalysis(const std::shared_ptr<const Model>& model, const std::st
     options.maskMode = mode;
     options.topK = 10;
     return encoder.analyze(text, options);
+}
+
+TickMonitor::TickMonitor() {
+    m_timer.setInterval(10);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&m_timer, &QTimer::timeout, [this] {
+        const qint64 now = m_clock.nsecsElapsed();
+        m_gaps.push_back((now - m_last) / 1e6);
+        m_last = now;
+    });
+}
+
+void TickMonitor::start() {
+    m_gaps.clear();
+    m_clock.start();
+    m_last = 0;
+    m_timer.start();
+}
+
+double TickMonitor::maxGapMs() const {
+    return m_gaps.empty() ? 0.0 : *std::max_element(m_gaps.begin(), m_gaps.end());
 }
 
 double maxAttentionDifference(const Analysis& a, const Analysis& b) {

@@ -11,7 +11,9 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
+
 #include <QSvgGenerator>
+#include <cerrno>
 
 #include <algorithm>
 #include <cmath>
@@ -166,6 +168,12 @@ QString FigureExporter::write(FigureView& view, const QString& path, const Optio
         return QObject::tr("The folder %1 does not exist: choose an existing folder to export into.")
             .arg(info.absolutePath());
     }
+    // QSaveFile renames a temporary file over the target: over a device such
+    // as /dev/full (writable by root) that would replace the device itself.
+    if (info.exists() && !info.isFile() && !info.isDir()) {
+        return QObject::tr("%1 is a device or a pipe, not a file; choose a file name to export to.")
+            .arg(QDir::toNativeSeparators(info.absoluteFilePath()));
+    }
     QByteArray bytes;
     switch (options.format) {
         case Format::Png: {
@@ -185,9 +193,15 @@ QString FigureExporter::write(FigureView& view, const QString& path, const Optio
     // Written to a temporary file and renamed: a failed export never leaves
     // a half-written figure in place of a good one.
     QSaveFile file(path);
+    errno = 0;
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        return QObject::tr("Could not write %1: %2. Check that the folder is writable and the disk is not full.")
-            .arg(QDir::toNativeSeparators(info.absoluteFilePath()), file.errorString());
+        // QSaveFile reports a failed final flush as "Unknown error"; errno
+        // still holds the reason ("File too large", "No space left on device").
+        const QString why = errno != 0 ? qt_error_string(errno) : file.errorString();
+        return QObject::tr(
+                   "Could not write %1: %2. Check that the folder is writable and the disk is not full; nothing was "
+                   "written.")
+            .arg(QDir::toNativeSeparators(info.absoluteFilePath()), why);
     }
     return QString();
 }

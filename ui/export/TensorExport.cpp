@@ -15,7 +15,9 @@
 #include <QMessageBox>
 #include <QRadioButton>
 #include <QSaveFile>
+
 #include <QVBoxLayout>
+#include <cerrno>
 
 #include <sstream>
 
@@ -54,12 +56,25 @@ QString writeAttentionTensor(const AnalysisResult& result, const Selection& sele
         return QObject::tr("The attention could not be exported: %1").arg(QString::fromStdString(e.what()));
     }
     const std::string bytes = out.str();
+    // QSaveFile renames a temporary file over the target: over a device such
+    // as /dev/full (writable by root) that would replace the device itself.
+    const QFileInfo target(path);
+    if (target.exists() && !target.isFile() && !target.isDir()) {
+        return QObject::tr("%1 is a device or a pipe, not a file; choose a file name to export to.")
+            .arg(QDir::toNativeSeparators(target.absoluteFilePath()));
+    }
     QSaveFile file(path);
+    errno = 0;
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(bytes.data(), static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()) ||
         !file.commit()) {
-        return QObject::tr("Could not write %1: %2. Check that the folder exists and is writable.")
-            .arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()), file.errorString());
+        // QSaveFile reports a failed final flush as "Unknown error"; errno
+        // still holds the reason ("File too large", "No space left on device").
+        const QString why = errno != 0 ? qt_error_string(errno) : file.errorString();
+        return QObject::tr(
+                   "Could not write %1: %2. Check that the folder exists and is writable and that the disk is "
+                   "not full; nothing was written.")
+            .arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()), why);
     }
     return QString();
 }

@@ -2,6 +2,8 @@
 
 #include "AnalysisController.h"
 #include "FigureView.h"
+#include "FileDropHandler.h"
+#include "ModelChangedBar.h"
 #include "ModelLoader.h"
 #include "RecentModels.h"
 #include "SelectionControls.h"
@@ -20,6 +22,7 @@
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace bertlens::ui {
@@ -39,6 +42,7 @@ MainWindow::MainWindow(WorkerOptions options, QWidget* parent)
     connect(m_controller, &AnalysisController::modelLoadStarted, this, &MainWindow::onModelLoadStarted);
     connect(m_controller, &AnalysisController::modelChanged, this, &MainWindow::onModelChanged);
     connect(m_controller, &AnalysisController::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
+    connect(m_controller, &AnalysisController::modelLoadCancelled, this, &MainWindow::onModelLoadCancelled);
     applyTheme();
     resize(1600, 1000);
 }
@@ -55,6 +59,9 @@ void MainWindow::buildCentralWidget() {
     m_sentence->setObjectName(QStringLiteral("sentence"));
     m_sentence->setPlaceholderText(tr("Type a sentence; write [MASK] where BERT should guess a word"));
     m_sentence->setClearButtonEnabled(true);
+    m_sentence->setMaxLength(kMaxTextChars);
+    connect(m_sentence, &QLineEdit::textChanged, this,
+            [this](const QString& text) { m_textAtLimit = text.size() >= kMaxTextChars; });
     layout->addWidget(m_sentence);
 
     m_note = new QLabel(central);
@@ -72,6 +79,8 @@ void MainWindow::buildCentralWidget() {
     m_tokens = new TokenStrip(central);
     layout->addWidget(m_tokens);
     layout->addWidget(m_message);
+    m_changedBar = new ModelChangedBar(central);
+    layout->addWidget(m_changedBar);
     layout->addWidget(m_explanation);
     layout->addWidget(m_note);
 
@@ -97,6 +106,16 @@ void MainWindow::buildCentralWidget() {
     connect(m_tokens, &TokenStrip::tokenClicked, m_controller, &AnalysisController::toggleMask);
     connect(m_controls, &SelectionControls::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::syncView);
+    connect(m_changedBar, &ModelChangedBar::reloadRequested, this, &MainWindow::openModel);
+
+    // Files dropped on the window or the sentence box: a model folder opens,
+    // a UTF-8 text file becomes the sentence, anything else says why not.
+    m_drops = new FileDropHandler(kMaxTextChars, this);
+    m_drops->watch(this);
+    m_drops->watch(m_sentence);
+    connect(m_drops, &FileDropHandler::openModelRequested, this, &MainWindow::openModel);
+    connect(m_drops, &FileDropHandler::textDropped, m_sentence, &QLineEdit::setText);
+    connect(m_drops, &FileDropHandler::dropRefused, this, &MainWindow::showMessage);
 }
 
 void MainWindow::buildStatusBar() {
@@ -107,8 +126,15 @@ void MainWindow::buildStatusBar() {
     m_busy->setRange(0, 0);  // busy indicator: the load reports no fraction
     m_busy->setMaximumWidth(160);
     m_busy->setVisible(false);
+    m_cancelLoad = new QToolButton(this);
+    m_cancelLoad->setObjectName(QStringLiteral("cancelLoad"));
+    m_cancelLoad->setText(tr("Cancel"));
+    m_cancelLoad->setToolTip(tr("Stop loading and keep the current model"));
+    m_cancelLoad->setVisible(false);
+    connect(m_cancelLoad, &QToolButton::clicked, m_controller, &AnalysisController::cancelLoad);
     statusBar()->addWidget(m_statusModel);
     statusBar()->addWidget(m_busy);
+    statusBar()->addWidget(m_cancelLoad);
     statusBar()->addPermanentWidget(m_statusTokens);
     statusBar()->addPermanentWidget(m_statusTime);
     m_statusModel->setText(tr("No model loaded"));
@@ -167,9 +193,22 @@ void MainWindow::syncAllViews() {
     for (int i = 0; i < static_cast<int>(m_views.size()); ++i) syncView(i);
 }
 
+namespace {
+QString textCutNote() {
+    return MainWindow::tr(
+               "The sentence box holds at most %1 characters: a longer text pasted or dropped into it is "
+               "cut there.")
+        .arg(MainWindow::kMaxTextChars);
+}
+}  // namespace
+
 void MainWindow::onResult(const AnalysisResultPtr& result) {
     m_result = result;
-    m_message->setVisible(false);
+    if (m_textAtLimit) {
+        showMessage(textCutNote());
+    } else {
+        m_message->setVisible(false);
+    }
     m_tokens->setResult(result);
     syncView(m_tabs->currentIndex());
     m_statusTokens->setText(result->tokenCount() == 1 ? tr("1 token") : tr("%1 tokens").arg(result->tokenCount()));
@@ -179,17 +218,23 @@ void MainWindow::onResult(const AnalysisResultPtr& result) {
 
 void MainWindow::onAnalysisFailed(const QString& message) {
     // Not a dialog: the user is typing, and the last good result stays shown.
+    showMessage(m_textAtLimit ? message + QLatin1Char('\n') + textCutNote() : message);
+}
+
+void MainWindow::showMessage(const QString& message) {
     m_message->setText(message);
     m_message->setVisible(true);
 }
 
 void MainWindow::onModelLoadStarted(const QString& folder) {
     m_busy->setVisible(true);
+    m_cancelLoad->setVisible(true);
     m_statusModel->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(folder)));
 }
 
 void MainWindow::updateModelStatus() {
     m_busy->setVisible(m_controller->isLoading());
+    m_cancelLoad->setVisible(m_controller->isLoading());
     if (!m_controller->model()) {
         m_statusModel->setText(tr("No model loaded"));
         return;
@@ -209,6 +254,14 @@ void MainWindow::onModelChanged(const QString& name) {
     setWindowTitle(tr("BertLens — %1").arg(name));
     RecentModels::add(m_controller->modelFolder());
     rebuildRecentMenu();
+    m_changedBar->watch(m_controller->modelFolder());
+}
+
+void MainWindow::onModelLoadCancelled(const QString& folder) {
+    updateModelStatus();
+    const QString still =
+        m_controller->model() ? tr("still using %1").arg(m_controller->modelName()) : tr("no model is loaded");
+    statusBar()->showMessage(tr("Stopped loading %1; %2.").arg(QDir::toNativeSeparators(folder), still), 8000);
 }
 
 void MainWindow::onModelLoadFailed(const QString& folder, const QString& message) {

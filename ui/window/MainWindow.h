@@ -25,17 +25,29 @@ class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
+class QToolButton;
 
 namespace bertlens::ui {
 
 class AnalysisController;
 class FigureView;
+class FileDropHandler;
+class ModelChangedBar;
 class SelectionControls;
 class TokenStrip;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // The sentence box holds at most this many characters (QLineEdit's own
+    // default), far more than any BERT reads (512 tokens are a few thousand
+    // characters); a longer paste or drop is cut there and the red line says
+    // so. Not more: QLineEdit cuts an over-long paste in quadratic time, as
+    // measured here for a 1 MB paste: 53 ms to cut it to 32767 characters,
+    // 450 ms to 100000, 4.4 s to 300000; and it lays its whole line out again
+    // on every keystroke (14 ms at 32767, 285 ms at 1M).
+    static constexpr int kMaxTextChars = 32767;
+
     explicit MainWindow(WorkerOptions options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -49,6 +61,9 @@ public:
     void setPresentationMode(bool on);
     void setColorMap(ColorMap map);
     void setCurrentView(const QString& name);
+    // The red line under the sentence (not a dialog): analysis errors, a
+    // refused drop. It goes when the next result is shown.
+    void showMessage(const QString& message);
 
     AnalysisController& controller() { return *m_controller; }
     QLineEdit* sentenceEdit() const { return m_sentence; }
@@ -56,6 +71,9 @@ public:
     SelectionControls* selectionControls() const { return m_controls; }
     QLabel* messageLabel() const { return m_message; }
     QLabel* explanationLabel() const { return m_explanation; }
+    ModelChangedBar* modelChangedBar() const { return m_changedBar; }
+    QToolButton* cancelLoadButton() const { return m_cancelLoad; }
+    FileDropHandler* fileDrops() const { return m_drops; }
     const QList<ExampleSentence>& examples() const { return m_examples; }
     const std::vector<FigureView*>& views() const { return m_views; }
     FigureView* view(const QString& name) const;
@@ -83,6 +101,7 @@ private:
     void onModelChanged(const QString& name);
     void updateModelStatus();
     void onModelLoadFailed(const QString& folder, const QString& message);
+    void onModelLoadCancelled(const QString& folder);
     void onSelectionChanged(const Selection& selection);
     void syncView(int index);
     void applyTheme();
@@ -107,6 +126,9 @@ private:
     QLabel* m_statusTokens = nullptr;
     QLabel* m_statusTime = nullptr;
     QProgressBar* m_busy = nullptr;
+    QToolButton* m_cancelLoad = nullptr;
+    ModelChangedBar* m_changedBar = nullptr;
+    FileDropHandler* m_drops = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_presentationAction = nullptr;
     QActionGroup* m_colorMapGroup = nullptr;
@@ -117,6 +139,7 @@ private:
     Theme m_theme;
     ColorMap m_colorMap = ColorMap::Viridis;
     bool m_presentation = false;
+    bool m_textAtLimit = false;  // the sentence box is full: a longer text was cut to fit
 };
 
 }  // namespace bertlens::ui

@@ -6,6 +6,8 @@
 #include <QPainter>
 #include <QToolTip>
 
+#include <algorithm>
+
 namespace bertlens::ui {
 
 namespace {
@@ -29,7 +31,8 @@ void TokenStrip::setResult(const AnalysisResultPtr& result) {
     m_hover = -1;
     if (result) {
         const Analysis& a = result->bidirectional;
-        for (int i = 0; i < a.tokenCount && i < static_cast<int>(a.tokens.size()); ++i) {
+        const int tokens = std::min(a.tokenCount, static_cast<int>(a.tokens.size()));
+        for (int i = 0; i < tokens && i < kMaxChips; ++i) {
             const Token& t = a.tokens[static_cast<size_t>(i)];
             Chip chip;
             chip.text = QString::fromStdString(t.text);
@@ -42,6 +45,12 @@ void TokenStrip::setResult(const AnalysisResultPtr& result) {
                 chip.kind = Kind::TypedMask;
             }
             m_chips.push_back(chip);
+        }
+        if (tokens > kMaxChips) {
+            Chip more;
+            more.text = tr("… %1 more").arg(tokens - kMaxChips);
+            more.kind = Kind::More;
+            m_chips.push_back(more);
         }
     }
     relayout();
@@ -122,6 +131,7 @@ void TokenStrip::paintEvent(QPaintEvent*) {
         QPen border(QColor(0xb0, 0xb4, 0xbc), 1);
         switch (c.kind) {
             case Kind::Special:
+            case Kind::More:
                 fill = m_theme.background;
                 text = QColor(0x70, 0x70, 0x70);
                 border.setStyle(Qt::DotLine);
@@ -138,7 +148,7 @@ void TokenStrip::paintEvent(QPaintEvent*) {
             case Kind::Word:
                 break;
         }
-        if (i == m_hover && c.kind != Kind::Special && c.kind != Kind::TypedMask) border = QPen(m_theme.accent, 2);
+        if (i == m_hover && (c.kind == Kind::Word || c.kind == Kind::UserMasked)) border = QPen(m_theme.accent, 2);
         p.setPen(border);
         p.setBrush(fill);
         p.drawRoundedRect(r, 5, 5);
@@ -168,6 +178,8 @@ QString TokenStrip::toolTipFor(const Chip& chip) const {
             return tr("A [MASK] you typed: edit the sentence to change it");
         case Kind::UserMasked:
             return tr("Hidden from the model: click to show \"%1\" again").arg(chip.original);
+        case Kind::More:
+            return tr("The strip shows the first %1 tokens; the views show them all").arg(kMaxChips);
         case Kind::Word:
             break;
     }

@@ -18,11 +18,17 @@ namespace bertlens::ui {
 class TokenStrip : public QWidget {
     Q_OBJECT
 public:
+    // At most this many chips, then one "… N more" chip: enough for every
+    // BERT's 512 positions, and a model that reads many thousand tokens does
+    // not make the UI thread lay out and paint thousands of chips per result.
+    static constexpr int kMaxChips = 600;
+
     explicit TokenStrip(QWidget* parent = nullptr);
 
     void setResult(const AnalysisResultPtr& result);
     void setTheme(const Theme& theme);
 
+    // Chips shown: the tokens, up to kMaxChips, plus the "more" chip.
     int chipCount() const { return static_cast<int>(m_chips.size()); }
     // Where token i's chip is, in widget coordinates (for tests).
     QRect chipRect(int position) const;
@@ -43,7 +49,7 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    enum class Kind { Word, Special, TypedMask, UserMasked };
+    enum class Kind { Word, Special, TypedMask, UserMasked, More };
     struct Chip {
         QString text;
         QString original;  // the hidden word of a user-masked chip

@@ -1,6 +1,7 @@
 #include "AnalysisController.h"
 
 #include "ModelLoader.h"
+#include "ThreadHandOff.h"
 
 #include <QThread>
 
@@ -36,7 +37,18 @@ AnalysisController::~AnalysisController() {
 
 void AnalysisController::loadModel(const QString& folder) {
     m_loadId = m_loader->load(folder);
+    m_loadFolder = folder;
     emit modelLoadStarted(folder);
+}
+
+bool AnalysisController::isLoadThreadRunning() const {
+    return m_loader->isLoading();
+}
+
+void AnalysisController::cancelLoad() {
+    if (m_loadId == 0) return;
+    m_loadId = 0;  // onLoaded / onLoadFailed ignore every id but this one
+    emit modelLoadCancelled(m_loadFolder);
 }
 
 void AnalysisController::setModel(std::shared_ptr<const Model> model, const QString& folder) {
@@ -105,6 +117,7 @@ void AnalysisController::analyzeNow() {
 }
 
 void AnalysisController::onResult(const AnalysisResultPtr& result) {
+    takeOver(m_worker);  // emitted on the worker thread
     if (!result || result->requestId != m_lastSubmitted) {
         ++m_dropped;  // stale: a newer request went out after this one
         return;
@@ -114,6 +127,7 @@ void AnalysisController::onResult(const AnalysisResultPtr& result) {
 }
 
 void AnalysisController::onFailed(quint64 requestId, const QString& message) {
+    takeOver(m_worker);
     if (requestId != m_lastSubmitted) return;
     emit analysisFailed(message);
 }

@@ -42,12 +42,18 @@ public:
     // Starts loading in the background; the current model stays in use until
     // the new one has loaded, and stays if it fails.
     void loadModel(const QString& folder);
+    // Stops waiting for the load in progress: the current model stays, and
+    // the load's outcome is dropped when it comes (Model::load cannot be
+    // interrupted; its thread finishes in the background).
+    void cancelLoad();
     // Uses an already loaded model at once (tests, batch export).
     void setModel(std::shared_ptr<const Model> model, const QString& folder);
     const std::shared_ptr<const Model>& model() const { return m_model; }
     QString modelName() const { return m_modelName; }
     QString modelFolder() const { return m_modelFolder; }
     bool isLoading() const { return m_loadId != 0; }
+    // A loader thread still runs (a cancelled load's too, until it ends).
+    bool isLoadThreadRunning() const;
 
     // Debounced: the request goes out kDebounceMs after the last edit.
     void setText(const QString& text);
@@ -74,6 +80,7 @@ signals:
     void modelLoadStarted(const QString& folder);
     void modelChanged(const QString& name);
     void modelLoadFailed(const QString& folder, const QString& message);
+    void modelLoadCancelled(const QString& folder);
 
 private:
     void onResult(const AnalysisResultPtr& result);
@@ -89,6 +96,7 @@ private:
     std::shared_ptr<const Model> m_model;
     QString m_modelName, m_modelFolder;
     quint64 m_loadId = 0;  // the load whose outcome counts; 0 when none runs
+    QString m_loadFolder;  // what it loads
 
     QString m_text;
     std::u32string m_text32;

@@ -1,8 +1,10 @@
 #include "InferenceWorker.h"
 
 #include "Errors.h"
+#include "ThreadHandOff.h"
 #include "UserMasks.h"
 #include "model/Encoder.h"
+#include "tokenizer/Unicode.h"
 
 #include <QMetaObject>
 #include <QThread>
@@ -23,17 +25,18 @@ InferenceWorker::InferenceWorker(WorkerOptions options) : m_options(options) {}
 InferenceWorker::~InferenceWorker() = default;
 
 void InferenceWorker::submit(AnalysisRequest request) {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard<std::mutex> lock(m_mutex);
     m_pending = std::move(request);
     m_cancel.store(true);  // the run in progress, if any, is now stale
     if (!m_scheduled) {
         m_scheduled = true;
+        handOff(this);
         QMetaObject::invokeMethod(this, &InferenceWorker::drain, Qt::QueuedConnection);
     }
 }
 
 void InferenceWorker::cancelAll() {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard<std::mutex> lock(m_mutex);
     m_pending.reset();
     m_cancel.store(true);
 }
@@ -54,11 +57,12 @@ void InferenceWorker::applyThreadSettings() {
 }
 
 void InferenceWorker::drain() {
+    takeOver(this);  // posted by submit() on another thread
     if (!m_threadConfigured) applyThreadSettings();
     for (;;) {
         AnalysisRequest request;
         {
-            QMutexLocker lock(&m_mutex);
+            const std::lock_guard<std::mutex> lock(m_mutex);
             if (!m_pending) {
                 m_scheduled = false;
                 return;
@@ -75,14 +79,80 @@ void InferenceWorker::drain() {
                 continue;
             }
             m_finished.fetch_add(1);
+            handOff(this);  // the result is read on the UI thread
             emit resultReady(result);
         } catch (const Cancelled&) {
             m_cancelled.fetch_add(1);
         } catch (const std::bad_alloc&) {
+            handOff(this);
             emit analysisFailed(request.id, tr("There is not enough memory to analyse this text; shorten it."));
         } catch (const std::exception& e) {
+            handOff(this);
             emit analysisFailed(request.id, QString::fromUtf8(e.what()));
         }
+    }
+}
+
+namespace {
+
+QString memoryText(double bytes) {
+    if (bytes >= double(1 << 30)) return QString::number(bytes / double(1 << 30), 'f', 1) + QStringLiteral(" GB");
+    return QString::number(bytes / double(1 << 20), 'f', 1) + QStringLiteral(" MB");
+}
+
+qint64 memoryLimit(qint64 configured) {
+    if (configured > 0) return configured;
+    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || pageSize <= 0) return qint64(4) << 30;
+    return static_cast<qint64>(pages) * pageSize / 2;
+}
+
+}  // namespace
+
+// Refuses, before any of it is allocated, a text longer than the model reads
+// (saying where its limit falls in the text) or one whose analysis would need
+// more memory than the limit.
+void InferenceWorker::checkLength(const AnalysisRequest& request, const Encoding& encoding) const {
+    const ModelConfig& c = request.model->config();
+    const size_t n = encoding.ids.size();
+    if (n > static_cast<size_t>(c.maxPositions)) {
+        // [CLS] and the closing [SEP] take two places: the last word piece that
+        // fits is at maxPositions - 2.
+        const Token& lastFitting = encoding.tokens[static_cast<size_t>(c.maxPositions) - 2];
+        const std::u32string text = unicode::decodeUtf8(request.text).codePoints;
+        const auto end =
+            static_cast<qsizetype>(std::min<size_t>(static_cast<size_t>(lastFitting.chars.end), text.size()));
+        const qsizetype start = std::max<qsizetype>(0, end - 40);
+        QString before =
+            QString::fromStdU32String(text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)))
+                .simplified();
+        if (start > 0) before.prepend(QChar(0x2026));
+        throw InputError(tr("the text is %1 tokens long but this model reads at most %2 ([CLS] and [SEP] included): "
+                            "shorten it by %3 tokens. Its limit falls after \u201c%4\u201d (character %5 of %6). "
+                            "Nothing of this text was analysed.")
+                             .arg(n)
+                             .arg(c.maxPositions)
+                             .arg(n - static_cast<size_t>(c.maxPositions))
+                             .arg(before)
+                             .arg(end)
+                             .arg(text.size())
+                             .toStdString());
+    }
+    // Both mask modes keep layers x heads maps of n x n floats, and each
+    // Encoder a heads x n x n scratch; then the hidden states.
+    const double nn = double(n) * double(n);
+    const double bytes = 2.0 * 4.0 * (double(c.layers) * c.heads * nn + double(c.heads) * nn) +
+                         2.0 * 4.0 * double(c.layers + 1) * double(n) * c.hidden;
+    const qint64 limit = memoryLimit(m_options.memoryLimitBytes);
+    if (bytes > double(limit)) {
+        throw InputError(tr("analysing these %1 tokens would take %2 of memory (an attention map of %1 x %1 for "
+                            "each of the model's %3 heads, under both masks), more than BertLens lets itself use "
+                            "on this computer (%4); shorten the text")
+                             .arg(n)
+                             .arg(memoryText(bytes))
+                             .arg(c.layers * c.heads)
+                             .arg(memoryText(double(limit)))
+                             .toStdString());
     }
 }
 
@@ -100,6 +170,7 @@ AnalysisResultPtr InferenceWorker::run(const AnalysisRequest& request) {
         if (!t.added && t.text != "[CLS]" && t.text != "[SEP]") anyWord = true;
     }
     if (!anyWord) throw InputError("the text is empty: type a sentence to analyse");
+    checkLength(request, encoding);
 
     const int32_t maskId = m_model->vocab().maskId();
     const AppliedMasks applied = applyUserMasks(encoding, request.maskedSpans, maskId);

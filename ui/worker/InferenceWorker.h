@@ -14,11 +14,11 @@
 #include "AnalysisRequest.h"
 #include "AnalysisResult.h"
 
-#include <QMutex>
 #include <QObject>
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace bertlens {
@@ -37,6 +37,12 @@ struct WorkerOptions {
     // Added to the worker threads' nice value (Linux), so that the UI thread
     // wins the CPU whenever it has work.
     int niceIncrement = 5;
+    // The most memory one analysis may need (its attention maps under both
+    // masks grow with the square of the text's length); a longer text is
+    // refused before anything is allocated. 0: half of the physical memory.
+    // Linux overcommits, so an allocation that is too large does not fail: the
+    // pages fail later, when the system runs out and kills a process.
+    qint64 memoryLimitBytes = 0;
 };
 
 class InferenceWorker : public QObject {
@@ -60,10 +66,13 @@ signals:
 private:
     void drain();
     AnalysisResultPtr run(const AnalysisRequest& request);
+    void checkLength(const AnalysisRequest& request, const Encoding& encoding) const;
     void applyThreadSettings();
 
     WorkerOptions m_options;
-    QMutex m_mutex;  // guards m_pending and m_scheduled
+    // Guards m_pending and m_scheduled. A std::mutex rather than a QMutex:
+    // ThreadSanitizer sees pthread locks, not the uninstrumented QMutex slow path.
+    std::mutex m_mutex;
     std::optional<AnalysisRequest> m_pending;
     bool m_scheduled = false;
     std::atomic<bool> m_cancel{false};

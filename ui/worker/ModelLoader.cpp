@@ -1,5 +1,7 @@
 #include "ModelLoader.h"
 
+#include "ThreadHandOff.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -38,9 +40,11 @@ quint64 ModelLoader::load(const QString& folder) {
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
+        handOff(this);  // the model was built on this thread and is read on the UI thread
         QMetaObject::invokeMethod(
             this,
             [this, id, folder, model, error] {
+                takeOver(this);
                 if (model) {
                     emit loaded(id, folder, model);
                 } else {
