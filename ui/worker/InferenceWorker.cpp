@@ -30,7 +30,7 @@ void InferenceWorker::submit(AnalysisRequest request) {
     m_cancel.store(true);  // the run in progress, if any, is now stale
     if (!m_scheduled) {
         m_scheduled = true;
-        handOff(this);
+        const HandOff posting(this);
         QMetaObject::invokeMethod(this, &InferenceWorker::drain, Qt::QueuedConnection);
     }
 }
@@ -79,15 +79,15 @@ void InferenceWorker::drain() {
                 continue;
             }
             m_finished.fetch_add(1);
-            handOff(this);  // the result is read on the UI thread
+            const HandOff sending(this);  // the result is read on the UI thread
             emit resultReady(result);
         } catch (const Cancelled&) {
             m_cancelled.fetch_add(1);
         } catch (const std::bad_alloc&) {
-            handOff(this);
+            const HandOff sending(this);
             emit analysisFailed(request.id, tr("There is not enough memory to analyse this text; shorten it."));
         } catch (const std::exception& e) {
-            handOff(this);
+            const HandOff sending(this);
             emit analysisFailed(request.id, QString::fromUtf8(e.what()));
         }
     }

@@ -40,7 +40,7 @@ quint64 ModelLoader::load(const QString& folder) {
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
-        handOff(this);  // the model was built on this thread and is read on the UI thread
+        const HandOff posting(this);  // the model was built on this thread and is read on the UI thread
         QMetaObject::invokeMethod(
             this,
             [this, id, folder, model, error] {
