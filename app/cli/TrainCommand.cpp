@@ -10,6 +10,7 @@
 
 #include <omp.h>
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -111,7 +112,7 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     train::Trainer trainer(o, printProgress);  // checks the options first
     std::cerr << "train: " << omp_get_max_threads() << " threads, recipe " << o.recipeJson() << '\n';
     trainer.run();
-    out << "{\"model\": \"" << o.outDir << "\"}\n";
+    out << nlohmann::json{{"model", o.outDir}}.dump() << '\n';
     return 0;
 }
 
