@@ -30,8 +30,19 @@ void writeFile(const std::string& path, const void* data, size_t size) {
     bertlens::fuzz::require(static_cast<bool>(out), "cannot write the fuzz model folder");
 }
 
+// The scratch model folder, removed when the fuzzer exits. Its own
+// destructor does that: a std::atexit handler registered while the static
+// was being built ran after the static was destroyed (use-after-free).
+struct ScratchFolder {
+    std::string path;
+    ~ScratchFolder() {
+        for (const char* f : {"/config.json", "/vocab.txt", "/model.safetensors"}) unlink((path + f).c_str());
+        rmdir(path.c_str());
+    }
+};
+
 const std::string& folder() {
-    static const std::string dir = [] {
+    static const ScratchFolder dir{[] {
         const char* base =
             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
         std::string pattern = std::string(base) + "/bertlens-fuzz-model-XXXXXX";
@@ -42,14 +53,9 @@ const std::string& folder() {
             bertlens::fuzz::require(!bytes.empty(), "tests/fuzz/model is missing");
             writeFile(pattern + "/" + name, bytes.data(), bytes.size());
         }
-        std::atexit([] {
-            const std::string d = folder();
-            for (const char* f : {"/config.json", "/vocab.txt", "/model.safetensors"}) unlink((d + f).c_str());
-            rmdir(d.c_str());
-        });
         return pattern;
-    }();
-    return dir;
+    }()};
+    return dir.path;
 }
 
 void checkAnalysis(const bertlens::Analysis& a, bool causal) {
