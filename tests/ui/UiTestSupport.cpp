@@ -1,15 +1,60 @@
 #include "UiTestSupport.h"
 
 #include "model/Encoder.h"
+#include "AnalysisController.h"
+#include "MainWindow.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <limits>
 
 namespace bertlens::test {
 
 QString fixtureModel(const char* name) {
     return QStringLiteral(BERTLENS_FIXTURES "/models/") + QLatin1String(name);
+}
+
+std::vector<std::string> readVocab(const QString& path) {
+    std::vector<std::string> vocab;
+    std::ifstream in(path.toStdString());
+    for (std::string line; std::getline(in, line);) vocab.push_back(line);
+    return vocab;
+}
+
+std::vector<std::string> fixtureVocab(const char* name) {
+    return readVocab(fixtureModel(name) + QStringLiteral("/vocab.txt"));
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+ui::Selection selection(int layer, int head, bool averageHeads, MaskMode mode) {
+    ui::Selection s;
+    s.layer = layer;
+    s.head = head;
+    s.averageHeads = averageHeads;
+    s.maskMode = mode;
+    return s;
+}
+
+std::unique_ptr<ui::MainWindow> openWindow(const QString& folder, ui::WorkerOptions options, int timeoutMs) {
+    auto w = std::make_unique<ui::MainWindow>(options);
+    QSignalSpy loaded(&w->controller(), &ui::AnalysisController::modelChanged);
+    w->openModel(folder);
+    w->show();
+    if (!loaded.wait(timeoutMs)) return nullptr;
+    return w;
+}
+
+bool waitForText(ui::MainWindow& w, const std::string& text, int timeoutMs) {
+    return QTest::qWaitFor([&] { return w.shownResult() && w.shownResult()->text == text; }, timeoutMs);
 }
 
 Analysis engineAnalysis(const std::shared_ptr<const Model>& model, const std::string& text, MaskMode mode) {
@@ -39,6 +84,13 @@ void TickMonitor::start() {
 
 double TickMonitor::maxGapMs() const {
     return m_gaps.empty() ? 0.0 : *std::max_element(m_gaps.begin(), m_gaps.end());
+}
+
+double TickMonitor::percentileMs(double p) const {
+    if (m_gaps.empty()) return 0.0;
+    std::vector<double> g = m_gaps;
+    std::sort(g.begin(), g.end());
+    return g[std::min(g.size() - 1, static_cast<size_t>(p * static_cast<double>(g.size())))];
 }
 
 double maxAttentionDifference(const Analysis& a, const Analysis& b) {

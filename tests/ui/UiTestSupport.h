@@ -2,9 +2,12 @@
 // run of the engine to compare what the window shows against.
 #pragma once
 
+#include "Selection.h"
 #include "model/Analysis.h"
 #include "model/Model.h"
+#include "InferenceWorker.h"
 
+#include <QByteArray>
 #include <QElapsedTimer>
 #include <QString>
 #include <QTimer>
@@ -13,10 +16,28 @@
 #include <string>
 #include <vector>
 
+namespace bertlens::ui {
+class MainWindow;
+}
+
 namespace bertlens::test {
 
 // tests/fixtures/models/<name>
 QString fixtureModel(const char* name);
+// The lines of a vocab.txt (of a fixture model: fixtureVocab("h12-f32")).
+std::vector<std::string> readVocab(const QString& path);
+std::vector<std::string> fixtureVocab(const char* name);
+// A file's bytes; empty when it cannot be read.
+QByteArray readAll(const QString& path);
+// A layer-head selection as the controls would make it.
+ui::Selection selection(int layer, int head, bool averageHeads = false, MaskMode mode = MaskMode::Bidirectional);
+
+// A shown window that has opened folder; null when the model did not load
+// within timeoutMs.
+std::unique_ptr<ui::MainWindow> openWindow(const QString& folder, ui::WorkerOptions options = {},
+                                           int timeoutMs = 20000);
+// Waits until the window shows the result for text.
+bool waitForText(ui::MainWindow& w, const std::string& text, int timeoutMs = 20000);
 // A bidirectional or causal run of the engine on its own Encoder, with
 // predictions at every [MASK].
 Analysis engineAnalysis(const std::shared_ptr<const Model>& model, const std::string& text, MaskMode mode);
@@ -48,6 +69,7 @@ public:
     void start();
     void stop() { m_timer.stop(); }
     double maxGapMs() const;
+    double percentileMs(double p) const;  // p in [0, 1]
     size_t ticks() const { return m_gaps.size(); }
 
 private:

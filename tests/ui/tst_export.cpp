@@ -33,19 +33,7 @@ namespace {
 
 const std::string kSentence = "the cat [MASK] on the mat .";
 
-Selection select(int layer, int head, bool average = false, MaskMode mode = MaskMode::Bidirectional) {
-    Selection s;
-    s.layer = layer;
-    s.head = head;
-    s.averageHeads = average;
-    s.maskMode = mode;
-    return s;
-}
-
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
+using test::readAll;
 
 // The page size a PDF declares: its MediaBox, in points.
 QSizeF pdfMediaBox(const QByteArray& pdf) {
@@ -96,7 +84,7 @@ class TestExport : public QObject {
     AnalysisResultPtr m_result = test::makeResult(m_model, kSentence);
     QTemporaryDir m_dir;
 
-    std::unique_ptr<FigureView> view(const QString& name, const Selection& s = select(1, 3)) {
+    std::unique_ptr<FigureView> view(const QString& name, const Selection& s = test::selection(1, 3)) {
         std::unique_ptr<FigureView> v(createView(name));
         v->setSelection(s);
         v->setResult(m_result);
@@ -106,7 +94,7 @@ class TestExport : public QObject {
         FigureExporter::Options o;
         o.format = format;
         o.dpi = dpi;
-        o.caption = figureCaption(m_result.get(), select(1, 3), QStringLiteral("lines"));
+        o.caption = figureCaption(m_result.get(), test::selection(1, 3), QStringLiteral("lines"));
         return o;
     }
 
@@ -207,22 +195,22 @@ private slots:
     }
 
     void captionNamesWhatTheFigureShows() {
-        const QString c = figureCaption(m_result.get(), select(1, 3), QStringLiteral("head"));
+        const QString c = figureCaption(m_result.get(), test::selection(1, 3), QStringLiteral("head"));
         for (const char* part : {"h12-f32", "layer 1", "head 3", "bidirectional", "the cat [MASK] on the mat ."})
             QVERIFY2(c.contains(QLatin1String(part)), qPrintable(c));
-        QVERIFY(figureCaption(m_result.get(), select(0, 0, true, MaskMode::Causal), QStringLiteral("lines"))
+        QVERIFY(figureCaption(m_result.get(), test::selection(0, 0, true, MaskMode::Causal), QStringLiteral("lines"))
                     .contains(QStringLiteral("all heads")));
-        QVERIFY(figureCaption(m_result.get(), select(0, 0, false, MaskMode::Causal), QStringLiteral("lines"))
+        QVERIFY(figureCaption(m_result.get(), test::selection(0, 0, false, MaskMode::Causal), QStringLiteral("lines"))
                     .contains(QStringLiteral("left-to-right")));
-        QVERIFY(figureCaption(m_result.get(), select(0, 0), QStringLiteral("compare"))
+        QVERIFY(figureCaption(m_result.get(), test::selection(0, 0), QStringLiteral("compare"))
                     .contains(QStringLiteral("bidirectional vs left-to-right")));
-        QVERIFY(!figureCaption(m_result.get(), select(0, 5), QStringLiteral("predictions"))
+        QVERIFY(!figureCaption(m_result.get(), test::selection(0, 5), QStringLiteral("predictions"))
                      .contains(QStringLiteral("head")));
         // A word masked by a click reads as [MASK] in the caption's sentence.
         const auto masked = test::makeResult(m_model, "the cat sat on the mat .", {3});
-        const QString m = figureCaption(masked.get(), select(0, 0), QStringLiteral("predictions"));
+        const QString m = figureCaption(masked.get(), test::selection(0, 0), QStringLiteral("predictions"));
         QVERIFY2(m.contains(QStringLiteral("the cat [MASK] on the mat .")), qPrintable(m));
-        QCOMPARE(figureCaption(nullptr, select(0, 0), QStringLiteral("head")), QString());
+        QCOMPARE(figureCaption(nullptr, test::selection(0, 0), QStringLiteral("head")), QString());
     }
 
     void longCaptionsAreElidedNotGrown() {
@@ -263,7 +251,7 @@ private slots:
         o.format = TensorFormat::Csv;
         o.scope = TensorScope::Layer;
         o.bothMasks = true;
-        QCOMPARE(writeAttentionTensor(*m_result, select(1, 3), path, o), QString());
+        QCOMPARE(writeAttentionTensor(*m_result, test::selection(1, 3), path, o), QString());
         const auto rows = parseCsv(QString::fromUtf8(readAll(path)));
         const Analysis& bi = m_result->bidirectional;
         const int n = bi.tokenCount;
@@ -291,7 +279,7 @@ private slots:
         const QString path = m_dir.filePath(QStringLiteral("att.json"));
         TensorExportOptions o;
         o.format = TensorFormat::Json;
-        QCOMPARE(writeAttentionTensor(*m_result, select(0, 9, false, MaskMode::Causal), path, o), QString());
+        QCOMPARE(writeAttentionTensor(*m_result, test::selection(0, 9, false, MaskMode::Causal), path, o), QString());
         const auto j = nlohmann::json::parse(readAll(path).toStdString());
         const Analysis& a = m_result->causal;
         QCOMPARE(QString::fromStdString(j["mask_mode"].get<std::string>()), QStringLiteral("causal"));
@@ -301,7 +289,7 @@ private slots:
         for (int q = 0; q < a.tokenCount; ++q)
             for (int k = 0; k < a.tokenCount; ++k) QCOMPARE(j["attention"][q][k].get<float>(), a.attention(0, 9)(q, k));
         // The mean of the heads when "all heads, averaged" is on.
-        QCOMPARE(writeAttentionTensor(*m_result, select(0, 9, true), path, o), QString());
+        QCOMPARE(writeAttentionTensor(*m_result, test::selection(0, 9, true), path, o), QString());
         const auto mean = nlohmann::json::parse(readAll(path).toStdString());
         QCOMPARE(QString::fromStdString(mean["head"].get<std::string>()), QStringLiteral("mean"));
         const Analysis& b = m_result->bidirectional;
@@ -313,7 +301,7 @@ private slots:
             }
         }
         // Unwritable target: a message, no crash.
-        QVERIFY(!writeAttentionTensor(*m_result, select(0, 0), m_dir.filePath(QStringLiteral("no/dir/a.json")), o)
+        QVERIFY(!writeAttentionTensor(*m_result, test::selection(0, 0), m_dir.filePath(QStringLiteral("no/dir/a.json")), o)
                      .isEmpty());
     }
 
@@ -350,7 +338,7 @@ private slots:
         o.dpi = 200;
         const BatchExportResult one = runBatchExport(o);
         QVERIFY2(one.ok, qPrintable(one.error));
-        auto v = view(QStringLiteral("lines"), select(1, 2));
+        auto v = view(QStringLiteral("lines"), test::selection(1, 2));
         FigureExporter::Options fo;
         fo.dpi = 200;
         fo.caption = QStringLiteral("x");

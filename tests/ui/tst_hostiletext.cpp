@@ -29,18 +29,8 @@ using namespace bertlens::ui;
 
 namespace {
 
-std::unique_ptr<MainWindow> openWindow(const QString& folder, WorkerOptions options = {}) {
-    auto w = std::make_unique<MainWindow>(options);
-    QSignalSpy loaded(&w->controller(), &AnalysisController::modelChanged);
-    w->openModel(folder);
-    w->show();
-    if (!loaded.wait(20000)) return nullptr;
-    return w;
-}
-
-bool waitForText(MainWindow& w, const std::string& text) {
-    return QTest::qWaitFor([&] { return w.shownResult() && w.shownResult()->text == text; }, 20000);
-}
+using test::openWindow;
+using test::waitForText;
 
 // A random-weight model that reads up to 2048 tokens (1 layer, 2 heads,
 // hidden 8) over the fixtures' 120-word vocabulary.
@@ -52,9 +42,7 @@ void writeLongModel(const QString& folder) {
     c.intermediate = 16;
     c.maxPositions = 2048;
     c.typeVocabSize = 2;
-    std::vector<std::string> vocab;
-    std::ifstream in((test::fixtureModel("h12-f32") + QStringLiteral("/vocab.txt")).toStdString());
-    for (std::string line; std::getline(in, line);) vocab.push_back(line);
+    const std::vector<std::string> vocab = test::fixtureVocab("h12-f32");
     c.vocabSize = static_cast<int>(vocab.size());
     writeRandomCheckpoint(folder.toStdString(), c, vocab, 5);
 }

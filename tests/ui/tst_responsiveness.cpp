@@ -9,6 +9,7 @@
 // settings, to compare them by hand.
 #include "AnalysisController.h"
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "train/Checkpoint.h"
 
 #include <QElapsedTimer>
@@ -28,41 +29,7 @@ namespace {
 
 const QString kVocab = QStringLiteral(BERTLENS_SHARED_DIR "/reference/bert-base-uncased/vocab.txt");
 
-// Longest interval between ticks of a 10 ms timer on this (the UI) thread.
-class TickMonitor {
-public:
-    TickMonitor() {
-        m_timer.setInterval(10);
-        m_timer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            const double gap = (now - m_last) / 1e6;
-            m_last = now;
-            m_gaps.push_back(gap);
-        });
-    }
-    void start() {
-        m_gaps.clear();
-        m_clock.start();
-        m_last = 0;
-        m_timer.start();
-    }
-    void stop() { m_timer.stop(); }
-    double maxGap() const { return m_gaps.empty() ? 0.0 : *std::max_element(m_gaps.begin(), m_gaps.end()); }
-    double percentile(double p) const {
-        if (m_gaps.empty()) return 0.0;
-        std::vector<double> g = m_gaps;
-        std::sort(g.begin(), g.end());
-        return g[std::min(g.size() - 1, static_cast<size_t>(p * g.size()))];
-    }
-    size_t ticks() const { return m_gaps.size(); }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    std::vector<double> m_gaps;
-};
+using test::TickMonitor;
 
 double median(std::vector<double> v) {
     if (v.empty()) return 0.0;
@@ -83,7 +50,7 @@ double calmestIdleGap() {
         idle.start();
         QTest::qWait(500);
         idle.stop();
-        best = std::min(best, idle.maxGap());
+        best = std::min(best, idle.maxGapMs());
     }
     return best;
 }
@@ -120,9 +87,7 @@ private slots:
         if (!QFile::exists(kVocab))
             QSKIP("../shared/reference/bert-base-uncased/vocab.txt is absent: no bert-base-shaped model to run");
         QVERIFY(m_dir.isValid());
-        std::vector<std::string> vocab;
-        std::ifstream in(kVocab.toStdString());
-        for (std::string line; std::getline(in, line);) vocab.push_back(line);
+        const std::vector<std::string> vocab = test::readVocab(kVocab);
         ModelConfig c;
         c.layers = 12;
         c.hidden = 768;
@@ -205,10 +170,10 @@ private:
         qInfo(
             "attempt %d: 20 edits, %d runs started, %zu results shown; run (both masks) median %.1f ms; tick gaps: "
             "longest %.1f ms, 99th percentile %.1f ms over %zu ticks (worker nice +%d, threads %d)",
-            attempt, runs, runMs.size(), median(runMs), busy.maxGap(), busy.percentile(0.99), busy.ticks(),
+            attempt, runs, runMs.size(), median(runMs), busy.maxGapMs(), busy.percentileMs(0.99), busy.ticks(),
             options.niceIncrement, options.threads);
         if (!arrived) return 1e9;  // the last text's result never came: a failure, whatever the gaps
-        return busy.maxGap();
+        return busy.maxGapMs();
     }
 
 private:

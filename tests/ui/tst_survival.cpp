@@ -49,23 +49,9 @@ QString copyFixture(const QTemporaryDir& dir, const char* name, const QString& a
     return to;
 }
 
-std::unique_ptr<MainWindow> openWindow(const QString& folder) {
-    auto w = std::make_unique<MainWindow>();
-    QSignalSpy loaded(&w->controller(), &AnalysisController::modelChanged);
-    w->openModel(folder);
-    w->show();
-    if (!loaded.wait(20000)) return nullptr;
-    return w;
-}
-
-bool waitForText(MainWindow& w, const std::string& text) {
-    return QTest::qWaitFor([&] { return w.shownResult() && w.shownResult()->text == text; }, 20000);
-}
-
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
+using test::openWindow;
+using test::readAll;
+using test::waitForText;
 
 bool writeAll(const QString& path, const QByteArray& bytes) {
     QFile f(path);
@@ -254,9 +240,7 @@ private slots:
         c.intermediate = 1024;
         c.maxPositions = 128;
         c.typeVocabSize = 2;
-        std::vector<std::string> vocab;
-        std::ifstream in((test::fixtureModel("h12-f32") + QStringLiteral("/vocab.txt")).toStdString());
-        for (std::string line; std::getline(in, line);) vocab.push_back(line);
+        const std::vector<std::string> vocab = test::fixtureVocab("h12-f32");
         c.vocabSize = static_cast<int>(vocab.size());
         const QString slow = dir.filePath(QStringLiteral("slow"));
         writeRandomCheckpoint(slow.toStdString(), c, vocab, 11, DType::F16);

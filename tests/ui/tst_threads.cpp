@@ -51,9 +51,7 @@ private slots:
         c.intermediate = 1024;
         c.maxPositions = 128;
         c.typeVocabSize = 2;
-        std::vector<std::string> vocab;
-        std::ifstream in((test::fixtureModel("h12-f32") + QStringLiteral("/vocab.txt")).toStdString());
-        for (std::string line; std::getline(in, line);) vocab.push_back(line);
+        const std::vector<std::string> vocab = test::fixtureVocab("h12-f32");
         c.vocabSize = static_cast<int>(vocab.size());
         writeRandomCheckpoint(folder("a").toStdString(), c, vocab, 1, DType::F32);
         writeRandomCheckpoint(folder("b").toStdString(), c, vocab, 2, DType::F16);

@@ -26,15 +26,6 @@ namespace {
 
 const std::string kSentence = "the cat [MASK] on the mat .";
 
-Selection select(int layer, int head, bool average = false, MaskMode mode = MaskMode::Bidirectional) {
-    Selection s;
-    s.layer = layer;
-    s.head = head;
-    s.averageHeads = average;
-    s.maskMode = mode;
-    return s;
-}
-
 double meanOfHeads(const Analysis& a, int layer, int q, int k) {
     double sum = 0;
     for (int h = 0; h < a.heads; ++h) sum += a.attention(layer, h)(q, k);
@@ -51,7 +42,7 @@ class TestViews : public QObject {
 private slots:
     void linesViewShowsTheSelectedHeadByDefault() {
         LinesView view;
-        view.setSelection(select(1, 4));
+        view.setSelection(test::selection(1, 4));
         view.setResult(m_result);
         const Analysis& a = m_result->bidirectional;
         QCOMPARE(view.tokenCount(), a.tokenCount);
@@ -61,7 +52,7 @@ private slots:
         for (int q = 0; q < a.tokenCount; ++q)
             for (int k = 0; k < a.tokenCount; ++k) QCOMPARE(view.map(0)(q, k), a.attention(1, 4)(q, k));
         // A new selected head replaces the shown ones.
-        view.setSelection(select(1, 7, false, MaskMode::Causal));
+        view.setSelection(test::selection(1, 7, false, MaskMode::Causal));
         QCOMPARE(view.shownHeads(), std::vector<int>{7});
         QCOMPARE(view.map(0)(2, 1), m_result->causal.attention(1, 7)(2, 1));
         QCOMPARE(view.map(0)(1, 2), 0.0f);  // causal: nothing later
@@ -69,7 +60,7 @@ private slots:
 
     void linesViewDrawsSeveralHeadsAndTheMean() {
         LinesView view;
-        view.setSelection(select(0, 0));
+        view.setSelection(test::selection(0, 0));
         view.setResult(m_result);
         view.setShownHeads({2, 11, kMeanHead});
         const Analysis& a = m_result->bidirectional;
@@ -92,7 +83,7 @@ private slots:
 
     void linesViewHoverShowsOnlyThatTokensLines() {
         LinesView view;
-        view.setSelection(select(1, 0));
+        view.setSelection(test::selection(1, 0));
         view.setResult(m_result);
         view.setShownHeads({0, 5});
         const int n = view.tokenCount();
@@ -124,7 +115,7 @@ private slots:
 
     void linesViewDrawsOnlyTheStrongestLinesPastItsBudget() {
         LinesView view;
-        view.setSelection(select(1, 2));
+        view.setSelection(test::selection(1, 2));
         view.setResult(m_result);
         const int n = view.tokenCount();
         QVERIFY(!view.linesCapped());  // n^2 = 81 lines: far under the default budget
@@ -195,7 +186,7 @@ private slots:
             QVERIFY2(panels[i].title.contains(QStringLiteral("[MASK]")), qPrintable(panels[i].title));
         }
         // The causal run's own predictions when the selection says causal.
-        view.setSelection(select(0, 0, false, MaskMode::Causal));
+        view.setSelection(test::selection(0, 0, false, MaskMode::Causal));
         QCOMPARE(view.chart()->panels()[0].top[0].id, r->causal.predictions[0].top[0].id);
         QCOMPARE(view.chart()->panels()[0].top[0].probability, r->causal.predictions[0].top[0].probability);
         // Bars: one QCPBars pair per panel holding the probabilities.
@@ -244,7 +235,7 @@ private slots:
 
     void compareViewDifferenceIsBidirectionalMinusCausal() {
         CompareView view;
-        view.setSelection(select(1, 6));
+        view.setSelection(test::selection(1, 6));
         view.setResult(m_result);
         const Analysis& bi = m_result->bidirectional;
         const Analysis& ca = m_result->causal;
@@ -273,7 +264,7 @@ private slots:
 
     void compareViewAveragesHeadsAndPairsPredictions() {
         CompareView view;
-        view.setSelection(select(0, 0, true));
+        view.setSelection(test::selection(0, 0, true));
         view.setResult(m_result);
         const Analysis& bi = m_result->bidirectional;
         const Analysis& ca = m_result->causal;
@@ -295,7 +286,7 @@ private slots:
 
     void embeddingsViewProjectsTheChosenLayer() {
         EmbeddingsView view;
-        view.setSelection(select(0, 0));
+        view.setSelection(test::selection(0, 0));
         view.setResult(m_result);
         const Analysis& a = m_result->bidirectional;
         QCOMPARE(view.hiddenStateIndex(), 1);  // the output of layer 0
@@ -352,7 +343,7 @@ private slots:
     void embeddingsViewPathsGoThroughEveryLayer() {
         EmbeddingsView view;
         view.setMode(EmbeddingsView::Mode::Paths);
-        view.setSelection(select(1, 0));
+        view.setSelection(test::selection(1, 0));
         view.setResult(m_result);
         const Analysis& a = m_result->bidirectional;
         QCOMPARE(static_cast<int>(view.paths().size()), a.layers + 1);
@@ -409,7 +400,7 @@ private slots:
             QCOMPARE(view->figureName(), name);
             for (const Theme& theme : {Theme::normal(), Theme::presentation()}) {
                 view->setTheme(theme);
-                view->setSelection(select(1, 3));
+                view->setSelection(test::selection(1, 3));
                 view->setResult(m_result);
                 const QSizeF size = view->figureSize();
                 QVERIFY2(size.width() >= 200 && size.height() >= 100, qPrintable(name));

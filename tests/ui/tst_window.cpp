@@ -33,17 +33,10 @@ const char* kModel = "h12-f32";  // 2 layers x 12 heads, max 40 positions
 
 // A window with the fixture model loaded and shown.
 std::unique_ptr<MainWindow> openWindow() {
-    auto w = std::make_unique<MainWindow>();
-    QSignalSpy loaded(&w->controller(), &AnalysisController::modelChanged);
-    w->openModel(test::fixtureModel(kModel));
-    w->show();
-    if (!loaded.wait(10000)) return nullptr;
-    return w;
+    return test::openWindow(test::fixtureModel(kModel));
 }
 
-bool waitForText(MainWindow& w, const std::string& text) {
-    return QTest::qWaitFor([&] { return w.shownResult() && w.shownResult()->text == text; }, 10000);
-}
+using test::waitForText;
 
 QColor pixel(const QImage& img, int x, int y) {
     return img.pixelColor(x, y);
