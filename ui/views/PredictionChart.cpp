@@ -13,6 +13,18 @@ namespace {
 
 const QColor kBarColor(0x00, 0x72, 0xb2);  // Okabe-Ito blue: dark enough for a projector
 
+// The probability axis runs past the longest bar to leave room for its
+// label, but a probability is never above 1: no tick (nor grid line) there.
+class ProbabilityTicker : public QCPAxisTicker {
+protected:
+    QVector<double> createTickVector(double tickStep, const QCPRange& range) override {
+        QVector<double> ticks = QCPAxisTicker::createTickVector(tickStep, range);
+        ticks.erase(std::remove_if(ticks.begin(), ticks.end(), [](double t) { return t > 1.0 + 1e-9; }),
+                    ticks.end());
+        return ticks;
+    }
+};
+
 }  // namespace
 
 QString wrapText(const QString& text, int width) {
@@ -164,6 +176,7 @@ void PredictionChart::rebuild() {
         words->setTickLabelFont(m_theme.font(10));
         // Room right of the longest bar for its label.
         probs->setRange(0.0, largest > 0.0 ? largest * 1.35 : 1.0);
+        probs->setTicker(QSharedPointer<ProbabilityTicker>::create());
         probs->setLabel(tr("probability"));
         probs->setLabelFont(m_theme.font(9));
         probs->setTickLabelFont(m_theme.font(9));

@@ -47,7 +47,7 @@ FigureExporter::Options ExportMenu::options(FigureExporter::Format format) const
     o.dpi = m_dpi;
     o.theme = m_window->theme();
     if (FigureView* v = m_window->currentView()) {
-        o.caption = figureCaption(m_window->shownResult().get(), m_window->selection(), v->figureName());
+        o.caption = figureCaption(m_window->shownResult().get(), m_window->selection(), v->figureName(), v);
     }
     return o;
 }
