@@ -400,6 +400,10 @@ private slots:
              [&](BatchExportOptions& o) { o.outputDir = m_dir.filePath(QStringLiteral("a-file/figures")); },
              "cannot create the output folder"},
             {"empty text", [](BatchExportOptions& o) { o.text = QStringLiteral("   "); }, "empty"},
+            // h12-f32 reads 40 positions: the window's own refusal, with where the limit falls.
+            {"text longer than the model reads",
+             [](BatchExportOptions& o) { o.text = QStringLiteral("the cat sat on the mat . ").repeated(8); },
+             "this model reads at most 40 ([CLS] and [SEP] included): shorten it by"},
         };
         for (const Case& c : cases) {
             BatchExportOptions o = good;

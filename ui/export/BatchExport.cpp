@@ -1,5 +1,6 @@
 #include "BatchExport.h"
 
+#include "BothMasks.h"
 #include "EmbeddingsView.h"
 #include "FigureCaption.h"
 #include "FigureExporter.h"
@@ -22,33 +23,17 @@ namespace bertlens::ui {
 
 namespace {
 
-// Both runs the window makes for a text, the way the inference worker makes them.
+// Both runs the window makes for a text, by the inference worker's own code.
 AnalysisResultPtr analyse(const std::shared_ptr<const Model>& model, const BatchExportOptions& options) {
-    const std::string text = options.text.toStdString();
-    Encoding encoding = model->tokenizer().encode(text);
-    bool anyWord = false;
-    for (const Token& t : encoding.tokens) {
-        if (!t.added && t.text != "[CLS]" && t.text != "[SEP]") anyWord = true;
-    }
-    if (!anyWord) throw InputError("the text is empty: give a sentence with --text");
-    const int32_t maskId = model->vocab().maskId();
-    std::vector<int> positions;
-    for (size_t i = 0; i < encoding.ids.size(); ++i) {
-        if (maskId != Vocab::kNotFound && encoding.ids[i] == maskId) positions.push_back(static_cast<int>(i));
-    }
-    auto result = std::make_shared<AnalysisResult>();
-    result->modelName = QDir(options.modelDir).dirName();
-    result->text = text;
-    AnalyzeOptions run;
-    run.topK = options.topK;
-    Encoder encoder(model);
-    run.maskMode = MaskMode::Bidirectional;
-    result->bidirectional = encoder.forward(encoding.ids, encoding.typeIds, run, positions);
-    run.maskMode = MaskMode::Causal;
-    result->causal = encoder.forward(encoding.ids, encoding.typeIds, run, positions);
-    result->bidirectional.tokens = encoding.tokens;
-    result->causal.tokens = std::move(encoding.tokens);
-    return result;
+    AnalysisRequest request;
+    request.model = model;
+    request.modelName = QDir(options.modelDir).dirName();
+    request.text = options.text.toStdString();
+    request.topK = options.topK;
+    Encoder bidirectional(model), causal(model);
+    BothMasksOptions run;
+    run.emptyTextHint = "the text is empty: give a sentence with --text";
+    return analyseBothMasks(request, bidirectional, causal, run);
 }
 
 BatchExportResult failure(const QString& message) {

@@ -66,7 +66,6 @@ signals:
 private:
     void drain();
     AnalysisResultPtr run(const AnalysisRequest& request);
-    void checkLength(const AnalysisRequest& request, const Encoding& encoding) const;
     void applyThreadSettings();
 
     WorkerOptions m_options;
