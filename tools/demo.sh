@@ -12,25 +12,32 @@ cli=${1:-build/app/bertlens-cli}
 window="$(dirname "$cli")/bertlens"
 text=${BERTLENS_DEMO_TEXT:-"the [MASK] barked at the mailman ."}
 model=${BERTLENS_DEMO_MODEL:-}
+view=()
 if [ -z "$model" ]; then
   if [ -f resources/models/bertlens-mini/config.json ]; then
     model=resources/models/bertlens-mini
+    # The bundled model's layer 3, head 0: [MASK] looks straight at "barked"
+    # (its card says which head does what).
+    view=(--layer 3 --head 0)
   else
     model=tests/fixtures/models/h12-f32
     echo "note: the bundled model is not built yet: using a random-weight test checkpoint, so the guesses are noise"
   fi
 fi
 
+out=${BERTLENS_DEMO_OUT:-build/demo-figures}
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${BERTLENS_DEMO_NO_WINDOW:-}" ]; then
   echo "== opening the BertLens window (model: $model)"
-  exec "$window" --model "$model" --text "$text"
+  if "$window" --model "$model" --text "$text" "${view[@]}"; then exit 0; fi
+  # Qt stops at once when DISPLAY names a display it cannot reach (an ssh
+  # session without X forwarding, a stale variable): fall back to the figures.
+  echo "== the window could not open on this display (DISPLAY=${DISPLAY:-}, WAYLAND_DISPLAY=${WAYLAND_DISPLAY:-})."
+else
+  echo "== no display here (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open."
 fi
-
-out=${BERTLENS_DEMO_OUT:-build/demo-figures}
-echo "== no display here (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open."
 echo "   Writing the demo figures with the batch export instead: $out/"
-"$window" --export "$out" --model "$model" --text "$text" --view all --format png
-"$window" --export "$out" --model "$model" --text "$text" --view compare --format pdf
+"$window" --export "$out" --model "$model" --text "$text" --view all --format png "${view[@]}"
+"$window" --export "$out" --model "$model" --text "$text" --view compare --format pdf "${view[@]}"
 echo "   Open them with an image viewer; on a machine with a display, tools/setup.sh opens the window."
 
 echo "== the engine from the command line (model: $model)   text: $text"

@@ -282,6 +282,11 @@ private slots:
             QCOMPARE(panels[0].top[j].id, bi.predictions[0].top[j].id);
             QCOMPARE(panels[1].top[j].id, ca.predictions[0].top[j].id);
         }
+        // Both masks' bars on one scale, with room past the more probable top word.
+        const QList<QCPAxisRect*> rects = view.predictions()->plot()->axisRects();
+        QCOMPARE(rects.size(), 2);
+        const double top = std::max(bi.predictions[0].top[0].probability, ca.predictions[0].top[0].probability);
+        for (QCPAxisRect* r : rects) QVERIFY(std::abs(r->axis(QCPAxis::atBottom)->range().upper - 1.35 * top) < 1e-6);
     }
 
     void embeddingsViewProjectsTheChosenLayer() {

@@ -139,7 +139,7 @@ void CompareView::refresh() {
                 panels.push_back(*panel);
             }
         }
-        m_predictions->setPanels(panels, 2);
+        m_predictions->setPanels(panels, 2, /*shareRowScale=*/true);
     }
     m_predictions->setTitle(QString());
     update();

@@ -52,9 +52,10 @@ PredictionChart::PredictionChart(QWidget* parent)
     rebuild();
 }
 
-void PredictionChart::setPanels(const std::vector<PredictionPanel>& panels, int columns) {
+void PredictionChart::setPanels(const std::vector<PredictionPanel>& panels, int columns, bool shareRowScale) {
     m_panels = panels;
     m_columns = std::max(columns, 1);
+    m_shareRowScale = shareRowScale;
     m_message.clear();
     rebuild();
 }
@@ -121,6 +122,14 @@ void PredictionChart::rebuild() {
     grid->setColumnSpacing(12);
 
     const int columns = std::min<int>(m_columns, static_cast<int>(m_panels.size()));
+    // The largest probability of each panel's row, for a shared scale.
+    std::vector<double> rowLargest((m_panels.size() + size_t(columns) - 1) / size_t(columns), 0.0);
+    for (size_t i = 0; i < m_panels.size(); ++i) {
+        for (const TokenProbability& t : m_panels[i].top) {
+            double& row = rowLargest[i / size_t(columns)];
+            row = std::max(row, static_cast<double>(t.probability));
+        }
+    }
     std::vector<QCPMarginGroup*> columnMargins;
     for (int c = 0; c < columns; ++c) columnMargins.push_back(new QCPMarginGroup(m_plot));
     for (size_t i = 0; i < m_panels.size(); ++i) {
@@ -175,6 +184,7 @@ void PredictionChart::rebuild() {
         words->grid()->setVisible(false);
         words->setTickLabelFont(m_theme.font(10));
         // Room right of the longest bar for its label.
+        if (m_shareRowScale) largest = rowLargest[i / size_t(columns)];
         probs->setRange(0.0, largest > 0.0 ? largest * 1.35 : 1.0);
         probs->setTicker(QSharedPointer<ProbabilityTicker>::create());
         probs->setLabel(tr("probability"));

@@ -32,8 +32,10 @@ class PredictionChart : public QWidget {
 public:
     explicit PredictionChart(QWidget* parent = nullptr);
 
-    // Panels fill a grid of `columns` columns, row by row.
-    void setPanels(const std::vector<PredictionPanel>& panels, int columns = 1);
+    // Panels fill a grid of `columns` columns, row by row. With shareRowScale
+    // the panels of a row draw their probabilities on one scale (the compare
+    // view's two masks: a 3% bar is then visibly shorter than a 57% one).
+    void setPanels(const std::vector<PredictionPanel>& panels, int columns = 1, bool shareRowScale = false);
     // Shows only this message (word-wrapped), no panels.
     void setMessage(const QString& message);
     // A title above all panels ("" for none).
@@ -57,6 +59,7 @@ private:
     QCustomPlot* m_plot;
     std::vector<PredictionPanel> m_panels;
     int m_columns = 1;
+    bool m_shareRowScale = false;
     QString m_message;
     QString m_title;
     Theme m_theme;
