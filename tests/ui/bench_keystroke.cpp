@@ -1,0 +1,182 @@
+// Keystroke to heatmap: how long after an edit of the sentence box the head
+// view's heatmap shows the new text's attention, in the real window (offscreen
+// platform): the 30 ms debounce, the worker's run under both masks, the queued
+// hand-back, the views' update and the heatmap's replot and repaint. A
+// benchmark, not a test: run it by hand, on a quiet machine, and quote medians.
+//
+//   bench_keystroke [--model DIR] [--random-bert-base VOCAB] [--lengths 16,32,128] [--edits N]
+//
+// --model: a BERT folder (default: the bundled resources/models/bertlens-mini).
+// --random-bert-base VOCAB: instead, a random-weight bert-base-shaped F32
+// checkpoint (12 x 768, 12 heads, 3072) written to a temporary folder over
+// that vocabulary (../shared/reference/bert-base-uncased/vocab.txt).
+// Each length n is in tokens, [CLS] and [SEP] included; every edit changes the
+// last word and keeps n. Prints, per n, p50 and p95 of the whole latency and
+// of its parts: the engine's run (both masks) and the rest after the debounce.
+// BENCH_TRACE=1 also prints, per edit, when the result was shown and how much
+// later the heatmap was painted.
+#include "AnalysisController.h"
+#include "AttentionHeatmap.h"
+#include "HeadView.h"
+#include "MainWindow.h"
+#include "UiTestSupport.h"
+#include "train/Checkpoint.h"
+
+#include <qcustomplot.h>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QEventLoop>
+#include <QTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace bertlens;
+using namespace bertlens::ui;
+
+namespace {
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+// The first paint of the heatmap's plot widget after the wanted text's
+// result was shown (both times taken as the events happen, not when a wait
+// loop next looks).
+class PaintWatch : public QObject {
+public:
+    explicit PaintWatch(QWidget* widget) {
+        widget->installEventFilter(this);
+        clock.start();
+    }
+    QElapsedTimer clock;
+    qint64 shownNs = -1, paintNs = -1;
+    QEventLoop loop;  // a real event loop: QTest::qWaitFor sleeps 10 ms between its rounds
+
+protected:
+    bool eventFilter(QObject*, QEvent* e) override {
+        if (e->type() == QEvent::Paint && shownNs >= 0 && paintNs < 0) {
+            paintNs = clock.nsecsElapsed();
+            loop.quit();
+        }
+        return false;
+    }
+};
+
+// Words that are one token each in the model's vocabulary.
+QStringList singleTokenWords(const Model& model) {
+    QStringList words;
+    for (const char* w : {"the", "dog", "cat", "barked", "at", "man", "on", "table", "keys", "are", "of", "a",
+                          "house", "big", "red", "and", "is", "to", "in", "was"}) {
+        const Encoding e = model.tokenizer().encode(w);
+        if (e.ids.size() == 3) words << QString::fromLatin1(w);
+    }
+    return words;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QString model = QStringLiteral(BERTLENS_RESOURCES "/models/bertlens-mini");
+    QString vocab;
+    std::vector<int> lengths = {16, 32, 128};
+    int edits = 40;
+    const QStringList args = app.arguments();
+    for (int i = 1; i + 1 < args.size(); i += 2) {
+        if (args[i] == QLatin1String("--model")) {
+            model = args[i + 1];
+        } else if (args[i] == QLatin1String("--random-bert-base")) {
+            vocab = args[i + 1];
+        } else if (args[i] == QLatin1String("--lengths")) {
+            lengths.clear();
+            for (const QString& n : args[i + 1].split(QLatin1Char(','))) lengths.push_back(n.toInt());
+        } else if (args[i] == QLatin1String("--edits")) {
+            edits = std::max(3, args[i + 1].toInt());
+        } else {
+            std::fprintf(stderr, "unknown option %s\n", qPrintable(args[i]));
+            return 2;
+        }
+    }
+    QTemporaryDir scratch;
+    if (!vocab.isEmpty()) {
+        ModelConfig c;
+        c.layers = 12;
+        c.hidden = 768;
+        c.heads = 12;
+        c.intermediate = 3072;
+        c.maxPositions = 512;
+        c.typeVocabSize = 2;
+        const std::vector<std::string> words = test::readVocab(vocab);
+        c.vocabSize = static_cast<int>(words.size());
+        writeRandomCheckpoint(scratch.path().toStdString(), c, words, 7);
+        model = scratch.path();
+    }
+
+    MainWindow w;
+    w.resize(1600, 1000);
+    w.show();
+    QSignalSpy loaded(&w.controller(), &AnalysisController::modelChanged);
+    w.openModel(model);
+    if (!loaded.wait(120000)) {
+        std::fprintf(stderr, "the model did not load: %s\n", qPrintable(model));
+        return 1;
+    }
+    w.setCurrentView(QStringLiteral("head"));
+    auto* head = dynamic_cast<HeadView*>(w.view(QStringLiteral("head")));
+    QCustomPlot* plot = head ? head->heatmap()->plot() : nullptr;
+    if (!plot) return 1;
+    PaintWatch paints(plot);
+    std::string wanted;
+    QObject::connect(&w, &MainWindow::resultShown, [&](const AnalysisResultPtr& r) {
+        if (r && r->text == wanted && paints.shownNs < 0) paints.shownNs = paints.clock.nsecsElapsed();
+    });
+
+    const auto m = w.controller().model();
+    const QStringList words = singleTokenWords(*m);
+    std::printf("model %s (%d layers x %d heads, hidden %d), %d edits per length\n", qPrintable(model),
+                m->config().layers, m->config().heads, m->config().hidden, edits);
+    std::printf("%6s %18s %18s %18s\n", "tokens", "total p50/p95 ms", "engine p50/p95", "rest p50/p95");
+    for (int n : lengths) {
+        if (n < 3 || n > m->config().maxPositions) continue;
+        QStringList base;
+        for (int i = 0; i < n - 3; ++i) base << words[i % words.size()];
+        std::vector<double> total, engine, rest;
+        for (int e = -2; e < edits; ++e) {  // two warm-up edits
+            // The last word changes at every edit; the length stays n.
+            const QString sentence = (base + QStringList{words[(e + 2) % words.size()]}).join(QLatin1Char(' '));
+            if (w.shownResult() && w.shownResult()->text == sentence.toStdString()) continue;
+            wanted = sentence.toStdString();
+            paints.shownNs = paints.paintNs = -1;
+            const qint64 start = paints.clock.nsecsElapsed();
+            w.sentenceEdit()->setText(sentence);
+            QTimer::singleShot(60000, &paints.loop, &QEventLoop::quit);
+            paints.loop.exec();
+            if (paints.paintNs < 0) {
+                std::fprintf(stderr, "no repaint for an edit at n = %d\n", n);
+                return 1;
+            }
+            if (e < 0) continue;
+            const double ms = (paints.paintNs - start) / 1e6;
+            const double run = w.shownResult()->elapsedMs;
+            total.push_back(ms);
+            engine.push_back(run);
+            rest.push_back(ms - run - AnalysisController::kDebounceMs);
+            if (qEnvironmentVariableIsSet("BENCH_TRACE"))
+                std::printf("  shown %.1f ms, painted %.1f ms later\n", (paints.shownNs - start) / 1e6,
+                            (paints.paintNs - paints.shownNs) / 1e6);
+            QTest::qWait(20);
+        }
+        std::printf("%6d %8.1f / %7.1f %8.1f / %7.1f %8.1f / %7.1f\n", n, percentile(total, 0.5),
+                    percentile(total, 0.95), percentile(engine, 0.5), percentile(engine, 0.95), percentile(rest, 0.5),
+                    percentile(rest, 0.95));
+    }
+    return 0;
+}
