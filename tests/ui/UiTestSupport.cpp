@@ -1,6 +1,7 @@
 #include "UiTestSupport.h"
 
 #include "model/Encoder.h"
+#include "train/Checkpoint.h"
 #include "AnalysisController.h"
 #include "MainWindow.h"
 
@@ -28,6 +29,19 @@ std::vector<std::string> readVocab(const QString& path) {
 
 std::vector<std::string> fixtureVocab(const char* name) {
     return readVocab(fixtureModel(name) + QStringLiteral("/vocab.txt"));
+}
+
+void writeMediumModel(const QString& folder, uint64_t seed, DType dtype) {
+    ModelConfig c;
+    c.layers = 4;
+    c.hidden = 256;
+    c.heads = 4;
+    c.intermediate = 1024;
+    c.maxPositions = 128;
+    c.typeVocabSize = 2;
+    const std::vector<std::string> vocab = fixtureVocab("h12-f32");
+    c.vocabSize = static_cast<int>(vocab.size());
+    writeRandomCheckpoint(folder.toStdString(), c, vocab, seed, dtype);
 }
 
 QByteArray readAll(const QString& path) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Selection.h"
+#include "io/SafeTensors.h"
 #include "model/Analysis.h"
 #include "model/Model.h"
 #include "InferenceWorker.h"
@@ -27,6 +28,10 @@ QString fixtureModel(const char* name);
 // The lines of a vocab.txt (of a fixture model: fixtureVocab("h12-f32")).
 std::vector<std::string> readVocab(const QString& path);
 std::vector<std::string> fixtureVocab(const char* name);
+// A random-weight model that takes a moment to load and run: 4 layers x 256
+// hidden, 4 heads, 128 positions, over the h12-f32 fixture's vocabulary
+// (F16 weights are widened to float on load).
+void writeMediumModel(const QString& folder, uint64_t seed, DType dtype);
 // A file's bytes; empty when it cannot be read.
 QByteArray readAll(const QString& path);
 // A layer-head selection as the controls would make it.

@@ -12,7 +12,6 @@
 #include "ModelChangedBar.h"
 #include "TensorExport.h"
 #include "UiTestSupport.h"
-#include "train/Checkpoint.h"
 
 #include <QDir>
 #include <QLabel>
@@ -231,19 +230,9 @@ private slots:
     // cancelled load's model nor its error shows up later.
     void cancelledLoadKeepsThePreviousModel() {
         QTemporaryDir dir;
-        // A model that takes a moment to open: 4 layers x 256 hidden in F16,
-        // widened to float on load.
-        ModelConfig c;
-        c.layers = 4;
-        c.hidden = 256;
-        c.heads = 4;
-        c.intermediate = 1024;
-        c.maxPositions = 128;
-        c.typeVocabSize = 2;
-        const std::vector<std::string> vocab = test::fixtureVocab("h12-f32");
-        c.vocabSize = static_cast<int>(vocab.size());
+        // A model that takes a moment to open: F16, widened to float on load.
         const QString slow = dir.filePath(QStringLiteral("slow"));
-        writeRandomCheckpoint(slow.toStdString(), c, vocab, 11, DType::F16);
+        test::writeMediumModel(slow, 11, DType::F16);
         const QString broken = dir.filePath(QStringLiteral("broken"));
         QDir().mkpath(broken);
         QVERIFY(writeAll(broken + QStringLiteral("/config.json"), "{\"model_type\": \"bert\""));

@@ -13,7 +13,6 @@
 #include "AnalysisController.h"
 #include "MainWindow.h"
 #include "UiTestSupport.h"
-#include "train/Checkpoint.h"
 
 #include <QLineEdit>
 #include <QRandomGenerator>
@@ -44,17 +43,8 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("BertLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_threads"));
         QVERIFY(m_dir.isValid());
-        ModelConfig c;
-        c.layers = 4;
-        c.hidden = 256;
-        c.heads = 4;
-        c.intermediate = 1024;
-        c.maxPositions = 128;
-        c.typeVocabSize = 2;
-        const std::vector<std::string> vocab = test::fixtureVocab("h12-f32");
-        c.vocabSize = static_cast<int>(vocab.size());
-        writeRandomCheckpoint(folder("a").toStdString(), c, vocab, 1, DType::F32);
-        writeRandomCheckpoint(folder("b").toStdString(), c, vocab, 2, DType::F16);
+        test::writeMediumModel(folder("a"), 1, DType::F32);
+        test::writeMediumModel(folder("b"), 2, DType::F16);
     }
 
     void editsLoadsAndCancelsInterleaveSafely() {
