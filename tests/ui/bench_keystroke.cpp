@@ -5,11 +5,14 @@
 // benchmark, not a test: run it by hand, on a quiet machine, and quote medians.
 //
 //   bench_keystroke [--model DIR] [--random-bert-base VOCAB] [--lengths 16,32,128] [--edits N]
+//                   [--sequential-masks]
 //
 // --model: a BERT folder (default: the bundled resources/models/bertlens-mini).
 // --random-bert-base VOCAB: instead, a random-weight bert-base-shaped F32
 // checkpoint (12 x 768, 12 heads, 3072) written to a temporary folder over
 // that vocabulary (../shared/reference/bert-base-uncased/vocab.txt).
+// --sequential-masks: the worker runs the two mask modes one after the other
+// (WorkerOptions::parallelMasks off), to compare.
 // Each length n is in tokens, [CLS] and [SEP] included; every edit changes the
 // last word and keeps n. Prints, per n, p50 and p95 of the whole latency and
 // of its parts: the engine's run (both masks) and the rest after the debounce.
@@ -89,7 +92,9 @@ int main(int argc, char** argv) {
     QString vocab;
     std::vector<int> lengths = {16, 32, 128};
     int edits = 40;
-    const QStringList args = app.arguments();
+    WorkerOptions options;
+    QStringList args = app.arguments();
+    if (args.removeAll(QStringLiteral("--sequential-masks")) > 0) options.parallelMasks = false;
     for (int i = 1; i + 1 < args.size(); i += 2) {
         if (args[i] == QLatin1String("--model")) {
             model = args[i + 1];
@@ -120,7 +125,7 @@ int main(int argc, char** argv) {
         model = scratch.path();
     }
 
-    MainWindow w;
+    MainWindow w(options);
     w.resize(1600, 1000);
     w.show();
     QSignalSpy loaded(&w.controller(), &AnalysisController::modelChanged);

@@ -78,9 +78,20 @@ private slots:
         QCOMPARE(e.ids[1], model->vocab().find("the"));
     }
 
+    // Both ways of running the two masks: side by side (the default) and one
+    // after the other.
+    void resultEqualsTheEngine_data() {
+        QTest::addColumn<bool>("parallelMasks");
+        QTest::newRow("masks side by side") << true;
+        QTest::newRow("masks one after the other") << false;
+    }
+
     void resultEqualsTheEngine() {
+        QFETCH(bool, parallelMasks);
         const auto model = loadFixture("h12-f32");
-        AnalysisController controller;
+        WorkerOptions options;
+        options.parallelMasks = parallelMasks;
+        AnalysisController controller(options);
         QSignalSpy spy(&controller, &AnalysisController::resultReady);
         controller.setModel(model, test::fixtureModel("h12-f32"));
         const std::string text = "the cat sat on the [MASK] .";

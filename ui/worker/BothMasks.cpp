@@ -9,6 +9,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <thread>
+
+#include <omp.h>
 
 #include <unistd.h>
 
@@ -105,10 +109,36 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
     AnalyzeOptions run;
     run.topK = request.topK;
     run.cancel = options.cancel;
+    AnalyzeOptions runCausal = run;
     run.maskMode = MaskMode::Bidirectional;
-    result->bidirectional = bidirectional.forward(encoding.ids, encoding.typeIds, run, positions);
-    run.maskMode = MaskMode::Causal;
-    result->causal = causal.forward(encoding.ids, encoding.typeIds, run, positions);
+    runCausal.maskMode = MaskMode::Causal;
+    if (options.threadsPerMask > 0) {
+        // The left-to-right run on a thread of its own beside this one. Two
+        // independent runs share no OpenMP barrier, so neither spins waiting
+        // for the other when the scheduler gives a core to the UI. The new
+        // thread inherits this thread's nice value (Linux: per thread).
+        std::exception_ptr failed;
+        std::thread other([&] {
+            omp_set_num_threads(options.threadsPerMask);
+            try {
+                result->causal = causal.forward(encoding.ids, encoding.typeIds, runCausal, positions);
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        });
+        omp_set_num_threads(options.threadsPerMask);
+        try {
+            result->bidirectional = bidirectional.forward(encoding.ids, encoding.typeIds, run, positions);
+        } catch (...) {
+            other.join();
+            throw;
+        }
+        other.join();
+        if (failed) std::rethrow_exception(failed);
+    } else {
+        result->bidirectional = bidirectional.forward(encoding.ids, encoding.typeIds, run, positions);
+        result->causal = causal.forward(encoding.ids, encoding.typeIds, runCausal, positions);
+    }
     result->bidirectional.tokens = encoding.tokens;
     result->causal.tokens = std::move(encoding.tokens);
     result->elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

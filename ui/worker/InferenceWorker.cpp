@@ -1,12 +1,14 @@
 #include "InferenceWorker.h"
 
+#include "BothMasks.h"
 #include "Errors.h"
 #include "ThreadHandOff.h"
-#include "BothMasks.h"
 #include "model/Encoder.h"
 
 #include <QMetaObject>
 #include <QThread>
+
+#include <algorithm>
 
 
 #include <omp.h>
@@ -50,6 +52,7 @@ void InferenceWorker::applyThreadSettings() {
     // omp_set_num_threads sets this thread's teams only; the UI thread keeps OpenMP's default.
     const int threads = m_options.threads == 0 ? std::max(1, QThread::idealThreadCount() - 1) : m_options.threads;
     if (threads > 0) omp_set_num_threads(threads);
+    m_threads = threads > 0 ? threads : omp_get_max_threads();
 }
 
 void InferenceWorker::drain() {
@@ -99,6 +102,7 @@ AnalysisResultPtr InferenceWorker::run(const AnalysisRequest& request) {
     BothMasksOptions options;
     options.cancel = &m_cancel;
     options.memoryLimitBytes = m_options.memoryLimitBytes;
+    if (m_options.parallelMasks) options.threadsPerMask = std::max(1, m_threads / 2);
     return analyseBothMasks(request, *m_bidirectional, *m_causal, options);
 }
 

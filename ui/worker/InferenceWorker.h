@@ -34,6 +34,11 @@ struct WorkerOptions {
     // slower whenever anything else ran: OpenMP threads spin at every barrier,
     // waiting for a team member the scheduler gave to the UI or another job.
     int threads = 0;
+    // Run the bidirectional and the left-to-right pass at the same time, on
+    // the worker thread and a second thread, each with half of `threads` (at
+    // least one: on 2 cores both work, and the UI thread relies on the lower
+    // priority below). false: one after the other with all of `threads`.
+    bool parallelMasks = true;
     // Added to the worker threads' nice value (Linux), so that the UI thread
     // wins the CPU whenever it has work.
     int niceIncrement = 5;
@@ -79,6 +84,7 @@ private:
 
     // Worker thread only.
     bool m_threadConfigured = false;
+    int m_threads = 1;  // OpenMP threads for a run, as applyThreadSettings resolved them
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<Encoder> m_bidirectional;
     std::unique_ptr<Encoder> m_causal;
