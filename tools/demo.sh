@@ -21,7 +21,7 @@ if [ -z "$model" ]; then
     view=(--layer 3 --head 0)
   else
     model=tests/fixtures/models/h12-f32
-    echo "note: the bundled model is not built yet: using a random-weight test checkpoint, so the guesses are noise"
+    echo "note: the bundled model (resources/models/bertlens-mini) is missing: using a random-weight test checkpoint, so the guesses are noise"
   fi
 fi
 
