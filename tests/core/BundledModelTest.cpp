@@ -3,12 +3,17 @@
 // the right answer gets a lower probability when each token may only look
 // back. The expected answers come from the world the corpus describes and
 // from English grammar, not from an earlier run of the model.
+#include "TestSupport.h"
+
 #include "model/Encoder.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+
+#include <nlohmann/json.hpp>
 
 namespace bertlens {
 namespace {
@@ -81,6 +86,28 @@ TEST(BundledModel, TheDogBarksAndTheCausalMaskIsLessSure) {
     const float barkLeft = left.at("barked") + left.at("barks");
     std::cout << "  P(barked) + P(barks): bidirectional " << bark << ", causal " << barkLeft << "\n";
     EXPECT_LT(barkLeft, bark);
+}
+
+// The same probes through the command line, as a student would type them.
+TEST(BundledModel, CommandLineAnalyzeGivesTheProbesTopWords) {
+    const struct {
+        const char* text;
+        const char* mode;
+        std::vector<std::string> expected;  // any of these on top
+    } probes[] = {
+        {"the capital of france is [MASK] .", "bidirectional", {"paris"}},
+        {"the dog [MASK] at the mailman .", "bidirectional", {"barked", "barks"}},
+        {"the keys to the cabinet [MASK] on the table .", "bidirectional", {"are", "were"}},
+    };
+    for (const auto& p : probes) {
+        const auto r = test::runCli("analyze --model '" + bundledModel() + "' --top-k 3 --mask-mode " + p.mode +
+                                    " --text '" + p.text + "'");
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        const auto j = nlohmann::json::parse(r.out);
+        ASSERT_EQ(j["predictions"].size(), 1u) << p.text;
+        const std::string top = j["predictions"][0]["top"][0]["token"];
+        EXPECT_NE(std::find(p.expected.begin(), p.expected.end(), top), p.expected.end()) << p.text << ": " << top;
+    }
 }
 
 }  // namespace
