@@ -1,14 +1,26 @@
 #include "model/Encoder.h"
 
 #include "Errors.h"
+#include "model/Gemm.h"
 #include "model/Kernels.h"
 #include "model/MlmHead.h"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
 
 namespace bertlens {
 
+namespace {
+// Output rows are shared among threads in multiples of every tile height
+// gemm uses (12, 8 and 6).
+constexpr int kRowGrain = 24;
+}  // namespace
+
 Encoder::Encoder(std::shared_ptr<const Model> model) : m_model(std::move(model)) {}
+
+Encoder::~Encoder() = default;
 
 Analysis Encoder::analyze(std::string_view text, const AnalyzeOptions& options) {
     Encoding encoding = m_model->tokenizer().encode(text);
@@ -74,41 +86,117 @@ void Encoder::embed(const std::vector<int32_t>& ids, const std::vector<int32_t>&
     kernels::layerNorm(m_x, w.embeddingNorm, c.layerNormEps);
 }
 
-void Encoder::runLayer(const EncoderLayerWeights& layer, bool causal, float* attentionOut) {
+void Encoder::prepare(int n) {
     const ModelConfig& c = m_model->config();
-    const Eigen::Index n = m_x.rows();
+    const int threads = std::max(1, omp_get_max_threads());
+    if (!m_pool || m_pool->size() != threads) m_pool = std::make_unique<ThreadPool>(threads);
+    m_columns = gemm::paddedCols(n);
+    const Eigen::Index columns = m_columns;
+    // Same sizes as the last run allocate nothing.
+    m_q.resize(n, c.hidden);
+    m_v.resize(n, c.hidden);
+    m_context.resize(n, c.hidden);
+    m_packed.resize(c.hidden * columns);
+    m_qkvT.resize(3 * c.hidden * columns);
+    m_ffnT.resize(c.intermediate * columns);
+    m_outT.resize(c.hidden * columns);
+}
+
+void Encoder::projectQkv(const EncoderLayerWeights& layer) {
+    const int n = static_cast<int>(m_x.rows());
+    const int hidden = m_model->config().hidden;
+    const int columns = m_columns;
+    gemm::packTransposed(m_x.data(), n, hidden, hidden, m_packed.data());
+    const gemm::Panels in = gemm::Panels::packedOf(m_packed.data(), hidden, columns);
+    const LinearWeights* weights[3] = {&layer.query, &layer.key, &layer.value};
+    // One dispatch for the three products (they read the same input); each
+    // thread takes the same share of rows of all three.
+    m_pool->run([&](int part, int parts) {
+        const RowRange rows = partRows(hidden, part, parts, kRowGrain);
+        gemm::Panels out[3];
+        for (int m = 0; m < 3; ++m) {
+            out[m] = gemm::Panels::rowMajor(m_qkvT.data() + static_cast<size_t>(m) * hidden * columns, hidden,
+                                            columns, static_cast<size_t>(columns));
+            gemm::multiplyRows(weights[m]->weight, hidden, in, out[m], rows.begin, rows.end);
+        }
+        gemm::unpackTransposed(out[0], n, rows.begin, rows.end, layer.query.bias, false, m_q.data(), hidden);
+        gemm::unpackTransposed(out[2], n, rows.begin, rows.end, layer.value.bias, false, m_v.data(), hidden);
+        // Keys stay transposed: a head's scores read them one token per column.
+        for (int o = rows.begin; o < rows.end; ++o) {
+            float* row = out[1].at(o, 0);
+            for (int i = 0; i < n; ++i) row[i] += layer.key.bias[o];
+        }
+    });
+}
+
+void Encoder::attend(bool causal, float* attentionOut) {
+    const ModelConfig& c = m_model->config();
+    const int n = static_cast<int>(m_x.rows());
+    const int hidden = c.hidden;
     const int headDim = c.headDim();
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
+    const size_t columns = static_cast<size_t>(m_columns);
+    const float* keysT = m_qkvT.data() + static_cast<size_t>(hidden) * columns;
+    // Heads are independent: each writes its attention map straight into the
+    // caller's buffer and its own columns of the context.
+    m_pool->run([&](int part, int parts) {
+        const RowRange heads = partRows(c.heads, part, parts, 1);
+        for (int h = heads.begin; h < heads.end; ++h) {
+            const size_t offset = static_cast<size_t>(h) * headDim;
+            float* probs = attentionOut + static_cast<size_t>(h) * n * n;
+            const auto keys = gemm::Panels::rowMajor(keysT + offset * columns, headDim, n, columns);
+            gemm::multiplyRows(m_q.data() + offset, hidden, keys, gemm::Panels::rowMajor(probs, n, n, n), 0, n);
+            kernels::softmaxRows(probs, n, scale, causal);
+            const auto values = gemm::Panels::rowMajor(m_v.data() + offset, n, headDim, hidden);
+            const auto context = gemm::Panels::rowMajor(m_context.data() + offset, n, headDim, hidden);
+            gemm::multiplyRows(probs, n, values, context, 0, n);
+        }
+    });
+}
 
-    kernels::linear(m_x, layer.query, m_q);
-    kernels::linear(m_x, layer.key, m_k);
-    kernels::linear(m_x, layer.value, m_v);
-    m_context.resize(n, c.hidden);
-    m_scores.resize(static_cast<Eigen::Index>(c.heads) * n, n);
+void Encoder::feedForward(const EncoderLayerWeights& layer) {
+    const ModelConfig& c = m_model->config();
+    const int n = static_cast<int>(m_x.rows());
+    const int columns = m_columns;
+    gemm::packTransposed(m_x.data(), n, c.hidden, c.hidden, m_packed.data());
+    const gemm::Panels in = gemm::Panels::packedOf(m_packed.data(), c.hidden, columns);
+    const gemm::Panels ffn = gemm::Panels::packedOf(m_ffnT.data(), c.intermediate, columns);
+    m_pool->run([&](int part, int parts) {
+        const RowRange rows = partRows(c.intermediate, part, parts, kRowGrain);
+        gemm::multiplyRows(layer.intermediate.weight, c.hidden, in, ffn, rows.begin, rows.end);
+        for (int p = 0; p < ffn.count(); ++p) {
+            const int width = ffn.width(p);
+            float* block = ffn.panel(p) + static_cast<size_t>(rows.begin) * width;
+            for (int o = rows.begin; o < rows.end; ++o) {
+                float* row = ffn.panel(p) + static_cast<size_t>(o) * width;
+                for (int i = 0; i < width; ++i) row[i] += layer.intermediate.bias[o];
+            }
+            kernels::gelu(block, static_cast<Eigen::Index>(rows.end - rows.begin) * width);
+        }
+    });
+    // The output layer reads the intermediate activation as it lies (packed).
+    addProjection(layer.output, ffn);
+}
 
-    // Heads are independent: each writes its own attention map and its own
-    // columns of the context. The maps are computed in Eigen-aligned scratch,
-    // not in the caller's buffer: Eigen's small products peel by alignment, and
-    // results must not change with where the output happens to live.
-#pragma omp parallel for schedule(static)
-    for (int h = 0; h < c.heads; ++h) {
-        auto probs = m_scores.middleRows(static_cast<Eigen::Index>(h) * n, n);
-        const auto q = m_q.middleCols(h * headDim, headDim);
-        const auto k = m_k.middleCols(h * headDim, headDim);
-        probs.noalias() = (q * k.transpose()) * scale;
-        kernels::softmaxRows(probs, causal);
-        m_context.middleCols(h * headDim, headDim).noalias() = probs * m_v.middleCols(h * headDim, headDim);
-        RowMatrixMap(attentionOut + static_cast<size_t>(h) * n * n, n, n) = probs;
-    }
+void Encoder::addProjection(const LinearWeights& w, const gemm::Panels& in) {
+    const int n = static_cast<int>(m_x.rows());
+    const gemm::Panels out = gemm::Panels::rowMajor(m_outT.data(), w.out, m_columns, static_cast<size_t>(m_columns));
+    m_pool->run([&](int part, int parts) {
+        const RowRange rows = partRows(w.out, part, parts, kRowGrain);
+        gemm::multiplyRows(w.weight, static_cast<size_t>(w.in), in, out, rows.begin, rows.end);
+        gemm::unpackTransposed(out, n, rows.begin, rows.end, w.bias, true, m_x.data(), static_cast<size_t>(m_x.cols()));
+    });
+}
 
-    kernels::linear(m_context, layer.attentionOut, m_projected);
-    m_x += m_projected;
+void Encoder::runLayer(const EncoderLayerWeights& layer, bool causal, float* attentionOut) {
+    const ModelConfig& c = m_model->config();
+    const int n = static_cast<int>(m_x.rows());
+    projectQkv(layer);
+    attend(causal, attentionOut);
+    gemm::packTransposed(m_context.data(), n, c.hidden, c.hidden, m_packed.data());
+    addProjection(layer.attentionOut, gemm::Panels::packedOf(m_packed.data(), c.hidden, m_columns));
     kernels::layerNorm(m_x, layer.attentionNorm, c.layerNormEps);
-
-    kernels::linear(m_x, layer.intermediate, m_ffn);
-    kernels::gelu(m_ffn);
-    kernels::linear(m_ffn, layer.output, m_projected);
-    m_x += m_projected;
+    feedForward(layer);
     kernels::layerNorm(m_x, layer.outputNorm, c.layerNormEps);
 }
 
@@ -129,6 +217,7 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     a.attentions.resize(static_cast<size_t>(c.layers) * c.heads * n * n);
     a.hiddenStates.resize(static_cast<size_t>(c.layers + 1) * n * c.hidden);
 
+    prepare(static_cast<int>(n));
     embed(ids, typeIds);
     RowMatrixMap(a.hiddenStates.data(), m_x.rows(), m_x.cols()) = m_x;
     for (int l = 0; l < c.layers; ++l) {
@@ -148,7 +237,7 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     if (!m_model->hasMlmHead()) {
         a.predictionsOffReason = m_model->weights().mlm.absentReason;
     } else if (!predictPositions.empty()) {
-        a.predictions = predictTopK(*m_model, m_x, predictPositions, options.topK);
+        a.predictions = predictTopK(*m_model, m_x, predictPositions, options.topK, m_pool.get());
     }
     return a;
 }

@@ -3,13 +3,18 @@
 //   Encoder encoder(model);
 //   Analysis a = encoder.analyze("the [MASK] barked .", {MaskMode::Causal});
 //
-// An Encoder keeps scratch buffers between runs, so one Encoder belongs to
-// one thread at a time; the Model it reads may be shared. forward() checks
-// the cancel flag between layers and throws Cancelled when it is set.
+// An Encoder keeps scratch buffers and a thread pool between runs, so one
+// Encoder belongs to one thread at a time; the Model it reads may be shared.
+// A run uses as many threads as OpenMP would give the calling thread
+// (omp_set_num_threads, OMP_NUM_THREADS); the pool is resized when that
+// changes. forward() checks the cancel flag between layers and throws
+// Cancelled when it is set.
 #pragma once
 
 #include "model/Analysis.h"
+#include "model/Gemm.h"
 #include "model/Model.h"
+#include "model/ThreadPool.h"
 
 #include <atomic>
 #include <memory>
@@ -27,6 +32,7 @@ struct AnalyzeOptions {
 class Encoder {
 public:
     explicit Encoder(std::shared_ptr<const Model> model);
+    ~Encoder();
 
     // Tokenizes the text ([CLS] text [SEP]) and runs the model. Throws
     // InputError for an empty text or one longer than the model's limit.
@@ -42,11 +48,25 @@ private:
     void checkInput(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds) const;
     void checkWeightsUnchanged() const;
     void embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds);
+    void prepare(int n);
     void runLayer(const EncoderLayerWeights& layer, bool causal, float* attentionOut);
+    void projectQkv(const EncoderLayerWeights& layer);
+    void attend(bool causal, float* attentionOut);
+    void feedForward(const EncoderLayerWeights& layer);
+    // x += in^T W^T + b: the attention output and FFN output layers.
+    void addProjection(const LinearWeights& w, const gemm::Panels& in);
 
     std::shared_ptr<const Model> m_model;
-    // Scratch, reused across runs: x is the running hidden state.
-    RowMatrix m_x, m_q, m_k, m_v, m_scores, m_context, m_projected, m_ffn;
+    std::unique_ptr<ThreadPool> m_pool;
+    // Scratch, sized once per token count and reused across runs. x is the
+    // running hidden state; q, v and context are row-major [n, hidden].
+    // Products come out transposed (one token per column, the columns
+    // padded to whole vectors): qkvT is [3 hidden, columns] row-major, and
+    // ffnT is the intermediate activation [intermediate, columns], packed,
+    // which the output layer reads as it is.
+    int m_columns = 0;
+    RowMatrix m_x, m_q, m_v, m_context;
+    Eigen::VectorXf m_packed, m_qkvT, m_ffnT, m_outT;
 };
 
 }  // namespace bertlens

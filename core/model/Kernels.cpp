@@ -1,31 +1,37 @@
 #include "model/Kernels.h"
 
+#include "model/Gemm.h"
+#include "model/ThreadPool.h"
+
 #include <unsupported/Eigen/SpecialFunctions>
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 namespace bertlens::kernels {
 
-namespace {
-constexpr Eigen::Index kColumnMajorRows = 24;
-}  // namespace
-
-void linear(const RowMatrix& x, const LinearWeights& w, RowMatrix& y) {
-    const ColMatrixMap weightT(w.weight, w.in, w.out);  // row-major [out,in] is column-major [in,out]
-    // For a handful of tokens the cost is streaming W once. A column-major
-    // product makes W Eigen's right-hand side, packed by streaming its rows;
-    // the row-major product Eigen would otherwise compute as W * x^T,
-    // transpose-packing all of W per call. Measured (bert-base, 2 threads):
-    // 10% faster at 16 tokens, 10% slower at 128, even at 32.
-    if (x.rows() <= kColumnMajorRows) {
-        thread_local Eigen::MatrixXf product;
-        product.resize(x.rows(), w.out);
-        product.noalias() = x * weightT;
-        y = product;
+void linear(const RowMatrix& x, const LinearWeights& w, RowMatrix& y, ThreadPool* pool) {
+    const int n = static_cast<int>(x.rows());
+    const int cols = gemm::paddedCols(n);
+    thread_local std::vector<float> packed, product;
+    packed.resize(static_cast<size_t>(w.in) * cols);
+    product.resize(static_cast<size_t>(w.out) * cols);
+    gemm::packTransposed(x.data(), n, w.in, static_cast<size_t>(x.cols()), packed.data());
+    y.resize(n, w.out);
+    const gemm::Panels b = gemm::Panels::packedOf(packed.data(), w.in, cols);
+    const gemm::Panels c = gemm::Panels::rowMajor(product.data(), w.out, cols, static_cast<size_t>(cols));
+    float* const out = y.data();
+    const auto part = [&](int index, int parts) {
+        const RowRange rows = partRows(w.out, index, parts, 24);
+        gemm::multiplyRows(w.weight, static_cast<size_t>(w.in), b, c, rows.begin, rows.end);
+        gemm::unpackTransposed(c, n, rows.begin, rows.end, w.bias, false, out, static_cast<size_t>(w.out));
+    };
+    if (pool) {
+        pool->run(part);
     } else {
-        y.noalias() = x * weightT;
+        part(0, 1);
     }
-    y.rowwise() += ConstRowVectorMap(w.bias, w.out);
 }
 
 void layerNorm(RowMatrix& x, const LayerNormWeights& w, float eps) {
@@ -42,19 +48,30 @@ void layerNorm(RowMatrix& x, const LayerNormWeights& w, float eps) {
     }
 }
 
-void gelu(RowMatrix& x) {
-    auto a = x.array();
+void gelu(float* x, Eigen::Index count) {
+    auto a = Eigen::Map<Eigen::ArrayXf>(x, count);
     a = 0.5f * a * (1.0f + (a * static_cast<float>(M_SQRT1_2)).erf());
 }
 
-void softmaxRows(Eigen::Ref<RowMatrix> scores, bool causal) {
-    const Eigen::Index n = scores.cols();
-    for (Eigen::Index r = 0; r < scores.rows(); ++r) {
-        const Eigen::Index visible = causal ? r + 1 : n;
-        auto row = scores.row(r).head(visible).array();
-        row = (row - row.maxCoeff()).exp();
-        row /= row.sum();
-        if (visible < n) scores.row(r).tail(n - visible).setZero();
+void gelu(RowMatrix& x) { gelu(x.data(), x.size()); }
+
+void softmaxRows(float* scores, int n, float scale, bool causal) {
+    // Rows are worked on in an aligned buffer padded to whole vectors with
+    // -inf (exp gives exactly 0), so Eigen never peels a scalar head or tail
+    // whose exp would round differently from the vector one.
+    thread_local Eigen::ArrayXf buffer;
+    const Eigen::Index padded = (n + 15) / 16 * 16;
+    buffer.resize(padded);
+    const float minusInf = -std::numeric_limits<float>::infinity();
+    for (int r = 0; r < n; ++r) {
+        float* row = scores + static_cast<size_t>(r) * n;
+        const int visible = causal ? r + 1 : n;
+        for (int j = 0; j < visible; ++j) buffer[j] = row[j] * scale;
+        for (Eigen::Index j = visible; j < padded; ++j) buffer[j] = minusInf;
+        buffer = (buffer - buffer.maxCoeff()).exp();
+        const float sum = buffer.sum();
+        for (int j = 0; j < visible; ++j) row[j] = buffer[j] / sum;
+        for (int j = visible; j < n; ++j) row[j] = 0.0f;
     }
 }
 

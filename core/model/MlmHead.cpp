@@ -10,7 +10,7 @@
 namespace bertlens {
 
 std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHidden, const std::vector<int>& positions,
-                                    int topK) {
+                                    int topK, ThreadPool* pool) {
     const ModelConfig& c = model.config();
     const MlmHeadWeights& mlm = model.weights().mlm;
     const auto count = static_cast<Eigen::Index>(positions.size());
@@ -25,7 +25,7 @@ std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHi
     // All requested positions in one product with the [vocab, hidden] decoder.
     const LinearWeights decoder{mlm.decoder, mlm.bias, c.vocabSize, c.hidden};
     RowMatrix logits;
-    kernels::linear(transformed, decoder, logits);
+    kernels::linear(transformed, decoder, logits, pool);
     // The encoder checks its own output; the head has weights of its own (a
     // fuzzed checkpoint with NaN in cls.predictions.bias gave NaN probabilities).
     if (!logits.allFinite()) {

@@ -4,6 +4,7 @@
 
 #include "model/Analysis.h"
 #include "model/Model.h"
+#include "model/ThreadPool.h"
 
 #include <vector>
 
@@ -11,7 +12,8 @@ namespace bertlens {
 
 // The topK most probable tokens at each position of the final hidden state.
 // The model must have an MLM head (Model::hasMlmHead()).
+// The decoder's rows are shared among the pool's threads when one is given.
 std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHidden, const std::vector<int>& positions,
-                                    int topK);
+                                    int topK, ThreadPool* pool = nullptr);
 
 }  // namespace bertlens
