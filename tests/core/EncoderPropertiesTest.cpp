@@ -1,12 +1,16 @@
 // Properties every analysis must have, whatever the weights: attention rows
-// are probability distributions; the causal mask hides the future exactly;
-// the two mask modes give different results.
+// are probability distributions; the causal mask hides the future exactly,
+// so a token's numbers under it do not change when text is added after it;
+// the two mask modes give different results; the thread count changes no bit.
 #include "TestSupport.h"
 
 #include "Errors.h"
 #include "model/Encoder.h"
 
 #include <gtest/gtest.h>
+#include <omp.h>
+
+#include <filesystem>
 
 namespace bertlens {
 namespace {
@@ -69,6 +73,87 @@ TEST_P(EncoderProperties, RunsAreRepeatableWithReusedBuffers) {
     const Analysis again = run(MaskMode::Bidirectional);
     EXPECT_EQ(first.attentions, again.attentions);
     EXPECT_EQ(first.hiddenStates, again.hiddenStates);
+}
+
+// ids [CLS] w w ... [SEP] of length n from the model's own vocabulary range.
+std::vector<int32_t> sentenceIds(const Model& model, int n) {
+    const int vocab = model.config().vocabSize;
+    std::vector<int32_t> ids(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) ids[static_cast<size_t>(i)] = static_cast<int32_t>((7 + 31 * i) % vocab);
+    return ids;
+}
+
+void expectSameBitsWithOneOrTwoThreads(Encoder& encoder, const std::vector<int32_t>& ids, MaskMode mode) {
+    const std::vector<int32_t> types(ids.size(), 0);
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const Analysis one = encoder.forward(ids, types, {mode}, {1});
+    omp_set_num_threads(2);
+    const Analysis two = encoder.forward(ids, types, {mode}, {1});
+    omp_set_num_threads(before);
+    EXPECT_EQ(one.attentions, two.attentions) << maskModeName(mode);
+    EXPECT_EQ(one.hiddenStates, two.hiddenStates) << maskModeName(mode);
+    ASSERT_EQ(one.predictions.size(), two.predictions.size());
+    for (size_t i = 0; i < one.predictions.size(); ++i) {
+        for (size_t r = 0; r < one.predictions[i].top.size(); ++r) {
+            EXPECT_EQ(one.predictions[i].top[r].id, two.predictions[i].top[r].id);
+            EXPECT_EQ(one.predictions[i].top[r].probability, two.predictions[i].top[r].probability);
+        }
+    }
+}
+
+// Under the left-to-right mask token i sees tokens 0..i only, so running the
+// first m tokens alone must give those tokens the same attention rows and
+// hidden states as running all n.
+void expectCausalPrefixUnchanged(Encoder& encoder, int n, int m) {
+    const std::vector<int32_t> ids = sentenceIds(encoder.model(), n);
+    const std::vector<int32_t> prefixIds(ids.begin(), ids.begin() + m);
+    const Analysis all = encoder.forward(ids, std::vector<int32_t>(ids.size(), 0), {MaskMode::Causal}, {});
+    const Analysis prefix = encoder.forward(prefixIds, std::vector<int32_t>(prefixIds.size(), 0), {MaskMode::Causal}, {});
+    for (int l = 0; l <= all.layers; ++l) {
+        ASSERT_EQ(all.hiddenState(l).topRows(m), prefix.hiddenState(l)) << "layer " << l;
+    }
+    for (int l = 0; l < all.layers; ++l) {
+        for (int h = 0; h < all.heads; ++h) {
+            ASSERT_EQ(all.attention(l, h).topLeftCorner(m, m), prefix.attention(l, h)) << l << "/" << h;
+        }
+    }
+}
+
+TEST_P(EncoderProperties, ThreadCountChangesNoBit) {
+    const int n = model->config().maxPositions;
+    for (MaskMode mode : {MaskMode::Bidirectional, MaskMode::Causal}) {
+        expectSameBitsWithOneOrTwoThreads(encoder, sentenceIds(*model, n), mode);
+        expectSameBitsWithOneOrTwoThreads(encoder, sentenceIds(*model, 9), mode);
+    }
+}
+
+TEST_P(EncoderProperties, CausalNumbersOfATokenDoNotChangeWhenTextFollows) {
+    const int n = model->config().maxPositions;
+    expectCausalPrefixUnchanged(encoder, n, n - 19);
+    expectCausalPrefixUnchanged(encoder, n, 3);
+    expectCausalPrefixUnchanged(encoder, 20, 17);
+}
+
+// The bundled model reads 128 tokens: more than one 64-column panel and the
+// shapes the window runs most.
+TEST(EncoderPropertiesBundled, LongInputsKeepEveryProperty) {
+    const auto model = Model::load(
+        (std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string());
+    Encoder encoder(model);
+    expectCausalPrefixUnchanged(encoder, 128, 100);
+    expectCausalPrefixUnchanged(encoder, 77, 65);
+    for (MaskMode mode : {MaskMode::Bidirectional, MaskMode::Causal}) {
+        expectSameBitsWithOneOrTwoThreads(encoder, sentenceIds(*model, 128), mode);
+        expectSameBitsWithOneOrTwoThreads(encoder, sentenceIds(*model, 70), mode);
+        const Analysis a = encoder.forward(sentenceIds(*model, 100), std::vector<int32_t>(100, 0), {mode}, {});
+        for (int l = 0; l < a.layers; ++l) {
+            for (int h = 0; h < a.heads; ++h) {
+                const auto rowSums = a.attention(l, h).rowwise().sum();
+                ASSERT_LT((rowSums.array() - 1.0f).abs().maxCoeff(), 1e-5f) << l << "/" << h;
+            }
+        }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, EncoderProperties, ::testing::Values("h12-f32", "inter-bf16", "ownvocab-f16"),
