@@ -60,7 +60,7 @@ case "$mode" in
 
     echo "== worker-thread tests under ThreadSanitizer"
     cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBERTLENS_TSAN=ON >/dev/null
-    cmake --build build-tsan --target tst_worker tst_threads
+    cmake --build build-tsan --target tst_worker tst_threads core_tests
     finish "TSan build"
     # libgomp is not built with TSan, so its barriers are invisible to it:
     # OMP_THREAD_LIMIT=1 runs every parallel region on the calling thread (the
@@ -68,6 +68,9 @@ case "$mode" in
     # of its entries is not ours.
     OMP_THREAD_LIMIT=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/sanitizers/tsan.supp \
       ctest --test-dir build-tsan --output-on-failure -R '^tst_(worker|threads)$'
+    # The engine's own thread pool, and forward passes on two threads.
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/sanitizers/tsan.supp \
+      build-tsan/tests/core_tests --gtest_filter='ThreadPool.*:*ThreadCountChangesNoBit*:EncoderPropertiesBundled.*'
     finish "tests under TSan"
 
     echo "== fuzzing (every target for 60 s; a crash fails)"

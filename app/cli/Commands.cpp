@@ -3,6 +3,7 @@
 #include "Errors.h"
 #include "export/AnalysisJson.h"
 #include "model/Encoder.h"
+#include "PeakFlops.h"
 
 #include <omp.h>
 #include <Eigen/Core>
@@ -82,9 +83,12 @@ int runBench(const std::vector<std::string>& args, std::ostream& out) {
     const auto model = Model::load(a.value("--model"));
     Encoder encoder(model);
     const double loadMs = millisecondsSince(loadStart);
+    // Measured on as many threads as the runs use, just before them.
+    const double peak = measurePeakGflops(omp_get_max_threads());
 
     const ModelConfig& c = model->config();
-    out << "{\"load_ms\":" << loadMs << ",\"threads\":" << omp_get_max_threads() << ",\"results\":[";
+    out << "{\"load_ms\":" << loadMs << ",\"threads\":" << omp_get_max_threads() << ",\"peak_gflops\":" << peak
+        << ",\"results\":[";
     for (size_t li = 0; li < lengths.size(); ++li) {
         const int n = lengths[li];
         // The same ids as ../shared/bench/ort_latency.js, kept inside small vocabularies.
@@ -110,7 +114,9 @@ int runBench(const std::vector<std::string>& args, std::ostream& out) {
                              (double(n) * c.hidden * c.hidden * 4 + 2.0 * n * c.hidden * c.intermediate +
                               2.0 * double(n) * n * c.hidden);
         out << (li ? "," : "") << "{\"n\":" << n << ",\"median_ms\":" << median << ",\"min_ms\":" << times.front()
-            << ",\"first_ms\":" << firstMs << ",\"gflops\":" << flops / (median * 1e6) << '}';
+            << ",\"first_ms\":" << firstMs << ",\"gflops\":" << flops / (median * 1e6);
+        if (peak > 0) out << ",\"of_peak\":" << flops / (median * 1e6) / peak;
+        out << '}';
     }
     out << "]}\n";
     return 0;
