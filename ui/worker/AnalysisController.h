@@ -34,6 +34,9 @@ class AnalysisController : public QObject {
 public:
     // At most this long between the last edit and the request (the brief's
     // bound is 50 ms; shorter makes every keystroke show, longer saves runs).
+    // The wait is as long as the model's last run took, up to this: a run
+    // that costs 2 ms is simply done on every keystroke, while a slow
+    // model's runs are merged as the user types.
     static constexpr int kDebounceMs = 30;
 
     explicit AnalysisController(WorkerOptions options = {}, QObject* parent = nullptr);
@@ -55,7 +58,7 @@ public:
     // A loader thread still runs (a cancelled load's too, until it ends).
     bool isLoadThreadRunning() const;
 
-    // Debounced: the request goes out kDebounceMs after the last edit.
+    // Debounced: the request goes out debounceMs() after the last edit.
     void setText(const QString& text);
     QString text() const { return m_text; }
     // Turns the token at this position of latestResult() into [MASK], or back.
@@ -65,7 +68,12 @@ public:
     const UserMasks& masks() const { return m_masks; }
     // Sends the current text now (skips the debounce).
     void analyzeNow();
-    void setDebounceInterval(int ms) { m_debounce.setInterval(ms); }
+    // A fixed wait instead of one that follows the model's run time.
+    void setDebounceInterval(int ms) {
+        m_adaptiveDebounce = false;
+        m_debounce.setInterval(ms);
+    }
+    int debounceMs() const { return m_debounce.interval(); }
 
     AnalysisResultPtr latestResult() const { return m_latest; }
     quint64 latestRequestId() const { return m_lastSubmitted; }
@@ -92,6 +100,8 @@ private:
     InferenceWorker* m_worker;  // lives on m_thread; deleted after it stops
     ModelLoader* m_loader;
     QTimer m_debounce;
+    bool m_adaptiveDebounce = true;
+    double m_lastRunMs = kDebounceMs;  // until the model's first run says otherwise
 
     std::shared_ptr<const Model> m_model;
     QString m_modelName, m_modelFolder;

@@ -42,14 +42,15 @@ void InferenceWorker::cancelAll() {
 void InferenceWorker::applyThreadSettings() {
     m_threadConfigured = true;
     // Linux gives each thread its own nice value, and threads inherit it when
-    // created: OpenMP's pool for this thread is created on its first parallel
-    // region, after this call, so the whole pool runs at the lower priority.
+    // created: the encoders' thread pools (and OpenMP's) are started from this
+    // thread after this call, so all of them run at the lower priority.
     if (m_options.niceIncrement > 0) {
         const auto tid = static_cast<id_t>(syscall(SYS_gettid));
         const int current = getpriority(PRIO_PROCESS, tid);
         setpriority(PRIO_PROCESS, tid, current + m_options.niceIncrement);
     }
-    // omp_set_num_threads sets this thread's teams only; the UI thread keeps OpenMP's default.
+    // omp_set_num_threads sets this thread's count only (an Encoder sizes its pool
+    // by it); the UI thread keeps OpenMP's default.
     const int threads = m_options.threads == 0 ? std::max(1, QThread::idealThreadCount() - 1) : m_options.threads;
     if (threads > 0) omp_set_num_threads(threads);
     m_threads = threads > 0 ? threads : omp_get_max_threads();
