@@ -1,6 +1,6 @@
 // Keystroke to heatmap: how long after an edit of the sentence box the head
 // view's heatmap shows the new text's attention, in the real window (offscreen
-// platform): the debounce (the last run's time, at most 30 ms), the worker's run under both masks, the queued
+// platform): the wait before the request (none by default), the worker's run under both masks, the queued
 // hand-back, the views' update and the heatmap's replot and repaint. A
 // benchmark, not a test: run it by hand, on a quiet machine, and quote medians.
 //

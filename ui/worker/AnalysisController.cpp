@@ -6,7 +6,6 @@
 #include <QThread>
 
 #include <algorithm>
-#include <cmath>
 
 namespace bertlens::ui {
 
@@ -25,7 +24,7 @@ AnalysisController::AnalysisController(WorkerOptions options, QObject* parent)
     m_thread->start();
 
     m_debounce.setSingleShot(true);
-    m_debounce.setInterval(kDebounceMs);
+    m_debounce.setInterval(0);
     connect(&m_debounce, &QTimer::timeout, this, &AnalysisController::analyzeNow);
 }
 
@@ -56,7 +55,6 @@ void AnalysisController::setModel(std::shared_ptr<const Model> model, const QStr
     m_model = std::move(model);
     m_modelFolder = folder;
     m_modelName = ModelLoader::displayName(folder);
-    m_lastRunMs = kDebounceMs;
     emit modelChanged(m_modelName);
     if (!m_text.isEmpty()) analyzeNow();
 }
@@ -79,9 +77,6 @@ void AnalysisController::setText(const QString& text) {
     m_masks.applyEdit(diffTexts(m_text32, text32));
     m_text = text;
     m_text32 = std::move(text32);
-    if (m_adaptiveDebounce) {
-        m_debounce.setInterval(std::clamp(static_cast<int>(std::ceil(m_lastRunMs)), 0, kDebounceMs));
-    }
     m_debounce.start();
 }
 
@@ -128,7 +123,6 @@ void AnalysisController::onResult(const AnalysisResultPtr& result) {
         return;
     }
     m_latest = result;
-    m_lastRunMs = result->elapsedMs;
     emit resultReady(result);
 }
 
