@@ -134,6 +134,75 @@ void multiplyRows(const float* a, size_t lda, const Panels& b, const Panels& c, 
     }
 }
 
+namespace {
+
+constexpr int kDotPositions = 4;  // positions per pass over a weight row
+
+// The 16 lanes of a dot product's accumulator, summed in lane order.
+#if defined(__AVX512F__)
+float laneSum(__m512 v) {
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, v);
+    float sum = 0.0f;
+    for (float x : lanes) sum += x;
+    return sum;
+}
+#endif
+
+// y[p * ldy] = dot(w, x[p]) for P positions: one pass over one weight row
+// (a single sequential stream, which this machine's memory served twice as
+// fast as four rows side by side: bert-base's head, 1 position, 5.1 against
+// 8.7 ms).
+template <int P>
+void dotTile(const float* w, int k, const float* x, size_t ldx, float* y, size_t ldy) {
+#if defined(__AVX512F__)
+    __m512 acc[P];
+#pragma GCC unroll 4
+    for (int p = 0; p < P; ++p) acc[p] = _mm512_setzero_ps();
+    const auto step = [&](int k0, Mask m) {
+        __m512 xv[P];
+#pragma GCC unroll 4
+        for (int p = 0; p < P; ++p) xv[p] = _mm512_maskz_loadu_ps(m, x + p * ldx + k0);
+        const __m512 wv = _mm512_maskz_loadu_ps(m, w + k0);
+#pragma GCC unroll 4
+        for (int p = 0; p < P; ++p) acc[p] = _mm512_fmadd_ps(wv, xv[p], acc[p]);
+    };
+    int k0 = 0;
+    for (; k0 + 16 <= k; k0 += 16) step(k0, Mask(0xFFFF));
+    if (k0 < k) step(k0, maskFor(k - k0));
+    for (int p = 0; p < P; ++p) y[p * ldy] = laneSum(acc[p]);
+#else
+    for (int p = 0; p < P; ++p) {
+        float lanes[16] = {};
+        for (int kk = 0; kk < k; ++kk) lanes[kk % 16] = std::fma(w[kk], x[p * ldx + kk], lanes[kk % 16]);
+        float sum = 0.0f;
+        for (float v : lanes) sum += v;
+        y[p * ldy] = sum;
+    }
+#endif
+}
+
+void dotTileFor(int positions, const float* w, int k, const float* x, size_t ldx, float* y, size_t ldy) {
+    switch (positions) {
+        case 1: return dotTile<1>(w, k, x, ldx, y, ldy);
+        case 2: return dotTile<2>(w, k, x, ldx, y, ldy);
+        case 3: return dotTile<3>(w, k, x, ldx, y, ldy);
+        default: return dotTile<4>(w, k, x, ldx, y, ldy);
+    }
+}
+
+}  // namespace
+
+void dotRows(const float* w, size_t ldw, int k, const float* x, size_t ldx, int count, float* y, size_t ldy, int o0,
+             int o1) {
+    for (int o = o0; o < o1; ++o) {
+        for (int p0 = 0; p0 < count; p0 += kDotPositions) {
+            dotTileFor(std::min(kDotPositions, count - p0), w + static_cast<size_t>(o) * ldw, k,
+                       x + static_cast<size_t>(p0) * ldx, ldx, y + static_cast<size_t>(p0) * ldy + o, ldy);
+        }
+    }
+}
+
 void packTransposed(const float* x, int n, int in, size_t ldx, float* out) {
     const int cols = paddedCols(n);
     const Panels t = Panels::packedOf(out, in, cols);

@@ -58,6 +58,15 @@ inline int paddedCols(int n) { return (n + 15) / 16 * 16; }
 // apart. C and B may be packed or row-major; C may not overlap A or B.
 void multiplyRows(const float* a, size_t lda, const Panels& b, const Panels& c, int r0, int r1);
 
+// Rows [o0, o1) of y = x W^T for a few rows of x (matrix-vector products):
+// y[i][o] = dot(W[o], x[i]) for i < count, W row-major [out, k] with rows
+// ldw apart, x and y row-major (rows ldx and ldy apart). W is streamed once
+// whatever the count, 16 weights per load, so for a handful of positions (the
+// masked-LM head's decoder) it does a sixteenth of the broadcast product's
+// multiply-adds. Each dot product is summed in one fixed order.
+void dotRows(const float* w, size_t ldw, int k, const float* x, size_t ldx, int count, float* y, size_t ldy, int o0,
+             int o1);
+
 // Writes x^T for row-major x [n, in] (rows ldx apart) into `out`, packed:
 // [in, paddedCols(n)], the padding columns zero. `out` holds in * paddedCols(n).
 void packTransposed(const float* x, int n, int in, size_t ldx, float* out);

@@ -98,6 +98,35 @@ INSTANTIATE_TEST_SUITE_P(Shapes, GemmShapes,
                                     std::to_string(s.cols);
                          });
 
+// The masked-LM head's path: a few positions against many weight rows.
+TEST(GemmDot, MatchesFloat64ForEveryPositionCountAndIgnoresTheRowSplit) {
+    for (int k : {1, 15, 16, 17, 100, 768}) {
+        for (int count : {1, 2, 3, 4, 5, 8, 9}) {
+            const int rows = 31;
+            const size_t ldw = static_cast<size_t>(k) + 2, ldx = static_cast<size_t>(k) + 1, ldy = rows + 3;
+            const std::vector<float> w = randomValues(ldw * rows, 4);
+            const std::vector<float> x = randomValues(ldx * count, 5);
+            std::vector<float> y(ldy * count, kGuard), split(ldy * count, kGuard);
+            gemm::dotRows(w.data(), ldw, k, x.data(), ldx, count, y.data(), ldy, 0, rows);
+            gemm::dotRows(w.data(), ldw, k, x.data(), ldx, count, split.data(), ldy, 0, 13);
+            gemm::dotRows(w.data(), ldw, k, x.data(), ldx, count, split.data(), ldy, 13, rows);
+            for (int p = 0; p < count; ++p) {
+                for (int o = 0; o < rows; ++o) {
+                    double sum = 0, abs = 0;
+                    for (int kk = 0; kk < k; ++kk) {
+                        sum += static_cast<double>(w[o * ldw + kk]) * x[p * ldx + kk];
+                        abs += std::abs(static_cast<double>(w[o * ldw + kk]) * x[p * ldx + kk]);
+                    }
+                    ASSERT_NEAR(y[p * ldy + o], sum, 4e-7 * abs * std::sqrt(double(k)) + 1e-30)
+                        << "k " << k << " positions " << count << " position " << p << " row " << o;
+                    ASSERT_EQ(split[p * ldy + o], y[p * ldy + o]) << "a different row split changed a bit";
+                }
+                for (size_t o = rows; o < ldy; ++o) ASSERT_EQ(y[p * ldy + o], kGuard) << "wrote past the rows";
+            }
+        }
+    }
+}
+
 TEST(GemmPacking, TransposeAndBackIsExactAndPadsWithZeros) {
     const int n = 21, features = 70;
     const std::vector<float> x = randomValues(static_cast<size_t>(n) * features, 3);
