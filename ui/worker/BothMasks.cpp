@@ -114,9 +114,9 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
     runCausal.maskMode = MaskMode::Causal;
     if (options.threadsPerMask > 0) {
         // The left-to-right run on a thread of its own beside this one. Two
-        // independent runs share no OpenMP barrier, so neither spins waiting
-        // for the other when the scheduler gives a core to the UI. The new
-        // thread inherits this thread's nice value (Linux: per thread).
+        // independent runs share no barrier, so neither waits for the other
+        // when the scheduler gives a core to the UI. The new thread inherits
+        // this thread's nice value (Linux: per thread).
         std::exception_ptr failed;
         std::thread other([&] {
             omp_set_num_threads(options.threadsPerMask);

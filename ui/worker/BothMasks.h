@@ -22,9 +22,9 @@ struct BothMasksOptions {
     // See WorkerOptions::memoryLimitBytes; 0: half of the physical memory.
     qint64 memoryLimitBytes = 0;
     // 0: the two mask modes run one after the other on the calling thread
-    // with its OpenMP threads. N > 0: they run at the same time, the
-    // left-to-right one on a second thread, each with N OpenMP threads (and
-    // the calling thread's OpenMP setting becomes N).
+    // with its thread count (omp_get_max_threads). N > 0: they run at the
+    // same time, the left-to-right one on a second thread, each with N
+    // threads (and the calling thread's setting becomes N).
     int threadsPerMask = 0;
     // The message for a text with no words, saying what to do.
     const char* emptyTextHint = "the text is empty: type a sentence to analyse";

@@ -28,11 +28,14 @@ class Encoder;
 namespace bertlens::ui {
 
 struct WorkerOptions {
-    // OpenMP threads for the worker's runs. 0: one fewer than the cores (at
-    // least one), so the UI thread keeps a core; -1: OpenMP's default (every
-    // core). On this project's 2-core machine two threads made runs up to 10x
-    // slower whenever anything else ran: OpenMP threads spin at every barrier,
-    // waiting for a team member the scheduler gave to the UI or another job.
+    // Threads for the worker's runs (set with omp_set_num_threads on the
+    // worker thread; an Encoder sizes its pool by it). 0: one fewer than the
+    // cores (at least one), so the UI thread keeps a core; -1: OpenMP's
+    // default (every core). Chosen when the engine ran on OpenMP, whose
+    // threads spin at every barrier: on this project's 2-core machine two
+    // threads made runs up to 10x slower whenever anything else ran. The
+    // engine's own pool sleeps after 0.1 ms, so every core may pay off on
+    // bigger machines; not measured (2 cores here).
     int threads = 0;
     // Run the bidirectional and the left-to-right pass at the same time, on
     // the worker thread and a second thread, each with half of `threads` (at
@@ -84,7 +87,7 @@ private:
 
     // Worker thread only.
     bool m_threadConfigured = false;
-    int m_threads = 1;  // OpenMP threads for a run, as applyThreadSettings resolved them
+    int m_threads = 1;  // threads for a run, as applyThreadSettings resolved them
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<Encoder> m_bidirectional;
     std::unique_ptr<Encoder> m_causal;
