@@ -44,6 +44,19 @@ void writeMediumModel(const QString& folder, uint64_t seed, DType dtype) {
     writeRandomCheckpoint(folder.toStdString(), c, vocab, seed, dtype);
 }
 
+void writeBertBaseShapedModel(const QString& folder, const QString& vocabPath) {
+    ModelConfig c;
+    c.layers = 12;
+    c.hidden = 768;
+    c.heads = 12;
+    c.intermediate = 3072;
+    c.maxPositions = 512;
+    c.typeVocabSize = 2;
+    const std::vector<std::string> vocab = readVocab(vocabPath);
+    c.vocabSize = static_cast<int>(vocab.size());
+    writeRandomCheckpoint(folder.toStdString(), c, vocab, 7);
+}
+
 QByteArray readAll(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();

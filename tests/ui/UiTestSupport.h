@@ -32,6 +32,10 @@ std::vector<std::string> fixtureVocab(const char* name);
 // hidden, 4 heads, 128 positions, over the h12-f32 fixture's vocabulary
 // (F16 weights are widened to float on load).
 void writeMediumModel(const QString& folder, uint64_t seed, DType dtype);
+// A random-weight F32 model shaped like bert-base (12 layers x 768 hidden,
+// 12 heads, 3072 intermediate, 512 positions, seed 7) over the vocabulary
+// file at vocabPath: 440 MB, a few seconds to write.
+void writeBertBaseShapedModel(const QString& folder, const QString& vocabPath);
 // A file's bytes; empty when it cannot be read.
 QByteArray readAll(const QString& path);
 // A layer-head selection as the controls would make it.

@@ -24,7 +24,6 @@
 #include "HeadView.h"
 #include "MainWindow.h"
 #include "UiTestSupport.h"
-#include "train/Checkpoint.h"
 
 #include <qcustomplot.h>
 #include <QApplication>
@@ -113,16 +112,7 @@ int main(int argc, char** argv) {
     }
     QTemporaryDir scratch;
     if (!vocab.isEmpty()) {
-        ModelConfig c;
-        c.layers = 12;
-        c.hidden = 768;
-        c.heads = 12;
-        c.intermediate = 3072;
-        c.maxPositions = 512;
-        c.typeVocabSize = 2;
-        const std::vector<std::string> words = test::readVocab(vocab);
-        c.vocabSize = static_cast<int>(words.size());
-        writeRandomCheckpoint(scratch.path().toStdString(), c, words, 7);
+        test::writeBertBaseShapedModel(scratch.path(), vocab);
         model = scratch.path();
     }
 

@@ -10,7 +10,6 @@
 #include "AnalysisController.h"
 #include "MainWindow.h"
 #include "UiTestSupport.h"
-#include "train/Checkpoint.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -87,18 +86,9 @@ private slots:
         if (!QFile::exists(kVocab))
             QSKIP("../shared/reference/bert-base-uncased/vocab.txt is absent: no bert-base-shaped model to run");
         QVERIFY(m_dir.isValid());
-        const std::vector<std::string> vocab = test::readVocab(kVocab);
-        ModelConfig c;
-        c.layers = 12;
-        c.hidden = 768;
-        c.heads = 12;
-        c.intermediate = 3072;
-        c.vocabSize = static_cast<int>(vocab.size());
-        c.maxPositions = 512;
-        c.typeVocabSize = 2;
         QElapsedTimer t;
         t.start();
-        writeRandomCheckpoint(m_dir.path().toStdString(), c, vocab, 7);
+        test::writeBertBaseShapedModel(m_dir.path(), kVocab);
         qInfo("wrote a random bert-base-shaped checkpoint in %.1f s", t.elapsed() / 1000.0);
     }
 
