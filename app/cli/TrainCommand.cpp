@@ -44,6 +44,9 @@ std::string duration(double seconds) {
     return text;
 }
 
+// What the held-out accuracy counts, by objective.
+const char* g_accuracyName = "masked-word";
+
 void printProgress(const train::TrainProgress& p) {
     using Kind = train::TrainProgress::Kind;
     char line[256];
@@ -57,13 +60,13 @@ void printProgress(const train::TrainProgress& p) {
                           p.tokensPerSecond, duration(p.elapsedSeconds).c_str(), duration(p.remainingSeconds).c_str());
             break;
         case Kind::Evaluation:
-            std::snprintf(line, sizeof line, "step %lld/%lld  held-out loss %.4f  masked-word accuracy %.2f%%",
+            std::snprintf(line, sizeof line, "step %lld/%lld  held-out loss %.4f  %s accuracy %.2f%%",
                           static_cast<long long>(p.step), static_cast<long long>(p.steps), p.heldOutLoss,
-                          100.0 * p.heldOutAccuracy);
+                          g_accuracyName, 100.0 * p.heldOutAccuracy);
             break;
         case Kind::Finished:
-            std::snprintf(line, sizeof line, "done in %s: held-out masked-word accuracy %.2f%%",
-                          duration(p.elapsedSeconds).c_str(), 100.0 * p.heldOutAccuracy);
+            std::snprintf(line, sizeof line, "done in %s: held-out %s accuracy %.2f%%",
+                          duration(p.elapsedSeconds).c_str(), g_accuracyName, 100.0 * p.heldOutAccuracy);
             break;
     }
     std::cerr << line << std::endl;  // flushed: the log is watched while it runs
@@ -81,7 +84,7 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args,
                     {"--out", "--seed", "--layers", "--hidden", "--heads", "--intermediate", "--max-positions",
                      "--vocab-size", "--sentences", "--steps", "--batch-tokens", "--lr", "--warmup", "--threads",
-                     "--dtype", "--eval-every", "--checkpoint-every"},
+                     "--dtype", "--eval-every", "--checkpoint-every", "--objective"},
                     {"--resume"});
     train::TrainOptions o;
     o.outDir = a.value("--out");
@@ -100,6 +103,13 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     o.evalEvery = a.intValue("--eval-every", o.evalEvery, 1, 100000000);
     o.checkpointEvery = a.intValue("--checkpoint-every", o.checkpointEvery, 1, 100000000);
     o.resume = a.has("--resume");
+    const std::string objective = a.valueOr("--objective", "masked-lm");
+    if (!parseObjective(objective, o.model.objective)) {
+        throw UsageError("--objective is masked-lm, next-word or previous-word, not \"" + objective + "\"");
+    }
+    g_accuracyName = o.model.objective == Objective::NextWord       ? "next-word"
+                     : o.model.objective == Objective::PreviousWord ? "previous-word"
+                                                                    : "masked-word";
     const std::string dtype = a.valueOr("--dtype", "f16");
     if (dtype == "f16") {
         o.dtype = DType::F16;

@@ -75,7 +75,8 @@ void writeAnalysisJson(std::ostream& out, const Analysis& a, const ModelConfig& 
     writeArray(out, a.ids, [&](int32_t id) { out << id; });
     out << ",\"type_ids\":";
     writeArray(out, a.typeIds, [&](int32_t id) { out << id; });
-    out << ",\"mask_mode\":\"" << maskModeName(a.maskMode) << "\",\"attentions\":[";
+    out << ",\"mask_mode\":\"" << maskModeName(a.maskMode) << "\",\"objective\":\"" << objectiveName(a.objective)
+        << "\",\"attentions\":[";
     for (int l = 0; l < a.layers; ++l) {
         if (l) out << ',';
         writeTensor3(out, a.attentions.data() + static_cast<size_t>(l) * a.heads * n * n, static_cast<size_t>(a.heads),
@@ -83,7 +84,7 @@ void writeAnalysisJson(std::ostream& out, const Analysis& a, const ModelConfig& 
     }
     out << "],\"predictions\":";
     writeArray(out, a.predictions, [&](const Prediction& p) {
-        out << "{\"position\":" << p.position << ",\"top\":";
+        out << "{\"position\":" << p.position << ",\"from_position\":" << p.fromPosition << ",\"top\":";
         writeArray(out, p.top, [&](const TokenProbability& t) {
             out << "{\"token\":";
             writeString(out, t.token);

@@ -110,6 +110,22 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
         throw CheckpointError(fileName + ": hidden_size " + std::to_string(c.hidden) +
                               " is not a multiple of num_attention_heads " + std::to_string(c.heads));
     }
+    c.objective = readBool(j, "is_decoder", false, fileName) ? Objective::NextWord : Objective::MaskedLm;
+    if (j.contains("bertlens_objective")) {
+        const auto& v = j["bertlens_objective"];
+        if (!v.is_string() || !parseObjective(v.get<std::string>(), c.objective)) {
+            throw CheckpointError(fileName + ": bertlens_objective is " + v.dump() +
+                                  "; expected \"masked-lm\", \"next-word\" or \"previous-word\"");
+        }
+        if (readBool(j, "is_decoder", false, fileName) && c.objective != Objective::NextWord) {
+            throw CheckpointError(fileName + ": is_decoder is true (left to right) but bertlens_objective is " +
+                                  v.dump() + "; a model reads in one direction: remove one of the two keys");
+        }
+    }
+    if (j.contains("add_cross_attention") && readBool(j, "add_cross_attention", false, fileName)) {
+        throw CheckpointError("not supported: add_cross_attention (in " + fileName +
+                              "); BertLens reads encoder and decoder stacks without cross-attention");
+    }
     if (j.contains("layer_norm_eps")) {
         if (!j["layer_norm_eps"].is_number() || j["layer_norm_eps"].get<double>() < 0) {
             throw CheckpointError(fileName + ": layer_norm_eps must be a non-negative number");
@@ -120,8 +136,8 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
 }
 
 std::string ModelConfig::toJsonText() const {
-    const nlohmann::ordered_json j = {
-        {"architectures", {"BertForMaskedLM"}},
+    nlohmann::ordered_json j = {
+        {"architectures", {objectiveInfo(objective).architecture}},
         {"model_type", modelType},
         {"hidden_act", "gelu"},
         {"position_embedding_type", "absolute"},
@@ -135,6 +151,8 @@ std::string ModelConfig::toJsonText() const {
         // The float's shortest decimal (1e-12, not 9.99999996e-13).
         {"layer_norm_eps", std::stod(shortestDecimal(layerNormEps))},
     };
+    if (objective == Objective::NextWord) j["is_decoder"] = true;
+    if (objective != Objective::MaskedLm) j["bertlens_objective"] = objectiveName(objective);
     return j.dump(2) + "\n";
 }
 

@@ -3,6 +3,7 @@
 // them.
 #pragma once
 
+#include "model/Direction.h"
 #include "tokenizer/Tokenizer.h"
 
 #include <string>
@@ -19,13 +20,17 @@ struct ModelConfig {
     int typeVocabSize = 2;        // type_vocab_size
     float layerNormEps = 1e-12f;  // layer_norm_eps
     std::string modelType = "bert";
+    // "is_decoder": true (Hugging Face's BertLMHeadModel) is NextWord;
+    // "bertlens_objective": "previous-word" is BertLens's right-to-left model.
+    Objective objective = Objective::MaskedLm;
 
     int headDim() const { return hidden / heads; }
 
     // Throws CheckpointError naming the file and the key at fault.
     static ModelConfig fromFile(const std::string& path);
     static ModelConfig fromJsonText(const std::string& text, const std::string& fileName);
-    // A Hugging Face config.json for BertForMaskedLM with these values.
+    // A Hugging Face config.json with these values: BertForMaskedLM, or for
+    // the one-way objectives BertLMHeadModel / BertLens's previous-word model.
     std::string toJsonText() const;
 };
 

@@ -3,20 +3,13 @@
 #pragma once
 
 #include "EigenTypes.h"
+#include "model/Direction.h"
 #include "tokenizer/Tokenizer.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace bertlens {
-
-enum class MaskMode {
-    Bidirectional,  // BERT: every token sees every token
-    Causal,         // decoder-style: token i sees tokens 0..i only
-};
-
-const char* maskModeName(MaskMode mode);  // "bidirectional" / "causal"
-bool parseMaskMode(const std::string& text, MaskMode& mode);
 
 struct TokenProbability {
     int32_t id = 0;
@@ -25,7 +18,8 @@ struct TokenProbability {
 };
 
 struct Prediction {
-    int position = 0;                   // index into the tokens
+    int position = 0;                   // index into the tokens: the word predicted
+    int fromPosition = 0;               // whose output predicts it (position -+ 1 for a one-way model)
     std::vector<TokenProbability> top;  // most probable first
 };
 
@@ -34,7 +28,8 @@ struct Analysis {
     int heads = 0;
     int tokenCount = 0;
     int hidden = 0;
-    MaskMode maskMode = MaskMode::Bidirectional;
+    MaskMode maskMode = MaskMode::Bidirectional;  // the mask the run used
+    Objective objective = Objective::MaskedLm;    // what the model was trained to predict
     std::vector<Token> tokens;  // when run from text
     std::vector<int32_t> ids;
     std::vector<int32_t> typeIds;

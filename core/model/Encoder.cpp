@@ -129,7 +129,7 @@ void Encoder::projectQkv(const EncoderLayerWeights& layer) {
     });
 }
 
-void Encoder::attend(bool causal, float* attentionOut) {
+void Encoder::attend(MaskMode mask, float* attentionOut) {
     const ModelConfig& c = m_model->config();
     const int n = static_cast<int>(m_x.rows());
     const int hidden = c.hidden;
@@ -146,7 +146,7 @@ void Encoder::attend(bool causal, float* attentionOut) {
             float* probs = attentionOut + static_cast<size_t>(h) * n * n;
             const auto keys = gemm::Panels::rowMajor(keysT + offset * columns, headDim, n, columns);
             gemm::multiplyRows(m_q.data() + offset, hidden, keys, gemm::Panels::rowMajor(probs, n, n, n), 0, n);
-            kernels::softmaxRows(probs, n, scale, causal);
+            kernels::softmaxRows(probs, n, scale, mask);
             const auto values = gemm::Panels::rowMajor(m_v.data() + offset, n, headDim, hidden);
             const auto context = gemm::Panels::rowMajor(m_context.data() + offset, n, headDim, hidden);
             gemm::multiplyRows(probs, n, values, context, 0, n);
@@ -188,11 +188,11 @@ void Encoder::addProjection(const LinearWeights& w, const gemm::Panels& in) {
     });
 }
 
-void Encoder::runLayer(const EncoderLayerWeights& layer, bool causal, float* attentionOut) {
+void Encoder::runLayer(const EncoderLayerWeights& layer, MaskMode mask, float* attentionOut) {
     const ModelConfig& c = m_model->config();
     const int n = static_cast<int>(m_x.rows());
     projectQkv(layer);
-    attend(causal, attentionOut);
+    attend(mask, attentionOut);
     gemm::packTransposed(m_context.data(), n, c.hidden, c.hidden, m_packed.data());
     addProjection(layer.attentionOut, gemm::Panels::packedOf(m_packed.data(), c.hidden, m_columns));
     kernels::layerNorm(m_x, layer.attentionNorm, c.layerNormEps);
@@ -211,7 +211,12 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     a.heads = c.heads;
     a.tokenCount = static_cast<int>(n);
     a.hidden = c.hidden;
-    a.maskMode = options.maskMode;
+    // A model trained in one direction always runs with its own mask; a
+    // masked-LM model runs with the one asked for (the causal mask is then
+    // the ablation "BERT's weights without the right-hand context").
+    const ObjectiveInfo& objective = objectiveInfo(c.objective);
+    a.objective = c.objective;
+    a.maskMode = c.objective == Objective::MaskedLm ? options.maskMode : objective.mask;
     a.ids = ids;
     a.typeIds = typeIds;
     a.attentions.resize(static_cast<size_t>(c.layers) * c.heads * n * n);
@@ -222,7 +227,7 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     RowMatrixMap(a.hiddenStates.data(), m_x.rows(), m_x.cols()) = m_x;
     for (int l = 0; l < c.layers; ++l) {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
-        runLayer(m_model->weights().layers[static_cast<size_t>(l)], options.maskMode == MaskMode::Causal,
+        runLayer(m_model->weights().layers[static_cast<size_t>(l)], a.maskMode,
                  a.attentions.data() + static_cast<size_t>(l) * c.heads * n * n);
         RowMatrixMap(a.hiddenStates.data() + static_cast<size_t>(l + 1) * n * c.hidden, m_x.rows(), m_x.cols()) = m_x;
     }
@@ -237,7 +242,21 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     if (!m_model->hasMlmHead()) {
         a.predictionsOffReason = m_model->weights().mlm.absentReason;
     } else if (!predictPositions.empty()) {
-        a.predictions = predictTopK(*m_model, m_x, predictPositions, options.topK, m_pool.get());
+        // Token i of a left-to-right model is predicted by position i - 1's
+        // output, of a right-to-left model by i + 1's; a position with no
+        // such neighbour gets no prediction.
+        std::vector<int> wanted, readAt;
+        for (int p : predictPositions) {
+            const int from = p + objective.readOffset;
+            if (from < 0 || from >= static_cast<int>(n)) continue;
+            wanted.push_back(p);
+            readAt.push_back(from);
+        }
+        if (!readAt.empty()) a.predictions = predictTopK(*m_model, m_x, readAt, options.topK, m_pool.get());
+        for (size_t i = 0; i < a.predictions.size(); ++i) {
+            a.predictions[i].position = wanted[i];
+            a.predictions[i].fromPosition = readAt[i];
+        }
     }
     return a;
 }

@@ -49,9 +49,9 @@ private:
     void checkWeightsUnchanged() const;
     void embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds);
     void prepare(int n);
-    void runLayer(const EncoderLayerWeights& layer, bool causal, float* attentionOut);
+    void runLayer(const EncoderLayerWeights& layer, MaskMode mask, float* attentionOut);
     void projectQkv(const EncoderLayerWeights& layer);
-    void attend(bool causal, float* attentionOut);
+    void attend(MaskMode mask, float* attentionOut);
     void feedForward(const EncoderLayerWeights& layer);
     // x += in^T W^T + b: the attention output and FFN output layers.
     void addProjection(const LinearWeights& w, const gemm::Panels& in);

@@ -81,25 +81,28 @@ void gelu(float* x, Eigen::Index count) {
 
 void gelu(RowMatrix& x) { gelu(x.data(), x.size()); }
 
-void softmaxRows(float* scores, int n, float scale, bool causal) {
+void softmaxRows(float* scores, int n, float scale, MaskMode mask) {
     // Each row is worked on in an aligned buffer padded to whole vectors with
     // -inf (exp gives exactly 0), so Eigen never peels a scalar head or tail
     // whose exp would round differently from the vector one. The padding
     // depends only on how many columns the row sees, so under the causal mask
-    // row i comes out the same whatever follows token i.
+    // row i comes out the same whatever follows token i (and under the
+    // anti-causal mask whatever precedes it).
     thread_local Eigen::ArrayXf storage;  // Eigen aligns it to its widest vector
     if (storage.size() < (n + 15) / 16 * 16) storage.resize((n + 15) / 16 * 16);
     const float minusInf = -std::numeric_limits<float>::infinity();
     for (int r = 0; r < n; ++r) {
         float* row = scores + static_cast<size_t>(r) * n;
-        const int visible = causal ? r + 1 : n;
+        const int first = firstVisible(mask, r);
+        const int visible = endVisible(mask, r, n) - first;
         Eigen::Map<Eigen::ArrayXf, Eigen::AlignedMax> buffer(storage.data(), (visible + 15) / 16 * 16);
-        for (int j = 0; j < visible; ++j) buffer[j] = row[j] * scale;
+        for (int j = 0; j < visible; ++j) buffer[j] = row[first + j] * scale;
         for (Eigen::Index j = visible; j < buffer.size(); ++j) buffer[j] = minusInf;
         buffer = (buffer - buffer.maxCoeff()).exp();
         const float sum = buffer.sum();
-        for (int j = 0; j < visible; ++j) row[j] = buffer[j] / sum;
-        for (int j = visible; j < n; ++j) row[j] = 0.0f;
+        for (int j = 0; j < first; ++j) row[j] = 0.0f;
+        for (int j = 0; j < visible; ++j) row[first + j] = buffer[j] / sum;
+        for (int j = first + visible; j < n; ++j) row[j] = 0.0f;
     }
 }
 

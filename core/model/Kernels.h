@@ -4,6 +4,7 @@
 #pragma once
 
 #include "EigenTypes.h"
+#include "model/Direction.h"
 #include "model/Weights.h"
 
 namespace bertlens {
@@ -21,9 +22,9 @@ void layerNorm(RowMatrix& x, const LayerNormWeights& w, float eps);
 void gelu(RowMatrix& x);
 void gelu(float* x, Eigen::Index count);
 // Softmax of scale * scores, row by row, in place, for a row-major n x n map.
-// With causal set, row i keeps columns 0..i and every column right of the
-// diagonal is set to exactly 0. The result does not depend on where the map
+// Under the causal mask row i keeps columns 0..i, under the anti-causal mask
+// columns i..n-1; every hidden column is set to exactly 0. The result does not depend on where the map
 // lies in memory (vectorised code sees the same aligned layout every time).
-void softmaxRows(float* scores, int n, float scale, bool causal);
+void softmaxRows(float* scores, int n, float scale, MaskMode mask);
 
 }  // namespace bertlens::kernels

@@ -49,6 +49,7 @@ std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHi
                           [&](int32_t a, int32_t b) { return row[a] > row[b] || (row[a] == row[b] && a < b); });
         Prediction p;
         p.position = positions[static_cast<size_t>(i)];
+        p.fromPosition = p.position;
         for (int r = 0; r < k; ++r) {
             const int32_t id = order[static_cast<size_t>(r)];
             const double prob = std::exp(static_cast<double>(row[id] - maxLogit)) / sum;

@@ -95,19 +95,30 @@ void BatchSampler::addExample(Random& random, TrainBatch& batch, std::vector<int
         return;
     }
     const int base = batch.tokens();
+    const bool maskedLm = m_options.objective == Objective::MaskedLm;
     for (size_t i = 0; i < ids.size(); ++i) {
         if (ids[i] == m_special.cls || ids[i] == m_special.sep) continue;
         if (random.below(100) >= uint32_t(m_options.maskPercent)) continue;
+        const uint32_t how = random.below(10);
+        const int32_t replacement =
+            how == 8 ? m_special.ordinary[random.below(uint32_t(m_special.ordinary.size()))] : m_special.mask;
+        if (!maskedLm) continue;  // drawn all the same: see the header
         batch.maskedRows.push_back(base + int(i));
         batch.targets.push_back(ids[i]);
-        const uint32_t how = random.below(10);
-        if (how < 8) {
-            ids[i] = m_special.mask;
-        } else if (how == 8) {
-            ids[i] = m_special.ordinary[random.below(uint32_t(m_special.ordinary.size()))];
-        }
+        if (how <= 8) ids[i] = replacement;
     }
+    if (!maskedLm) addNeighbourTargets(m_options.objective, base, ids, batch);
     batch.addSequence(ids, types);
+}
+
+void addNeighbourTargets(Objective objective, int base, const std::vector<int32_t>& ids, TrainBatch& batch) {
+    const int offset = -objectiveInfo(objective).readOffset;  // next-word: row i predicts token i + 1
+    const int n = int(ids.size());
+    for (int i = 0; i < n; ++i) {
+        if (i + offset < 0 || i + offset >= n) continue;
+        batch.maskedRows.push_back(base + i);
+        batch.targets.push_back(ids[size_t(i + offset)]);
+    }
 }
 
 TrainBatch BatchSampler::batch(int64_t step) const {
@@ -127,6 +138,15 @@ TrainBatch BatchSampler::batch(int64_t step) const {
     return batch;
 }
 
+std::vector<int> heldOutMaskedPositions(Random& random, int words, int maskPercent) {
+    std::vector<int> chosen;
+    for (int i = 1; i <= words; ++i) {
+        if (random.below(100) < uint32_t(maskPercent)) chosen.push_back(i);
+    }
+    if (chosen.empty()) chosen.push_back(1 + int(random.below(uint32_t(words))));
+    return chosen;
+}
+
 std::vector<TrainBatch> heldOutBatches(const TokenizedSentences& sentences, const SpecialIds& special,
                                        const SamplerOptions& options, uint64_t seed) {
     Random random(seed, kHeldOutMaskStream);
@@ -138,14 +158,15 @@ std::vector<TrainBatch> heldOutBatches(const TokenizedSentences& sentences, cons
         ids.assign(1, special.cls);
         ids.insert(ids.end(), sentences.begin(s), sentences.begin(s) + words);
         ids.push_back(special.sep);
-        std::vector<int> chosen;
-        for (int i = 1; i <= words; ++i) {
-            if (random.below(100) < uint32_t(options.maskPercent)) chosen.push_back(i);
-        }
-        if (chosen.empty()) chosen.push_back(1 + int(random.below(uint32_t(words))));
+        const std::vector<int> chosen = heldOutMaskedPositions(random, words, options.maskPercent);
         if (!batches.back().lengths.empty() && batches.back().tokens() + int(ids.size()) > options.batchTokens)
             batches.emplace_back();
         TrainBatch& b = batches.back();
+        if (options.objective != Objective::MaskedLm) {
+            addNeighbourTargets(options.objective, b.tokens(), ids, b);
+            b.addSequence(ids, std::vector<int32_t>(ids.size(), 0));
+            continue;
+        }
         for (int i : chosen) {
             b.maskedRows.push_back(b.tokens() + i);
             b.targets.push_back(ids[size_t(i)]);

@@ -11,13 +11,21 @@
 // becomes [MASK] (80%), a random ordinary token (10%) or stays (10%), and
 // the loss asks for the original at every chosen position.
 //
+// For the one-way objectives (next-word, previous-word) nothing is
+// corrupted: every position that has a neighbour on the predicted side is a
+// loss row, its target the next (previous) token. The masking draws are
+// still made and thrown away, so each step's batch holds exactly the
+// sequences the masked-LM run with the same seed sees.
+//
 // Held-out batches: each sentence alone, maskPercent of its tokens (at least
 // one) replaced by [MASK] only, chosen by Random(seed, kHeldOutMaskStream):
-// the same masked sentences on every evaluation and in every tool.
+// the same masked sentences on every evaluation and in every tool. For the
+// one-way objectives the same sentences unmasked, every neighbour a target.
 //
 // A BatchSampler is immutable after construction; thread-safe.
 #pragma once
 
+#include "model/Direction.h"
 #include "tokenizer/Tokenizer.h"
 #include "train/Random.h"
 #include "train/TrainBatch.h"
@@ -58,6 +66,7 @@ struct SamplerOptions {
     int pairPercent = 10;
     int segmentPercent = 10;
     int maskPercent = 15;
+    Objective objective = Objective::MaskedLm;
 };
 
 class BatchSampler {
@@ -76,6 +85,14 @@ private:
     SamplerOptions m_options;
     uint64_t m_seed;
 };
+
+// The loss rows of a one-way objective for one sequence starting at batch
+// row base: every position with a neighbour on the predicted side.
+void addNeighbourTargets(Objective objective, int base, const std::vector<int32_t>& ids, TrainBatch& batch);
+
+// The held-out masking of one sentence of `words` word pieces (positions
+// 1..words, after [CLS]): each with maskPercent probability, at least one.
+std::vector<int> heldOutMaskedPositions(Random& random, int words, int maskPercent);
 
 std::vector<TrainBatch> heldOutBatches(const TokenizedSentences& sentences, const SpecialIds& special,
                                        const SamplerOptions& options, uint64_t seed);

@@ -129,7 +129,8 @@ void geluBackward(const Mat<S>& x, const Mat<S>& dy, Mat<S>& dx) {
     }
 }
 
-SequenceLayout::SequenceLayout(const std::vector<int>& lengths, int headCount) : heads(headCount) {
+SequenceLayout::SequenceLayout(const std::vector<int>& lengths, int headCount, MaskMode maskMode)
+    : heads(headCount), mask(maskMode) {
     int row = 0;
     for (int n : lengths) {
         start.push_back(row);
@@ -159,9 +160,14 @@ void attentionForward(const Mat<S>& q, const Mat<S>& k, const Mat<S>& v, const S
         p.noalias() = q.block(r0, h * headDim, n, headDim) * k.block(r0, h * headDim, n, headDim).transpose();
         p *= scale;
         for (int r = 0; r < n; ++r) {
+            const int first = firstVisible(layout.mask, r);
+            const int count = endVisible(layout.mask, r, n) - first;
             auto row = p.row(r).array();
-            row = (row - row.maxCoeff()).exp();
-            row /= row.sum();
+            auto seen = row.segment(first, count);
+            seen = (seen - seen.maxCoeff()).exp();
+            seen /= seen.sum();
+            row.head(first).setZero();
+            row.tail(n - first - count).setZero();
         }
         context.block(r0, h * headDim, n, headDim).noalias() = p * v.block(r0, h * headDim, n, headDim);
     }

@@ -10,6 +10,8 @@
 // on distinct outputs.
 #pragma once
 
+#include "model/Direction.h"
+
 #include <Eigen/Core>
 
 #include <cstdint>
@@ -71,8 +73,9 @@ struct SequenceLayout {
     std::vector<int64_t> mapStart;  // offset of its first head's map in a probabilities buffer
     int64_t mapSize = 0;            // heads * sum(length^2)
     int heads = 0;
+    MaskMode mask = MaskMode::Bidirectional;  // which keys each query of a sequence sees
 
-    SequenceLayout(const std::vector<int>& lengths, int heads);
+    SequenceLayout(const std::vector<int>& lengths, int heads, MaskMode mask = MaskMode::Bidirectional);
     int sequences() const { return static_cast<int>(start.size()); }
     int rows() const { return start.empty() ? 0 : start.back() + length.back(); }
     // The offset of head h's [length x length] map of sequence s.
@@ -81,8 +84,10 @@ struct SequenceLayout {
     }
 };
 
-// Multi-head attention within each sequence (bidirectional): for each head,
-// probs = softmax(q k^T / sqrt(d_head)) row-wise, context = probs v.
+// Multi-head attention within each sequence: for each head,
+// probs = softmax(q k^T / sqrt(d_head)) row-wise over the keys layout.mask
+// lets the query see (the others get probability exactly 0, so the backward
+// pass needs no mask of its own), context = probs v.
 // probs holds every map (layout.mapSize values, row = query).
 template <typename S>
 void attentionForward(const Mat<S>& q, const Mat<S>& k, const Mat<S>& v, const SequenceLayout& layout,

@@ -54,7 +54,7 @@ const Mat<S>& TrainableBert<S>::hiddenState(int layer) const {
 template <typename S>
 S TrainableBert<S>::forward(const TrainBatch& batch) {
     m_batch = batch;
-    m_sequences = SequenceLayout(batch.lengths, m_config.heads);
+    m_sequences = SequenceLayout(batch.lengths, m_config.heads, objectiveInfo(m_config.objective).mask);
     embed();
     for (int l = 0; l < m_config.layers; ++l) {
         layerForward(l, l + 1 < m_config.layers ? m_layers[size_t(l + 1)].input : m_final);

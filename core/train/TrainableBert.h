@@ -9,8 +9,11 @@
 //   float loss = model.forward(batch);  // mean cross-entropy over batch.maskedRows
 //   model.backward();                   // adds d loss / d parameter into gradients()
 //
-// Equations as core/model/Encoder and MlmHead (bidirectional attention, post-
-// LayerNorm, exact GELU, decoder tied to the word embeddings), no dropout.
+// Equations as core/model/Encoder and MlmHead (post-LayerNorm, exact GELU,
+// decoder tied to the word embeddings), no dropout. The attention mask is
+// the config's objective's: bidirectional for masked-LM, causal for
+// next-word, anti-causal for previous-word; the loss is over the batch's
+// maskedRows and targets whatever the objective (BatchSampler fills them).
 // Instantiated for float (training) and double (gradient checks). Not
 // thread-safe: one model per thread (it parallelises inside with OpenMP).
 #pragma once

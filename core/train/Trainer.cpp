@@ -83,7 +83,7 @@ ModelConfig TrainOptions::defaultModel() {
 }
 
 std::string TrainOptions::recipeJson() const {
-    const nlohmann::ordered_json j = {
+    nlohmann::ordered_json j = {
         {"layers", model.layers},
         {"hidden", model.hidden},
         {"heads", model.heads},
@@ -103,6 +103,9 @@ std::string TrainOptions::recipeJson() const {
         {"segment_percent", sampler.segmentPercent},
         {"mask_percent", sampler.maskPercent},
     };
+    // Only a one-way run records its objective, so that the bundled model's
+    // recipe (masked-LM, from before objectives existed) reads as it did.
+    if (model.objective != Objective::MaskedLm) j["objective"] = objectiveName(model.objective);
     return j.dump();
 }
 
@@ -127,6 +130,7 @@ Trainer::Trainer(TrainOptions options, std::function<void(const TrainProgress&)>
     : m_options(std::move(options)), m_onProgress(std::move(onProgress)) {
     m_options.sampler.maxPositions = m_options.model.maxPositions;
     m_options.sampler.batchTokens = m_options.batchTokens;
+    m_options.sampler.objective = m_options.model.objective;
     checkOptions(m_options);
 }
 

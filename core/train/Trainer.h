@@ -1,5 +1,8 @@
-// Pretrains a small BERT with the masked-LM objective on the generated
-// corpus: the code behind `bertlens-cli train` and the bundled model.
+// Pretrains a small BERT on the generated corpus: the code behind
+// `bertlens-cli train`, the bundled model and its one-way twins. The
+// objective (model.objective) is masked-LM (BERT), next-word (left to right,
+// a decoder's causal mask) or previous-word (right to left); everything
+// else, corpus, vocabulary, batches and budget, is the same for all three.
 //
 //   TrainOptions o;            // the bundled model's recipe
 //   o.outDir = "/tmp/mini";
@@ -63,7 +66,7 @@ struct TrainProgress {
     double elapsedSeconds = 0;
     double remainingSeconds = 0;
     double heldOutLoss = 0;      // Evaluation
-    double heldOutAccuracy = 0;  // top-1 on the held-out masked words
+    double heldOutAccuracy = 0;  // top-1 on the held-out loss rows (masked words, or every next/previous word)
 };
 
 struct HeldOutResult {

@@ -166,3 +166,74 @@ TEST(TrainBatches, HeldOutBatchesAreFixedSingleSentencesMaskedOnlyWithMask) {
 
 }  // namespace
 }  // namespace bertlens::train
+
+namespace bertlens::train {
+namespace {
+
+// The one-way objectives see the same sequences as the masked-LM run of the
+// same seed, uncorrupted, and ask every position for its neighbour.
+TEST(TrainBatches, OneWayObjectivesSeeTheMaskedLmSequencesUncorruptedWithNeighbourTargets) {
+    const TokenizedSentences sentences = syntheticSentences(400);
+    const SpecialIds special = specials();
+    SamplerOptions next = options(), previous = options();
+    next.objective = Objective::NextWord;
+    previous.objective = Objective::PreviousWord;
+    const BatchSampler maskedLm(sentences, special, options(), 31);
+    for (int64_t step = 0; step < 20; ++step) {
+        const TrainBatch m = maskedLm.batch(step);
+        const TrainBatch l = BatchSampler(sentences, special, next, 31).batch(step);
+        const TrainBatch r = BatchSampler(sentences, special, previous, 31).batch(step);
+        ASSERT_EQ(m.lengths, l.lengths);
+        ASSERT_EQ(m.lengths, r.lengths);
+        EXPECT_EQ(l.ids, r.ids);
+        EXPECT_EQ(l.typeIds, m.typeIds);
+        // Undo BERT's corruption by hand: the masked-LM targets are the originals.
+        std::vector<int32_t> original = m.ids;
+        for (size_t i = 0; i < m.maskedRows.size(); ++i) original[size_t(m.maskedRows[i])] = m.targets[i];
+        EXPECT_EQ(l.ids, original);
+        EXPECT_EQ(std::count(l.ids.begin(), l.ids.end(), special.mask), 0);
+        // Row i of a sequence predicts token i + 1 (next) or i - 1 (previous).
+        size_t li = 0, ri = 0;
+        int row = 0;
+        for (int n : l.lengths) {
+            for (int i = 0; i < n; ++i) {
+                if (i + 1 < n) {
+                    ASSERT_LT(li, l.maskedRows.size());
+                    EXPECT_EQ(l.maskedRows[li], row + i);
+                    EXPECT_EQ(l.targets[li], l.ids[size_t(row + i + 1)]);
+                    ++li;
+                }
+                if (i > 0) {
+                    ASSERT_LT(ri, r.maskedRows.size());
+                    EXPECT_EQ(r.maskedRows[ri], row + i);
+                    EXPECT_EQ(r.targets[ri], r.ids[size_t(row + i - 1)]);
+                    ++ri;
+                }
+            }
+            row += n;
+        }
+        EXPECT_EQ(li, l.maskedRows.size());
+        EXPECT_EQ(ri, r.maskedRows.size());
+    }
+}
+
+TEST(TrainBatches, OneWayHeldOutBatchesAreTheSameSentencesUnmasked) {
+    const TokenizedSentences sentences = syntheticSentences(300);
+    const SpecialIds special = specials();
+    SamplerOptions next = options();
+    next.objective = Objective::NextWord;
+    const auto masked = heldOutBatches(sentences, special, options(), 5);
+    const auto plain = heldOutBatches(sentences, special, next, 5);
+    ASSERT_EQ(masked.size(), plain.size());
+    for (size_t b = 0; b < masked.size(); ++b) {
+        EXPECT_EQ(masked[b].lengths, plain[b].lengths);
+        std::vector<int32_t> original = masked[b].ids;
+        for (size_t i = 0; i < masked[b].maskedRows.size(); ++i)
+            original[size_t(masked[b].maskedRows[i])] = masked[b].targets[i];
+        EXPECT_EQ(plain[b].ids, original);
+        EXPECT_EQ(plain[b].maskedRows.size(), plain[b].ids.size() - plain[b].lengths.size());
+    }
+}
+
+}  // namespace
+}  // namespace bertlens::train

@@ -6,6 +6,7 @@
 // Each piece is checked through a scalar objective L = sum(R * output) with a
 // fixed random R, so every output element's gradient path is exercised.
 // Error measure: |analytic - numeric| / max(|analytic| + |numeric|, 1e-3).
+#include "train/BatchSampler.h"
 #include "train/TrainableBert.h"
 
 #include <gtest/gtest.h>
@@ -200,15 +201,29 @@ TrainBatch tinyBatch() {
 // Every parameter of a model, checked element by element. The weights are
 // drawn with a large spread (not BERT's 0.02) so that LayerNorm gains,
 // biases and attention are far from their trivial starting values.
-void checkWholeModel(int layers) {
-    TrainableBert<double> model(tinyConfig(layers));
+void checkWholeModel(int layers, Objective objective = Objective::MaskedLm) {
+    ModelConfig config = tinyConfig(layers);
+    config.objective = objective;
+    TrainableBert<double> model(config);
     Random random(16);
     for (const ParameterInfo& t : model.layout().tensors()) {
         const bool gamma = t.name.find("LayerNorm.weight") != std::string::npos;
         for (int64_t i = 0; i < t.size; ++i)
             model.parameters()[size_t(t.offset + i)] = (gamma ? 1.0 : 0.0) + 0.5 * random.normal();
     }
-    const TrainBatch batch = tinyBatch();
+    TrainBatch batch = tinyBatch();
+    if (objective != Objective::MaskedLm) {
+        // Every neighbour a target, as BatchSampler makes them.
+        batch.maskedRows.clear();
+        batch.targets.clear();
+        int base = 0;
+        for (int n : batch.lengths) {
+            const std::vector<int32_t> ids(batch.ids.begin() + base, batch.ids.begin() + base + n);
+            addNeighbourTargets(objective, base, ids, batch);
+            base += n;
+        }
+        EXPECT_EQ(batch.maskedRows.size(), batch.ids.size() - batch.lengths.size());
+    }
     model.zeroGradients();
     model.forward(batch);
     model.backward();
@@ -223,7 +238,7 @@ void checkWholeModel(int layers) {
             [&] { return model.forward(batch); }, keyBias);
         if (!keyBias) worst = std::max(worst, error);
     }
-    std::cout << "whole model, " << layers << " layer(s): worst relative error " << worst << " over "
+    std::cout << "whole model, " << objectiveName(objective) << ", " << layers << " layer(s): worst relative error " << worst << " over "
               << model.layout().total() << " parameters (" << model.layout().tensors().size() << " tensors)\n";
 }
 
@@ -233,6 +248,54 @@ TEST(TrainGradient, EmbeddingsAndMaskedLmHead) {
 
 TEST(TrainGradient, WholeModelEveryParameter) {
     checkWholeModel(2);
+}
+
+// The one-way objectives: the same model under the causal (next-word) and
+// anti-causal (previous-word) mask, every position a loss row.
+TEST(TrainGradient, WholeModelNextWord) {
+    checkWholeModel(2, Objective::NextWord);
+}
+
+TEST(TrainGradient, WholeModelPreviousWord) {
+    checkWholeModel(2, Objective::PreviousWord);
+}
+
+TEST(TrainGradient, MaskedAttentionHidesTheOtherSide) {
+    Random random(17);
+    for (MaskMode mask : {MaskMode::Causal, MaskMode::AntiCausal}) {
+        const SequenceLayout layout({1, 5, 3}, 2, mask);
+        const int rows = layout.rows(), d = 6;
+        M q = randomMatrix(random, rows, d), k = randomMatrix(random, rows, d), v = randomMatrix(random, rows, d);
+        const M r = randomMatrix(random, rows, d);
+        AlignedVector<double> probs;
+        auto loss = [&] {
+            M context;
+            attentionForward<double>(q, k, v, layout, probs, context);
+            return weighted(context, r);
+        };
+        loss();
+        for (int s = 0; s < layout.sequences(); ++s) {
+            for (int h = 0; h < 2; ++h) {
+                const int n = layout.length[size_t(s)];
+                const ConstMatMap<double> p(probs.data() + layout.mapOffset(s, h), n, n);
+                for (int i = 0; i < n; ++i) {
+                    EXPECT_NEAR(p.row(i).sum(), 1.0, 1e-12);
+                    for (int j = 0; j < n; ++j) {
+                        const bool hidden = mask == MaskMode::Causal ? j > i : j < i;
+                        if (hidden) EXPECT_EQ(p(i, j), 0.0) << maskModeName(mask) << " row " << i << " col " << j;
+                        if (!hidden) EXPECT_GT(p(i, j), 0.0);
+                    }
+                }
+            }
+        }
+        // Moving a hidden key or value changes nothing; the gradient still
+        // passes the finite-difference check through the visible ones.
+        M dq, dk, dv;
+        attentionBackward<double>(q, k, v, layout, probs, r, dq, dk, dv);
+        checkGradient(std::string(maskModeName(mask)) + " attention dq", q.data(), dq.data(), q.size(), loss);
+        checkGradient(std::string(maskModeName(mask)) + " attention dk", k.data(), dk.data(), k.size(), loss);
+        checkGradient(std::string(maskModeName(mask)) + " attention dv", v.data(), dv.data(), v.size(), loss);
+    }
 }
 
 }  // namespace
