@@ -1,11 +1,7 @@
 // bertlens-cli train: pretrains a small BERT on the generated corpus (the
 // bundled model's recipe by default) and prints progress lines to stderr.
-// bertlens-cli evaluate: a model's top-1 accuracy on the held-out masked
-// words, computed with the inference Encoder (not the trainer's code).
 #include "Errors.h"
 #include "cli/Commands.h"
-#include "model/Encoder.h"
-#include "train/CorpusGenerator.h"
 #include "train/Trainer.h"
 
 #include <omp.h>
@@ -123,51 +119,6 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     std::cerr << "train: " << omp_get_max_threads() << " threads, recipe " << o.recipeJson() << '\n';
     trainer.run();
     out << nlohmann::json{{"model", o.outDir}}.dump() << '\n';
-    return 0;
-}
-
-int runEvaluate(const std::vector<std::string>& args, std::ostream& out) {
-    const CliArgs a(args, {"--model", "--seed", "--sentences", "--held-out", "--mask-mode", "--threads"}, {});
-    const train::TrainOptions defaults;
-    const auto seed = static_cast<uint64_t>(a.intValue("--seed", 1, 0, 2147483647));
-    const int sentences = a.intValue("--sentences", int(defaults.sentences), 10, 100000000);
-    const int heldOutCount = a.intValue("--held-out", int(defaults.heldOutSentences), 1, 10000000);
-    AnalyzeOptions options;
-    options.topK = 1;
-    const std::string mode = a.valueOr("--mask-mode", "bidirectional");
-    if (!parseMaskMode(mode, options.maskMode)) {
-        throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
-    }
-    setThreads(a);
-    const auto model = Model::load(a.value("--model"));
-    Encoder encoder(model);
-    // The held-out sentences of the run with this seed and corpus size,
-    // masked as the trainer masks them for its own evaluation.
-    const Corpus corpus = generateCorpus(seed, size_t(sentences), size_t(heldOutCount));
-    const train::TokenizedSentences heldOut = train::tokenizeSentences(corpus.heldOut, model->tokenizer());
-    train::SamplerOptions sampler;
-    sampler.maxPositions = model->config().maxPositions;
-    const auto batches = train::heldOutBatches(heldOut, train::SpecialIds::fromVocab(model->vocab()), sampler, seed);
-    int64_t masked = 0, correct = 0;
-    for (const train::TrainBatch& b : batches) {
-        size_t row = 0, next = 0;
-        for (int length : b.lengths) {
-            const std::vector<int32_t> ids(b.ids.begin() + long(row), b.ids.begin() + long(row) + length);
-            std::vector<int> positions;
-            std::vector<int32_t> targets;
-            for (; next < b.maskedRows.size() && size_t(b.maskedRows[next]) < row + size_t(length); ++next) {
-                positions.push_back(b.maskedRows[next] - int(row));
-                targets.push_back(b.targets[next]);
-            }
-            const Analysis analysis = encoder.forward(ids, std::vector<int32_t>(ids.size(), 0), options, positions);
-            for (size_t i = 0; i < targets.size(); ++i) correct += analysis.predictions[i].top[0].id == targets[i];
-            masked += int64_t(targets.size());
-            row += size_t(length);
-        }
-    }
-    out << "{\"sentences\": " << heldOut.count() << ", \"masked\": " << masked << ", \"mask_mode\": \""
-        << maskModeName(options.maskMode) << "\", \"accuracy\": " << (masked ? double(correct) / double(masked) : 0.0)
-        << "}\n";
     return 0;
 }
 

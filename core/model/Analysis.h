@@ -21,6 +21,7 @@ struct Prediction {
     int position = 0;                   // index into the tokens: the word predicted
     int fromPosition = 0;               // whose output predicts it (position -+ 1 for a one-way model)
     std::vector<TokenProbability> top;  // most probable first
+    std::vector<float> logProbabilities;  // every token's ln p, when AnalyzeOptions::keepDistributions
 };
 
 struct Analysis {

@@ -252,7 +252,7 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
             wanted.push_back(p);
             readAt.push_back(from);
         }
-        if (!readAt.empty()) a.predictions = predictTopK(*m_model, m_x, readAt, options.topK, m_pool.get());
+        if (!readAt.empty()) a.predictions = predictTopK(*m_model, m_x, readAt, options.topK, m_pool.get(), options.keepDistributions);
         for (size_t i = 0; i < a.predictions.size(); ++i) {
             a.predictions[i].position = wanted[i];
             a.predictions[i].fromPosition = readAt[i];

@@ -26,6 +26,7 @@ struct AnalyzeOptions {
     MaskMode maskMode = MaskMode::Bidirectional;
     int topK = 5;
     bool predictAll = false;  // predictions for every position, not only [MASK]s
+    bool keepDistributions = false;  // each prediction keeps every token's log-probability
     const std::atomic<bool>* cancel = nullptr;
 };
 

@@ -10,7 +10,7 @@
 namespace bertlens {
 
 std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHidden, const std::vector<int>& positions,
-                                    int topK, ThreadPool* pool) {
+                                    int topK, ThreadPool* pool, bool keepDistribution) {
     const ModelConfig& c = model.config();
     const MlmHeadWeights& mlm = model.weights().mlm;
     const auto count = static_cast<Eigen::Index>(positions.size());
@@ -50,6 +50,12 @@ std::vector<Prediction> predictTopK(const Model& model, const RowMatrix& finalHi
         Prediction p;
         p.position = positions[static_cast<size_t>(i)];
         p.fromPosition = p.position;
+        if (keepDistribution) {
+            const double logSum = std::log(sum) + static_cast<double>(maxLogit);
+            p.logProbabilities.resize(static_cast<size_t>(row.size()));
+            for (Eigen::Index v = 0; v < row.size(); ++v)
+                p.logProbabilities[static_cast<size_t>(v)] = static_cast<float>(static_cast<double>(row[v]) - logSum);
+        }
         for (int r = 0; r < k; ++r) {
             const int32_t id = order[static_cast<size_t>(r)];
             const double prob = std::exp(static_cast<double>(row[id] - maxLogit)) / sum;

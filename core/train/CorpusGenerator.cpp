@@ -88,25 +88,30 @@ std::string CorpusGenerator::nextSentence() {
     // Weights in percent; agreement and the facts come first because the
     // probes test them.
     const uint32_t roll = m_random.below(100);
-    if (roll < 11)
-        capitalFact();
-    else if (roll < 22)
-        animalFact();
-    else if (roll < 30)
-        jobFact();
-    else if (roll < 38)
-        colourFact();
-    else if (roll < 54)
-        agreement();
-    else if (roll < 64)
-        relativeClause();
-    else if (roll < 71)
-        location();
-    else if (roll < 83)
-        pronoun();
-    else if (roll < 94)
-        wordSense();
-    else {
+    // (cumulative weight, category, clause); the last row joins two clauses.
+    struct Kind {
+        uint32_t below;
+        const char* category;
+        void (CorpusGenerator::*write)();
+    };
+    static constexpr Kind kKinds[] = {
+        {11, "capital", &CorpusGenerator::capitalFact},
+        {22, "animal sound", &CorpusGenerator::animalFact},
+        {30, "job and tool", &CorpusGenerator::jobFact},
+        {38, "colour", &CorpusGenerator::colourFact},
+        {54, "agreement", &CorpusGenerator::agreement},
+        {64, "relative clause", &CorpusGenerator::relativeClause},
+        {71, "location", &CorpusGenerator::location},
+        {83, "pronoun", &CorpusGenerator::pronoun},
+        {94, "word sense", &CorpusGenerator::wordSense},
+        {100, "two clauses", nullptr},
+    };
+    const Kind* kind = kKinds;
+    while (roll >= kind->below) ++kind;
+    m_category = kind->category;
+    if (kind->write != nullptr) {
+        (this->*(kind->write))();
+    } else {
         simpleClause();
         constexpr Sv kJoins[] = {" and ", " , and ", " but ", " , but "};
         m_out += m_random.pick(kJoins);
@@ -578,6 +583,7 @@ Corpus generateCorpus(uint64_t seed, size_t trainSentences, size_t heldOutSenten
         std::string s = heldOutStream.nextSentence();
         if (seen.count(s) != 0) continue;
         corpus.heldOut.push_back(std::move(s));
+        corpus.heldOutCategories.push_back(heldOutStream.category());
         seen.insert(corpus.heldOut.back());  // heldOut is reserved: no reallocation
     }
     return corpus;

@@ -28,6 +28,10 @@ public:
     explicit CorpusGenerator(uint64_t seed, uint64_t stream = 0);
 
     std::string nextSentence();
+    // What the last sentence is about: "capital", "animal sound", "job and tool",
+    // "colour", "agreement", "relative clause", "location", "pronoun",
+    // "word sense" or "two clauses".
+    const char* category() const { return m_category; }
 
 private:
     // Each writes one clause, without the final " .", onto m_out.
@@ -44,11 +48,13 @@ private:
 
     Random m_random;
     std::string m_out;
+    const char* m_category = "";
 };
 
 struct Corpus {
     std::vector<std::string> train;
     std::vector<std::string> heldOut;  // distinct, and never a sentence of train
+    std::vector<const char*> heldOutCategories;  // CorpusGenerator::category() of each held-out sentence
 };
 
 // Training sentences come from stream 0 of the seed and held-out sentences
