@@ -29,7 +29,7 @@ struct AnalyzeOptions {
     // Head ablation (Hugging Face's head_mask): [layers][heads] gates that
     // multiply each head's attention probabilities before they weigh the
     // values; empty = every head 1. Analysis::attentions stays un-gated.
-    std::vector<float> headGates;
+    std::vector<float> headGates = {};
     const std::atomic<bool>* cancel = nullptr;
 };
 
