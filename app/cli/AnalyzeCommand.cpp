@@ -41,7 +41,7 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
     AnalyzeRequest rq;
     const std::string mode = a.valueOr("--mask-mode", "bidirectional");
     if (!parseMaskMode(mode, rq.encoder.maskMode)) {
-        throw UsageError("--mask-mode is bidirectional, causal or anti-causal, not \"" + mode + "\"");
+        throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
     }
     rq.encoder.topK = a.intValue("--top-k", 5, 1, 1000);
     rq.encoder.predictAll = a.has("--predict-all");
