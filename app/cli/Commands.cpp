@@ -23,6 +23,8 @@ double millisecondsSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+}  // namespace
+
 // --text TEXT, or --text - for standard input (any bytes, NUL included).
 std::string readText(const CliArgs& a) {
     std::string text = a.value("--text");
@@ -34,13 +36,11 @@ std::string readText(const CliArgs& a) {
     return text;
 }
 
-void setThreads(const CliArgs& a) {
+void setThreadCount(const CliArgs& a) {
     const int threads = a.intValue("--threads", omp_get_num_procs(), 1, 256);
     omp_set_num_threads(threads);
     Eigen::setNbThreads(threads);
 }
-
-}  // namespace
 
 int runTokenize(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args, {"--model", "--text"}, {});
@@ -54,28 +54,9 @@ int runTokenize(const std::vector<std::string>& args, std::ostream& out) {
     return 0;
 }
 
-int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
-    const CliArgs a(args, {"--model", "--text", "--mask-mode", "--top-k", "--threads"},
-                    {"--predict-all", "--hidden-states"});
-    AnalyzeOptions options;
-    const std::string mode = a.valueOr("--mask-mode", "bidirectional");
-    if (!parseMaskMode(mode, options.maskMode)) {
-        throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
-    }
-    options.topK = a.intValue("--top-k", 5, 1, 1000);
-    options.predictAll = a.has("--predict-all");
-    setThreads(a);
-    const std::string text = readText(a);
-    const auto model = Model::load(a.value("--model"));
-    Encoder encoder(model);
-    const Analysis analysis = encoder.analyze(text, options);
-    writeAnalysisJson(out, analysis, model->config(), a.has("--hidden-states"));
-    return 0;
-}
-
 int runBench(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args, {"--model", "--lengths", "--repeats", "--threads"}, {});
-    setThreads(a);
+    setThreadCount(a);
     const std::vector<int> lengths = a.intList("--lengths", "16,32,128", 1, 1 << 16);
     const int repeats = a.intValue("--repeats", 10, 1, 100000);
 

@@ -10,7 +10,12 @@
 
 namespace bertlens::cli {
 
+// Shared by the commands (Commands.cpp): --text (or - for stdin) and --threads.
+std::string readText(const CliArgs& args);
+void setThreadCount(const CliArgs& args);
+
 int runTokenize(const std::vector<std::string>& args, std::ostream& out);
+// analyze and its second-wave measures (AnalyzeCommand.cpp).
 int runAnalyze(const std::vector<std::string>& args, std::ostream& out);
 int runBench(const std::vector<std::string>& args, std::ostream& out);
 // Pretraining and held-out evaluation of the bundled model (TrainCommand.cpp).

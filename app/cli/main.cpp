@@ -14,6 +14,8 @@ const char* kUsage =
     "  bertlens-cli tokenize --model DIR --text TEXT\n"
     "  bertlens-cli analyze  --model DIR --text TEXT [--mask-mode bidirectional|causal]\n"
     "                        [--top-k K] [--predict-all] [--hidden-states] [--threads T]\n"
+    "                        [--rollout] [--flow] [--norms] [--saliency [--target P:ID]]\n"
+    "                        [--ablate L:H,...] [--head-importance] [--layer-predictions]\n"
     "  bertlens-cli bench    --model DIR [--lengths 16,32,128] [--repeats R] [--threads T]\n"
     "  bertlens-cli models   [--cache DIR] [--table]\n"
     "  bertlens-cli download REPO_ID [--revision R] [--cache DIR] [--timeout SECONDS]\n"

@@ -1,5 +1,7 @@
 #include "export/AnalysisJson.h"
 
+#include "analysis/AnalyzeRequest.h"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -66,7 +68,28 @@ void writeEncodingJson(std::ostream& out, const Encoding& e) {
     out << "}\n";
 }
 
-void writeAnalysisJson(std::ostream& out, const Analysis& a, const ModelConfig& c, bool withHiddenStates) {
+namespace {
+
+void writePredictions(std::ostream& out, const std::vector<Prediction>& predictions) {
+    writeArray(out, predictions, [&](const Prediction& p) {
+        out << "{\"position\":" << p.position << ",\"from_position\":" << p.fromPosition << ",\"top\":";
+        writeArray(out, p.top, [&](const TokenProbability& t) {
+            out << "{\"token\":";
+            writeString(out, t.token);
+            out << ",\"id\":" << t.id << ",\"prob\":";
+            writeFloat(out, t.probability);
+            out << '}';
+        });
+        out << '}';
+    });
+}
+
+void writeFloats(std::ostream& out, const std::vector<float>& v) {
+    writeArray(out, v, [&](float x) { writeFloat(out, x); });
+}
+
+// Everything of writeAnalysisJson but the closing brace.
+void writeAnalysisFields(std::ostream& out, const Analysis& a, const ModelConfig& c, bool withHiddenStates) {
     const auto n = static_cast<size_t>(a.tokenCount);
     out << "{\"model\":{\"layers\":" << c.layers << ",\"heads\":" << c.heads << ",\"hidden\":" << c.hidden
         << ",\"vocab_size\":" << c.vocabSize << ",\"max_positions\":" << c.maxPositions << "},";
@@ -83,17 +106,7 @@ void writeAnalysisJson(std::ostream& out, const Analysis& a, const ModelConfig& 
                      n, n);
     }
     out << "],\"predictions\":";
-    writeArray(out, a.predictions, [&](const Prediction& p) {
-        out << "{\"position\":" << p.position << ",\"from_position\":" << p.fromPosition << ",\"top\":";
-        writeArray(out, p.top, [&](const TokenProbability& t) {
-            out << "{\"token\":";
-            writeString(out, t.token);
-            out << ",\"id\":" << t.id << ",\"prob\":";
-            writeFloat(out, t.probability);
-            out << '}';
-        });
-        out << '}';
-    });
+    writePredictions(out, a.predictions);
     if (!a.predictionsOffReason.empty()) {
         out << ",\"predictions_off\":";
         writeString(out, a.predictionsOffReason);
@@ -101,6 +114,63 @@ void writeAnalysisJson(std::ostream& out, const Analysis& a, const ModelConfig& 
     if (withHiddenStates) {
         out << ",\"hidden_states\":";
         writeTensor3(out, a.hiddenStates.data(), static_cast<size_t>(a.layers + 1), n, static_cast<size_t>(a.hidden));
+    }
+}
+
+}  // namespace
+
+void writeAnalysisJson(std::ostream& out, const Analysis& a, const ModelConfig& c, bool withHiddenStates) {
+    writeAnalysisFields(out, a, c, withHiddenStates);
+    out << "}\n";
+}
+
+void writeMeasuresJson(std::ostream& out, const Measures& m, const ModelConfig& c, bool withHiddenStates) {
+    const Analysis& a = m.analysis;
+    const auto n = static_cast<size_t>(a.tokenCount);
+    writeAnalysisFields(out, a, c, withHiddenStates);
+    if (!m.ablated.empty()) {
+        out << ",\"ablated\":";
+        writeArray(out, m.ablated, [&](const HeadRef& h) { out << '[' << h.layer << ',' << h.head << ']'; });
+        out << ",\"ablation_note\":\"attentions are the maps before ablation; hidden states, predictions and "
+               "the other measures reflect it\"";
+    }
+    if (!m.rollout.empty()) {
+        out << ",\"rollout\":";
+        writeTensor3(out, m.rollout.data(), static_cast<size_t>(a.layers), n, n);
+    }
+    if (m.flow) {
+        out << ",\"flow\":";
+        writeTensor3(out, m.flow->flow.data(), 1, n, n);
+        out << ",\"flow_normalized\":";
+        writeTensor3(out, m.flow->normalized.data(), 1, n, n);
+    }
+    if (!m.norms.empty()) {
+        out << ",\"norms\":[";
+        for (int l = 0; l < a.layers; ++l) {
+            if (l) out << ',';
+            writeTensor3(out, m.norms.data() + static_cast<size_t>(l) * a.heads * n * n, static_cast<size_t>(a.heads),
+                         n, n);
+        }
+        out << ']';
+    }
+    if (m.saliency) {
+        const Saliency& s = *m.saliency;
+        out << ",\"saliency\":{\"position\":" << s.position << ",\"from_position\":" << s.fromPosition
+            << ",\"target\":" << s.target << ",\"log_prob\":";
+        writeFloat(out, static_cast<float>(s.logProb));
+        out << ",\"grad_x_input\":";
+        writeFloats(out, s.gradXInput);
+        out << ",\"gradient\":";
+        writeFloats(out, s.gradient);
+        out << '}';
+    }
+    if (!m.headImportance.empty()) {
+        out << ",\"head_importance\":";
+        writeTensor3(out, m.headImportance.data(), 1, static_cast<size_t>(a.layers), static_cast<size_t>(a.heads));
+    }
+    if (!m.layerPredictions.empty()) {
+        out << ",\"layer_predictions\":";
+        writeArray(out, m.layerPredictions, [&](const std::vector<Prediction>& p) { writePredictions(out, p); });
     }
     out << "}\n";
 }

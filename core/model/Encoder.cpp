@@ -129,7 +129,7 @@ void Encoder::projectQkv(const EncoderLayerWeights& layer) {
     });
 }
 
-void Encoder::attend(MaskMode mask, float* attentionOut) {
+void Encoder::attend(MaskMode mask, const float* gates, float* attentionOut) {
     const ModelConfig& c = m_model->config();
     const int n = static_cast<int>(m_x.rows());
     const int hidden = c.hidden;
@@ -150,6 +150,14 @@ void Encoder::attend(MaskMode mask, float* attentionOut) {
             const auto values = gemm::Panels::rowMajor(m_v.data() + offset, n, headDim, hidden);
             const auto context = gemm::Panels::rowMajor(m_context.data() + offset, n, headDim, hidden);
             gemm::multiplyRows(probs, n, values, context, 0, n);
+            // A gate scales the context, which is the same as scaling the
+            // probabilities first, and leaves the map the caller sees alone.
+            if (gates && gates[h] != 1.0f) {
+                for (int i = 0; i < n; ++i) {
+                    float* row = m_context.data() + static_cast<size_t>(i) * hidden + offset;
+                    for (int k = 0; k < headDim; ++k) row[k] *= gates[h];
+                }
+            }
         }
     });
 }
@@ -188,11 +196,11 @@ void Encoder::addProjection(const LinearWeights& w, const gemm::Panels& in) {
     });
 }
 
-void Encoder::runLayer(const EncoderLayerWeights& layer, MaskMode mask, float* attentionOut) {
+void Encoder::runLayer(const EncoderLayerWeights& layer, MaskMode mask, const float* gates, float* attentionOut) {
     const ModelConfig& c = m_model->config();
     const int n = static_cast<int>(m_x.rows());
     projectQkv(layer);
-    attend(mask, attentionOut);
+    attend(mask, gates, attentionOut);
     gemm::packTransposed(m_context.data(), n, c.hidden, c.hidden, m_packed.data());
     addProjection(layer.attentionOut, gemm::Panels::packedOf(m_packed.data(), c.hidden, m_columns));
     kernels::layerNorm(m_x, layer.attentionNorm, c.layerNormEps);
@@ -205,6 +213,10 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     checkInput(ids, typeIds);
     checkWeightsUnchanged();
     const ModelConfig& c = m_model->config();
+    if (!options.headGates.empty() && options.headGates.size() != static_cast<size_t>(c.layers) * c.heads) {
+        throw InputError("the head mask has " + std::to_string(options.headGates.size()) + " gates but the model has " +
+                         std::to_string(c.layers * c.heads) + " heads (layers x heads)");
+    }
     const auto n = static_cast<size_t>(ids.size());
     Analysis a;
     a.layers = c.layers;
@@ -228,6 +240,7 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     for (int l = 0; l < c.layers; ++l) {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
         runLayer(m_model->weights().layers[static_cast<size_t>(l)], a.maskMode,
+                 options.headGates.empty() ? nullptr : options.headGates.data() + static_cast<size_t>(l) * c.heads,
                  a.attentions.data() + static_cast<size_t>(l) * c.heads * n * n);
         RowMatrixMap(a.hiddenStates.data() + static_cast<size_t>(l + 1) * n * c.hidden, m_x.rows(), m_x.cols()) = m_x;
     }

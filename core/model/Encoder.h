@@ -27,6 +27,10 @@ struct AnalyzeOptions {
     int topK = 5;
     bool predictAll = false;  // predictions for every position, not only [MASK]s
     bool keepDistributions = false;  // each prediction keeps every token's log-probability
+    // Head ablation (Hugging Face's head_mask): [layers][heads] gates that
+    // multiply each head's attention probabilities before they weigh the
+    // values; empty = every head 1. Analysis::attentions stays un-gated.
+    std::vector<float> headGates = {};
     const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -50,9 +54,9 @@ private:
     void checkWeightsUnchanged() const;
     void embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds);
     void prepare(int n);
-    void runLayer(const EncoderLayerWeights& layer, MaskMode mask, float* attentionOut);
+    void runLayer(const EncoderLayerWeights& layer, MaskMode mask, const float* gates, float* attentionOut);
     void projectQkv(const EncoderLayerWeights& layer);
-    void attend(MaskMode mask, float* attentionOut);
+    void attend(MaskMode mask, const float* gates, float* attentionOut);
     void feedForward(const EncoderLayerWeights& layer);
     // x += in^T W^T + b: the attention output and FFN output layers.
     void addProjection(const LinearWeights& w, const gemm::Panels& in);

@@ -1,0 +1,86 @@
+// bertlens-cli analyze: one forward pass and the measures asked for, read
+// into one AnalyzeRequest and written from one Measures (DESIGN.md, "The
+// contract, second wave").
+#include "cli/Commands.h"
+
+#include "analysis/AnalyzeRequest.h"
+#include "export/AnalysisJson.h"
+
+namespace bertlens::cli {
+namespace {
+
+// Attention flow beyond this gives up with a message rather than hanging.
+constexpr double kFlowTimeLimitSeconds = 120.0;
+
+int parseNumber(const std::string& text, const std::string& flag, const std::string& whole) {
+    size_t used = 0;
+    int v = 0;
+    try {
+        v = std::stoi(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (text.empty() || used != text.size()) {
+        throw UsageError(flag + " takes whole numbers as A:B, not \"" + whole + "\"");
+    }
+    return v;
+}
+
+std::pair<int, int> parsePair(const std::string& text, const std::string& flag) {
+    const size_t colon = text.find(':');
+    if (colon == std::string::npos) throw UsageError(flag + " takes A:B (for example 3:7), not \"" + text + "\"");
+    return {parseNumber(text.substr(0, colon), flag, text), parseNumber(text.substr(colon + 1), flag, text)};
+}
+
+}  // namespace
+
+int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
+    const CliArgs a(args, {"--model", "--text", "--mask-mode", "--top-k", "--threads", "--target", "--ablate"},
+                    {"--predict-all", "--hidden-states", "--rollout", "--flow", "--norms", "--saliency",
+                     "--head-importance", "--layer-predictions"});
+    AnalyzeRequest rq;
+    const std::string mode = a.valueOr("--mask-mode", "bidirectional");
+    if (!parseMaskMode(mode, rq.encoder.maskMode)) {
+        throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
+    }
+    rq.encoder.topK = a.intValue("--top-k", 5, 1, 1000);
+    rq.encoder.predictAll = a.has("--predict-all");
+    rq.rollout = a.has("--rollout");
+    rq.flow = a.has("--flow");
+    rq.flowTimeLimitSeconds = kFlowTimeLimitSeconds;
+    rq.norms = a.has("--norms");
+    rq.saliency = a.has("--saliency");
+    rq.headImportance = a.has("--head-importance");
+    rq.layerPredictions = a.has("--layer-predictions");
+    if (a.has("--target")) {
+        if (!rq.saliency && !rq.headImportance) throw UsageError("--target goes with --saliency or --head-importance");
+        const auto t = parsePair(a.value("--target"), "--target");
+        rq.target = std::make_pair(t.first, static_cast<int32_t>(t.second));
+    }
+    if (a.has("--ablate")) {
+        const std::string list = a.value("--ablate");
+        size_t start = 0;
+        while (start <= list.size()) {
+            const size_t comma = list.find(',', start);
+            const size_t end = comma == std::string::npos ? list.size() : comma;
+            const auto h = parsePair(list.substr(start, end - start), "--ablate");
+            rq.ablate.push_back({h.first, h.second});
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    }
+    setThreadCount(a);
+    const std::string text = readText(a);
+    const auto model = Model::load(a.value("--model"));
+    Encoder encoder(model);
+    Measures m;
+    try {
+        m = runAnalysis(encoder, text, rq);
+    } catch (const RequestError& e) {
+        throw UsageError(e.what());  // a head, position or id that does not exist: exit 2
+    }
+    writeMeasuresJson(out, m, model->config(), a.has("--hidden-states"));
+    return 0;
+}
+
+}  // namespace bertlens::cli

@@ -1,0 +1,157 @@
+#include "analysis/Gradients.h"
+
+#include <cmath>
+
+namespace bertlens {
+namespace {
+
+struct NormCache {  // what LayerNorm's backward needs
+    RowMatrix normalized;
+    Eigen::VectorXf inverseStd;
+};
+
+RowMatrix layerNorm(const RowMatrix& x, const LayerNormWeights& w, float eps, NormCache& cache) {
+    const auto d = x.cols();
+    const Eigen::VectorXf mean = x.rowwise().mean();
+    RowMatrix centred = x.colwise() - mean;
+    cache.inverseStd = ((centred.array().square().rowwise().sum() / static_cast<float>(d)) + eps).rsqrt();
+    cache.normalized = centred.array().colwise() * cache.inverseStd.array();
+    return (cache.normalized.array().rowwise() * ConstRowVectorMap(w.gamma, d).array()).rowwise() +
+           ConstRowVectorMap(w.beta, d).array();
+}
+
+RowMatrix layerNormBack(const RowMatrix& dy, const LayerNormWeights& w, const NormCache& c) {
+    const auto d = dy.cols();
+    const RowMatrix dn = dy.array().rowwise() * ConstRowVectorMap(w.gamma, d).array();
+    const Eigen::VectorXf meanDn = dn.rowwise().mean();
+    const Eigen::VectorXf meanDnN = (dn.array() * c.normalized.array()).rowwise().mean();
+    RowMatrix dx = (dn.colwise() - meanDn) - (c.normalized.array().colwise() * meanDnN.array()).matrix();
+    return dx.array().colwise() * c.inverseStd.array();
+}
+
+ConstRowMatrixMap weightOf(const LinearWeights& w) { return ConstRowMatrixMap(w.weight, w.out, w.in); }
+
+RowMatrix linear(const RowMatrix& x, const LinearWeights& w) {
+    return (x * weightOf(w).transpose()).rowwise() + ConstRowVectorMap(w.bias, w.out);
+}
+
+float geluOf(float z) { return 0.5f * z * (1.0f + std::erf(z * static_cast<float>(M_SQRT1_2))); }
+float geluSlope(float z) {
+    return 0.5f * (1.0f + std::erf(z * static_cast<float>(M_SQRT1_2))) +
+           z * std::exp(-0.5f * z * z) * static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2);
+}
+
+struct LayerCache {
+    RowMatrix input, q, k, v;
+    std::vector<RowMatrix> probs;  // per head
+    RowMatrix attended;            // per head P_h V_h, ungated, side by side
+    NormCache norm1, norm2;
+    RowMatrix preGelu;
+};
+
+}  // namespace
+
+Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
+    const ModelConfig& c = model.config();
+    const BertWeights& w = model.weights();
+    const int n = static_cast<int>(rq.ids.size()), d = c.hidden, heads = c.heads, dh = c.headDim();
+    const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+    const auto gate = [&](int l, int h) {
+        return rq.headGates.empty() ? 1.0f : rq.headGates[static_cast<size_t>(l) * heads + h];
+    };
+
+    Gradients g;
+    g.embeddings.resize(n, d);
+    RowMatrix x(n, d);
+    for (int i = 0; i < n; ++i) {
+        g.embeddings.row(i) = ConstRowVectorMap(w.wordEmbeddings + static_cast<size_t>(rq.ids[i]) * d, d);
+        x.row(i) = g.embeddings.row(i) + ConstRowVectorMap(w.positionEmbeddings + static_cast<size_t>(i) * d, d) +
+                   ConstRowVectorMap(w.tokenTypeEmbeddings + static_cast<size_t>(rq.typeIds[i]) * d, d);
+    }
+    NormCache embedNorm;
+    x = layerNorm(x, w.embeddingNorm, c.layerNormEps, embedNorm);
+
+    std::vector<LayerCache> caches(static_cast<size_t>(c.layers));
+    for (int l = 0; l < c.layers; ++l) {
+        const EncoderLayerWeights& lw = w.layers[static_cast<size_t>(l)];
+        LayerCache& lc = caches[static_cast<size_t>(l)];
+        lc.input = x;
+        lc.q = linear(x, lw.query);
+        lc.k = linear(x, lw.key);
+        lc.v = linear(x, lw.value);
+        lc.attended.resize(n, d);
+        RowMatrix context(n, d);
+        for (int h = 0; h < heads; ++h) {
+            RowMatrix s = (lc.q.middleCols(h * dh, dh) * lc.k.middleCols(h * dh, dh).transpose()) * scale;
+            for (int i = 0; i < n; ++i) {
+                const int b = firstVisible(rq.maskMode, i), e = endVisible(rq.maskMode, i, n);
+                const float top = s.row(i).segment(b, e - b).maxCoeff();
+                float sum = 0.0f;
+                for (int j = 0; j < n; ++j) {
+                    s(i, j) = (j >= b && j < e) ? std::exp(s(i, j) - top) : 0.0f;
+                    sum += s(i, j);
+                }
+                s.row(i) /= sum;
+            }
+            lc.attended.middleCols(h * dh, dh) = s * lc.v.middleCols(h * dh, dh);
+            context.middleCols(h * dh, dh) = gate(l, h) * lc.attended.middleCols(h * dh, dh);
+            lc.probs.push_back(std::move(s));
+        }
+        x = layerNorm(x + linear(context, lw.attentionOut), lw.attentionNorm, c.layerNormEps, lc.norm1);
+        lc.preGelu = linear(x, lw.intermediate);
+        const RowMatrix act = lc.preGelu.unaryExpr(&geluOf);
+        x = layerNorm(x + linear(act, lw.output), lw.outputNorm, c.layerNormEps, lc.norm2);
+    }
+
+    // The head, at the one row read.
+    const MlmHeadWeights& mlm = w.mlm;
+    const RowMatrix last = x.row(rq.fromPosition);
+    const RowMatrix pre = linear(last, mlm.transform);
+    NormCache headNorm;
+    const RowMatrix t = layerNorm(pre.unaryExpr(&geluOf), mlm.norm, c.layerNormEps, headNorm);
+    const ConstRowMatrixMap decoder(mlm.decoder, c.vocabSize, d);
+    const Eigen::RowVectorXd logits =
+        ((t * decoder.transpose()) + ConstRowVectorMap(mlm.bias, c.vocabSize)).cast<double>();
+    const double top = logits.maxCoeff();
+    const Eigen::RowVectorXd p = (logits.array() - top).exp();
+    const double logSum = std::log(p.sum()) + top;
+    g.logProb = logits[rq.target] - logSum;
+
+    // Backwards: ∂ log P / ∂ logits = onehot − softmax.
+    Eigen::RowVectorXf dLogits = (-(p / p.sum())).cast<float>();
+    dLogits[rq.target] += 1.0f;
+    RowMatrix dt = dLogits * decoder;
+    RowMatrix dpre = layerNormBack(dt, mlm.norm, headNorm).cwiseProduct(pre.unaryExpr(&geluSlope));
+    RowMatrix dx = RowMatrix::Zero(n, d);
+    dx.row(rq.fromPosition) = dpre * weightOf(mlm.transform);
+
+    g.gateGrad.assign(static_cast<size_t>(c.layers) * heads, 0.0);
+    for (int l = c.layers - 1; l >= 0; --l) {
+        const EncoderLayerWeights& lw = w.layers[static_cast<size_t>(l)];
+        const LayerCache& lc = caches[static_cast<size_t>(l)];
+        const RowMatrix dv2 = layerNormBack(dx, lw.outputNorm, lc.norm2);
+        const RowMatrix dz = (dv2 * weightOf(lw.output)).cwiseProduct(lc.preGelu.unaryExpr(&geluSlope));
+        const RowMatrix dy = dv2 + dz * weightOf(lw.intermediate);
+        const RowMatrix du = layerNormBack(dy, lw.attentionNorm, lc.norm1);
+        const RowMatrix dContext = du * weightOf(lw.attentionOut);
+        RowMatrix dq(n, d), dk(n, d), dv(n, d);
+        for (int h = 0; h < heads; ++h) {
+            const auto dCh = dContext.middleCols(h * dh, dh);
+            g.gateGrad[static_cast<size_t>(l) * heads + h] =
+                static_cast<double>((dCh.array() * lc.attended.middleCols(h * dh, dh).array()).sum());
+            const RowMatrix dAttended = gate(l, h) * dCh;
+            const RowMatrix& prob = lc.probs[static_cast<size_t>(h)];
+            const RowMatrix dP = dAttended * lc.v.middleCols(h * dh, dh).transpose();
+            dv.middleCols(h * dh, dh) = prob.transpose() * dAttended;
+            const Eigen::VectorXf rowDot = (dP.array() * prob.array()).rowwise().sum();
+            const RowMatrix dS = (prob.array() * (dP.colwise() - rowDot).array()) * scale;
+            dq.middleCols(h * dh, dh) = dS * lc.k.middleCols(h * dh, dh);
+            dk.middleCols(h * dh, dh) = dS.transpose() * lc.q.middleCols(h * dh, dh);
+        }
+        dx = du + dq * weightOf(lw.query) + dk * weightOf(lw.key) + dv * weightOf(lw.value);
+    }
+    g.embeddingGrad = layerNormBack(dx, w.embeddingNorm, embedNorm);
+    return g;
+}
+
+}  // namespace bertlens
