@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 namespace bertlens::ui {
 
@@ -121,6 +122,18 @@ void AttentionHeatmap::setValueName(const QString& name) {
     m_valueName = name;
 }
 
+void AttentionHeatmap::setCausalHidden(bool hidden) {
+    if (hidden == m_causalHidden) return;
+    m_causalHidden = hidden;
+    applyTheme();
+    rebuild();
+}
+
+QColor AttentionHeatmap::hiddenColor(const Theme& theme) {
+    // Grey sits inside the grayscale map, so print gets a light warm tint.
+    return theme.colorMap == ColorMap::Grayscale ? QColor(0xe8, 0xd5, 0xa8) : QColor(0xa6, 0xa6, 0xa6);
+}
+
 double AttentionHeatmap::rangeLow() const {
     return m_map->dataRange().lower;
 }
@@ -132,6 +145,7 @@ QString AttentionHeatmap::hoverText(int row, int column) const {
     if (row < 0 || column < 0 || row >= rows() || column >= columns()) return QString();
     const QString from = row < m_rowLabels.size() ? m_rowLabels[row] : QString::number(row);
     const QString to = column < m_columnLabels.size() ? m_columnLabels[column] : QString::number(column);
+    if (isHidden(row, column)) return tr("%1 → %2: hidden by the left-to-right mask").arg(from, to);
     return QStringLiteral("%1 → %2: %3 %4").arg(from, to, m_valueName, QString::number(m_values(row, column), 'f', 3));
 }
 
@@ -243,7 +257,9 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
 void AttentionHeatmap::showHover(int row, int column) {
     const QString text = hoverText(row, column);
     if (text.isEmpty()) {
-        m_hoverLabel->setText(rows() ? tr("Point at a cell to read its weight.") : QString());
+        const QString hint = m_causalHidden ? tr("Grey: hidden by the left-to-right mask. Point at a cell to read it.")
+                                            : tr("Point at a cell to read its weight.");
+        m_hoverLabel->setText(rows() ? hint : QString());
         QToolTip::hideText();
     } else {
         m_hoverLabel->setText(text);
@@ -267,7 +283,10 @@ void AttentionHeatmap::applyTheme() {
     fitTitle(m_plot->width());
     m_title->setTextColor(fg);
     m_hoverLabel->setFont(m_theme.font(10));
-    m_map->setGradient(m_scale == Scale::Difference ? differenceGradient(m_theme) : themeGradient(m_theme));
+    QCPColorGradient gradient = m_scale == Scale::Difference ? differenceGradient(m_theme) : themeGradient(m_theme);
+    gradient.setNanHandling(QCPColorGradient::nhNanColor);
+    gradient.setNanColor(hiddenColor(m_theme));
+    m_map->setGradient(gradient);
 }
 
 void AttentionHeatmap::rebuild() {
@@ -278,6 +297,10 @@ void AttentionHeatmap::rebuild() {
     double largest = 0.0;
     for (int r = 0; r < nRows; ++r) {
         for (int c = 0; c < nCols; ++c) {
+            if (isHidden(r, c)) {  // NaN: drawn in the gradient's hidden colour
+                data->setCell(c, r, std::numeric_limits<double>::quiet_NaN());
+                continue;
+            }
             data->setCell(c, r, m_values(r, c));
             largest = std::max(largest, std::abs(static_cast<double>(m_values(r, c))));
         }
