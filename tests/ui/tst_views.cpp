@@ -248,7 +248,7 @@ private slots:
                      qPrintable(causal->hoverText(0, 2)));
             QVERIFY(causal->hoverText(2, 0).contains(QStringLiteral("weight")));
             QVERIFY(!view.bidirectionalMap()->hoverText(0, 2).contains(QStringLiteral("hidden")));
-            QVERIFY(comparePartnerTitle(ComparePartner::BertCausalMask).contains(QStringLiteral("not trained this way")));
+            QVERIFY(comparePartnerTitle(ComparePartner::BertCausalMask).simplified().contains(QStringLiteral("not trained this way")));
             // The hidden colour is far from every colour of the scale (by the theme's own map).
             const QColor hidden = AttentionHeatmap::hiddenColor(theme);
             int nearest = 1 << 30;

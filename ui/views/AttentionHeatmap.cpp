@@ -30,6 +30,8 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
     layout->addWidget(m_hoverLabel);
     m_hoverLabel->setTextFormat(Qt::PlainText);
     m_hoverLabel->setAlignment(Qt::AlignCenter);
+    m_hoverLabel->setWordWrap(true);  // a long hint must not widen the map
+    m_hoverLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_hoverLabel->setText(tr("Point at a cell to read its weight."));
     m_plot->setMinimumSize(200, 200);
 
@@ -257,7 +259,7 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
 void AttentionHeatmap::showHover(int row, int column) {
     const QString text = hoverText(row, column);
     if (text.isEmpty()) {
-        const QString hint = m_causalHidden ? tr("Grey: hidden by the left-to-right mask. Point at a cell to read it.")
+        const QString hint = m_causalHidden ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
                                             : tr("Point at a cell to read its weight.");
         m_hoverLabel->setText(rows() ? hint : QString());
         QToolTip::hideText();
@@ -317,6 +319,10 @@ void AttentionHeatmap::rebuild() {
     }
 
     resetLabels();
+    if (!m_hoverLabel->underMouse())  // the hint says what grey cells are
+        m_hoverLabel->setText(nRows == 0 ? QString()
+                              : m_causalHidden ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
+                                               : tr("Point at a cell to read its weight."));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -325,7 +331,9 @@ void AttentionHeatmap::fitTitle(int width) {
     // side by side in presentation mode) would clip it at both ends.
     QFont font = m_theme.font(11, true);
     const double full = font.pointSizeF();
-    const double advance = QFontMetricsF(font).horizontalAdvance(m_title->text());
+    double advance = 0.0;  // of the longest line: a title may hold two
+    for (const QString& line : m_title->text().split(QLatin1Char('\n')))
+        advance = std::max(advance, QFontMetricsF(font).horizontalAdvance(line));
     if (width > 0 && advance > width - 12) font.setPointSizeF(std::max(0.6 * full, full * (width - 12) / advance));
     m_title->setFont(font);
 }

@@ -54,6 +54,8 @@ public:
     // left-to-right mask: drawn in hiddenColor(), outside the colour scale,
     // and named so under the pointer, never as a weight of 0.
     void setCausalHidden(bool hidden);
+    // A sentence the line under the map adds to its hint (wrapped).
+    void setHint(const QString& hint) { m_hint = hint; rebuild(); }
     bool isHidden(int row, int column) const { return m_causalHidden && column > row; }
     // A neutral grey no colour map of the theme uses (a warm tint for the grayscale map).
     static QColor hiddenColor(const Theme& theme);
@@ -109,6 +111,7 @@ private:
     Scale m_scale = Scale::Probability;
     bool m_stretch = false;
     bool m_causalHidden = false;
+    QString m_hint;
     QString m_valueName = tr("weight");
     Theme m_theme;
     bool m_rendering = false;

@@ -127,7 +127,9 @@ void CompareView::refresh() {
     m_causal->setMatrix(m_comparison.causal, labels, labels);
     m_difference->setMatrix(m_comparison.difference, labels, labels);
     m_bidirectional->setTitle(tr("Bidirectional (BERT)"));
-    m_causal->setTitle(comparePartnerTitle(m_partner));
+    // The map's title must fit a third of the screen; the full partner label is under the map.
+    m_causal->setTitle(tr("BERT, left-to-right"));
+    m_causal->setHint(comparePartnerTitle(m_partner));
     // Short enough for a third of a projector screen at presentation size.
     m_difference->setTitle(tr("Bidir. \u2212 left-to-right"));
     m_title->setText(title());

@@ -65,8 +65,8 @@ void HeadView::refresh() {
     const bool causal = s.maskMode == MaskMode::Causal;
     m_heatmap->setCausalHidden(causal);
     m_heatmap->setMatrix(selectedAttention(a, s), labels, labels);
-    m_heatmap->setTitle(causal ? tr("Attention, %1 (%2)").arg(selectionName(s), comparePartnerTitle(ComparePartner::BertCausalMask))
-                               : tr("Attention, %1 (%2)").arg(selectionName(s), maskModeTitle(s.maskMode)));
+    m_heatmap->setHint(causal ? comparePartnerTitle(ComparePartner::BertCausalMask) : QString());
+    m_heatmap->setTitle(tr("Attention, %1 (%2)").arg(selectionName(s), maskModeTitle(s.maskMode)));
 }
 
 void HeadView::paintFigure(QPainter& painter, const QRectF& rect) {
