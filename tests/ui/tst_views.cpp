@@ -233,6 +233,45 @@ private slots:
         QVERIFY(view.chart()->message().contains(QStringLiteral("No analysis")));
     }
 
+    void compareViewDrawsHiddenCellsOutsideTheColourScale() {
+        for (const Theme& theme : {Theme::normal(), [] { Theme t = Theme::normal(); t.colorMap = ColorMap::Grayscale; return t; }()}) {
+            CompareView view;
+            view.setTheme(theme);
+            view.resize(1400, 700);
+            view.setSelection(test::selection(1, 6));
+            view.setResult(m_result);
+            const AttentionHeatmap* causal = view.causalMap();
+            const int n = causal->rows();
+            QVERIFY(n >= 3);
+            // The hover line names the mask, not a weight of 0; visible cells keep their weight.
+            QVERIFY2(causal->hoverText(0, 2).contains(QStringLiteral("hidden by the left-to-right mask")),
+                     qPrintable(causal->hoverText(0, 2)));
+            QVERIFY(causal->hoverText(2, 0).contains(QStringLiteral("weight")));
+            QVERIFY(!view.bidirectionalMap()->hoverText(0, 2).contains(QStringLiteral("hidden")));
+            QVERIFY(comparePartnerTitle(ComparePartner::BertCausalMask).simplified().contains(QStringLiteral("not trained this way")));
+            // The hidden colour is far from every colour of the scale (by the theme's own map).
+            const QColor hidden = AttentionHeatmap::hiddenColor(theme);
+            int nearest = 1 << 30;
+            for (int i = 0; i <= 255; ++i) {
+                const QColor c = theme.color(i / 255.0);
+                const int d = std::abs(c.red() - hidden.red()) + std::abs(c.green() - hidden.green()) +
+                              std::abs(c.blue() - hidden.blue());
+                nearest = std::min(nearest, d);
+            }
+            QVERIFY2(nearest >= 40, qPrintable(QString::number(nearest)));
+            // And it is what the map draws at a hidden cell, while a visible cell is not drawn so.
+            QCustomPlot* plot = causal->plot();
+            plot->replot();
+            const QImage image = plot->toPixmap().toImage();
+            auto pixel = [&](int q, int k) {
+                return image.pixelColor(static_cast<int>(plot->xAxis2->coordToPixel(k)),
+                                        static_cast<int>(plot->yAxis->coordToPixel(q)));
+            };
+            QCOMPARE(pixel(0, n - 1).rgb(), hidden.rgb());
+            QVERIFY(pixel(n - 1, 0).rgb() != hidden.rgb());
+        }
+    }
+
     void compareViewDifferenceIsBidirectionalMinusCausal() {
         CompareView view;
         view.setSelection(test::selection(1, 6));

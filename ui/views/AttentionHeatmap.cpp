@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 namespace bertlens::ui {
 
@@ -29,6 +30,8 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
     layout->addWidget(m_hoverLabel);
     m_hoverLabel->setTextFormat(Qt::PlainText);
     m_hoverLabel->setAlignment(Qt::AlignCenter);
+    m_hoverLabel->setWordWrap(true);  // a long hint must not widen the map
+    m_hoverLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_hoverLabel->setText(tr("Point at a cell to read its weight."));
     m_plot->setMinimumSize(200, 200);
 
@@ -121,6 +124,18 @@ void AttentionHeatmap::setValueName(const QString& name) {
     m_valueName = name;
 }
 
+void AttentionHeatmap::setCausalHidden(bool hidden) {
+    if (hidden == m_causalHidden) return;
+    m_causalHidden = hidden;
+    applyTheme();
+    rebuild();
+}
+
+QColor AttentionHeatmap::hiddenColor(const Theme& theme) {
+    // Grey sits inside the grayscale map, so print gets a light warm tint.
+    return theme.colorMap == ColorMap::Grayscale ? QColor(0xe8, 0xd5, 0xa8) : QColor(0xa6, 0xa6, 0xa6);
+}
+
 double AttentionHeatmap::rangeLow() const {
     return m_map->dataRange().lower;
 }
@@ -132,6 +147,7 @@ QString AttentionHeatmap::hoverText(int row, int column) const {
     if (row < 0 || column < 0 || row >= rows() || column >= columns()) return QString();
     const QString from = row < m_rowLabels.size() ? m_rowLabels[row] : QString::number(row);
     const QString to = column < m_columnLabels.size() ? m_columnLabels[column] : QString::number(column);
+    if (isHidden(row, column)) return tr("%1 → %2: hidden by the left-to-right mask").arg(from, to);
     return QStringLiteral("%1 → %2: %3 %4").arg(from, to, m_valueName, QString::number(m_values(row, column), 'f', 3));
 }
 
@@ -243,7 +259,9 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
 void AttentionHeatmap::showHover(int row, int column) {
     const QString text = hoverText(row, column);
     if (text.isEmpty()) {
-        m_hoverLabel->setText(rows() ? tr("Point at a cell to read its weight.") : QString());
+        const QString hint = m_causalHidden ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
+                                            : tr("Point at a cell to read its weight.");
+        m_hoverLabel->setText(rows() ? hint : QString());
         QToolTip::hideText();
     } else {
         m_hoverLabel->setText(text);
@@ -267,7 +285,10 @@ void AttentionHeatmap::applyTheme() {
     fitTitle(m_plot->width());
     m_title->setTextColor(fg);
     m_hoverLabel->setFont(m_theme.font(10));
-    m_map->setGradient(m_scale == Scale::Difference ? differenceGradient(m_theme) : themeGradient(m_theme));
+    QCPColorGradient gradient = m_scale == Scale::Difference ? differenceGradient(m_theme) : themeGradient(m_theme);
+    gradient.setNanHandling(QCPColorGradient::nhNanColor);
+    gradient.setNanColor(hiddenColor(m_theme));
+    m_map->setGradient(gradient);
 }
 
 void AttentionHeatmap::rebuild() {
@@ -278,6 +299,10 @@ void AttentionHeatmap::rebuild() {
     double largest = 0.0;
     for (int r = 0; r < nRows; ++r) {
         for (int c = 0; c < nCols; ++c) {
+            if (isHidden(r, c)) {  // NaN: drawn in the gradient's hidden colour
+                data->setCell(c, r, std::numeric_limits<double>::quiet_NaN());
+                continue;
+            }
             data->setCell(c, r, m_values(r, c));
             largest = std::max(largest, std::abs(static_cast<double>(m_values(r, c))));
         }
@@ -294,6 +319,10 @@ void AttentionHeatmap::rebuild() {
     }
 
     resetLabels();
+    if (!m_hoverLabel->underMouse())  // the hint says what grey cells are
+        m_hoverLabel->setText(nRows == 0 ? QString()
+                              : m_causalHidden ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
+                                               : tr("Point at a cell to read its weight."));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -302,7 +331,9 @@ void AttentionHeatmap::fitTitle(int width) {
     // side by side in presentation mode) would clip it at both ends.
     QFont font = m_theme.font(11, true);
     const double full = font.pointSizeF();
-    const double advance = QFontMetricsF(font).horizontalAdvance(m_title->text());
+    double advance = 0.0;  // of the longest line: a title may hold two
+    for (const QString& line : m_title->text().split(QLatin1Char('\n')))
+        advance = std::max(advance, QFontMetricsF(font).horizontalAdvance(line));
     if (width > 0 && advance > width - 12) font.setPointSizeF(std::max(0.6 * full, full * (width - 12) / advance));
     m_title->setFont(font);
 }

@@ -50,6 +50,15 @@ public:
     void setTheme(const Theme& theme);
     // How the hover line names the weight ("weight", "difference", ...).
     void setValueName(const QString& name);
+    // Cells above the diagonal (key after query) are hidden by the
+    // left-to-right mask: drawn in hiddenColor(), outside the colour scale,
+    // and named so under the pointer, never as a weight of 0.
+    void setCausalHidden(bool hidden);
+    // A sentence the line under the map adds to its hint (wrapped).
+    void setHint(const QString& hint) { m_hint = hint; rebuild(); }
+    bool isHidden(int row, int column) const { return m_causalHidden && column > row; }
+    // A neutral grey no colour map of the theme uses (a warm tint for the grayscale map).
+    static QColor hiddenColor(const Theme& theme);
 
     int rows() const { return static_cast<int>(m_values.rows()); }
     int columns() const { return static_cast<int>(m_values.cols()); }
@@ -101,6 +110,8 @@ private:
     QStringList m_rowLabels, m_columnLabels;
     Scale m_scale = Scale::Probability;
     bool m_stretch = false;
+    bool m_causalHidden = false;
+    QString m_hint;
     QString m_valueName = tr("weight");
     Theme m_theme;
     bool m_rendering = false;

@@ -29,6 +29,14 @@ constexpr double kGap = 12.0;
 
 }  // namespace
 
+QString comparePartnerTitle(ComparePartner partner) {
+    switch (partner) {
+    case ComparePartner::BertCausalMask:
+        return CompareView::tr("BERT weights, left-to-right mask — not trained this way");
+    }
+    return QString();
+}
+
 CompareView::CompareView(QWidget* parent)
     : FigureView(parent),
       m_bidirectional(new AttentionHeatmap(this)),
@@ -48,6 +56,7 @@ CompareView::CompareView(QWidget* parent)
     maps->addWidget(m_difference);
     layout->addLayout(maps, 2);  // the maps matter most; the bars need less height
     layout->addWidget(m_predictions, 1);
+    m_causal->setCausalHidden(true);
     m_difference->setScale(AttentionHeatmap::Scale::Difference);
     m_difference->setValueName(tr("difference"));
     refresh();
@@ -118,7 +127,9 @@ void CompareView::refresh() {
     m_causal->setMatrix(m_comparison.causal, labels, labels);
     m_difference->setMatrix(m_comparison.difference, labels, labels);
     m_bidirectional->setTitle(tr("Bidirectional (BERT)"));
-    m_causal->setTitle(tr("Left-to-right (causal)"));
+    // The map's title must fit a third of the screen; the full partner label is under the map.
+    m_causal->setTitle(tr("BERT, left-to-right"));
+    m_causal->setHint(comparePartnerTitle(m_partner));
     // Short enough for a third of a projector screen at presentation size.
     m_difference->setTitle(tr("Bidir. \u2212 left-to-right"));
     m_title->setText(title());

@@ -20,6 +20,14 @@ namespace bertlens::ui {
 class AttentionHeatmap;
 class PredictionChart;
 
+// What stands beside BERT's bidirectional run in the compare view.
+enum class ComparePartner {
+    BertCausalMask,  // BERT's own weights under a left-to-right mask it was never trained with
+};
+
+// The title of the partner's map: one place, so a new partner names itself.
+QString comparePartnerTitle(ComparePartner partner);
+
 class CompareView : public FigureView {
     Q_OBJECT
 public:
@@ -56,6 +64,7 @@ private:
     Selection m_selection;
     Theme m_theme;
     MaskComparison m_comparison;
+    ComparePartner m_partner = ComparePartner::BertCausalMask;
 };
 
 }  // namespace bertlens::ui

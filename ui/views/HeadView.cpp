@@ -1,5 +1,7 @@
 #include "HeadView.h"
 
+#include "CompareView.h"
+
 #include "AttentionHeatmap.h"
 #include "SelectedAttention.h"
 #include "TokenLabels.h"
@@ -60,7 +62,10 @@ void HeadView::refresh() {
     const Analysis& a = m_result->analysis(m_selection.maskMode);
     const Selection s = clampedSelection(a, m_selection);
     const QStringList labels = tokenLabels(m_result.get());
+    const bool causal = s.maskMode == MaskMode::Causal;
+    m_heatmap->setCausalHidden(causal);
     m_heatmap->setMatrix(selectedAttention(a, s), labels, labels);
+    m_heatmap->setHint(causal ? comparePartnerTitle(ComparePartner::BertCausalMask) : QString());
     m_heatmap->setTitle(tr("Attention, %1 (%2)").arg(selectionName(s), maskModeTitle(s.maskMode)));
 }
 
