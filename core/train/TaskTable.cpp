@@ -197,17 +197,26 @@ TaskSplits makeTaskSplits(const TaskInfo& task, uint64_t seed, size_t train, siz
     TaskSplits s;
     std::unordered_set<std::string> heldKeys;
     Random held(seed, kTaskHeldOutStream);
+    int wanted = -1;
     // Rejection draws; the limit only trips when the grammar has too few
     // distinct examples for the size asked.
     for (size_t tries = 0; s.heldOut.size() < heldOut; ++tries) {
         if (tries > 50 * heldOut + 1000)
             throw Error("the task \"" + std::string(task.name) + "\" cannot make " + std::to_string(heldOut) +
                         " distinct held-out examples; ask for fewer");
+        // A repeat is replaced by the next new draw of its label (see below).
         TaskExample e = task.draw(held);
-        if (heldKeys.insert(e.key).second) s.heldOut.push_back(std::move(e));
+        if (heldKeys.count(e.key)) {
+            if (wanted < 0) wanted = e.label;
+            continue;
+        }
+        if (wanted >= 0 && e.label != wanted) continue;
+        wanted = -1;
+        heldKeys.insert(e.key);
+        s.heldOut.push_back(std::move(e));
     }
     Random drawTrain(seed, kTaskTrainStream);
-    int wanted = -1;
+    wanted = -1;
     for (size_t tries = 0; s.train.size() < train; ++tries) {
         if (tries > 50 * train + 1000)
             throw Error("the task \"" + std::string(task.name) + "\" has too few sentences outside its held-out set for " +

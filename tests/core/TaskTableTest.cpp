@@ -74,11 +74,14 @@ TEST(TaskTable, NoHeldOutSentenceInTraining) {
 
 TEST(TaskTable, LabelsAreBalanced) {
     for (const TaskInfo& task : taskTable()) {
-        const TaskSplits s = makeTaskSplits(task, 2, 3000, 1000);
-        const std::vector<size_t> counts = labelCounts(task, s.train);
-        for (size_t c : counts) {
-            EXPECT_GT(double(c), 3000.0 / double(counts.size()) * 0.9) << task.name;
-            EXPECT_LT(double(c), 3000.0 / double(counts.size()) * 1.1) << task.name;
+        const TaskSplits s = makeTaskSplits(task, 2, 3000, 500);
+        for (const auto* split : {&s.train, &s.heldOut}) {
+            const std::vector<size_t> counts = labelCounts(task, *split);
+            const double even = double(split->size()) / double(counts.size());
+            for (size_t c : counts) {
+                EXPECT_GT(double(c), even * 0.85) << task.name;
+                EXPECT_LT(double(c), even * 1.15) << task.name;
+            }
         }
     }
 }
