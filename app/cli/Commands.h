@@ -21,6 +21,10 @@ int runBench(const std::vector<std::string>& args, std::ostream& out);
 // Pretraining and held-out evaluation of the bundled model (TrainCommand.cpp).
 int runTrain(const std::vector<std::string>& args, std::ostream& out);
 int runEvaluate(const std::vector<std::string>& args, std::ostream& out);
+// The fine-tuning tasks and their splits (TasksCommand.cpp).
+constexpr int kDefaultTaskTrain = 3000;
+constexpr int kDefaultTaskHeldOut = 500;
+int runTasks(const std::vector<std::string>& args, std::ostream& out);
 // The Hugging Face cache (ModelsCommand.cpp).
 int runModels(const std::vector<std::string>& args, std::ostream& out);
 // Downloads from the Hugging Face Hub (DownloadCommand.cpp; needs bertlens_net).

@@ -25,6 +25,7 @@ const char* kUsage =
     "                        [--eval-every N] [--checkpoint-every N] [--resume]\n"
     "  bertlens-cli evaluate --model DIR [--seed S] [--sentences N] [--held-out N]\n"
     "                        [--mask-mode bidirectional|causal] [--threads T]\n"
+    "  bertlens-cli tasks    [--seed S] [--train N] [--held-out N]\n"
     "TEXT may be - to read standard input.\n";
 
 }  // namespace
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
         if (command == "bench") return cli::runBench(args, std::cout);
         if (command == "train") return cli::runTrain(args, std::cout);
         if (command == "evaluate") return cli::runEvaluate(args, std::cout);
+        if (command == "tasks") return cli::runTasks(args, std::cout);
         if (command == "models") return cli::runModels(args, std::cout);
         if (command == "download") return cli::runDownload(args, std::cout);
         throw cli::UsageError("unknown command \"" + command + "\"");
