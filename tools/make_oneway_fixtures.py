@@ -13,12 +13,17 @@ bias); prediction_scores[:, i] is scored against labels[:, i + 1]. The
 right-to-left model is the same with the mask mirrored (keys left of the
 query hidden) and position i predicting token i - 1.
 
-    tools/make_oneway_fixtures.py   # writes tests/fixtures/models/oneway-{l2r,r2l}
+    tools/make_oneway_fixtures.py            # writes tests/fixtures/models/oneway-{l2r,r2l}
+    tools/make_oneway_fixtures.py --bundled  # the bundled twins' probabilities for a
+                                             # sentences: tests/fixtures/bundled-twins.json
 """
 import json
 import math
 import os
 import struct
+import sys
+
+import numpy
 
 import torch
 
@@ -74,24 +79,42 @@ def write_safetensors(path, tensors):
             f.write(b)
 
 
-def layer_norm(x, g, b):
+def layer_norm(x, g, b, eps=EPS):
     mean = x.mean(-1, keepdim=True)
     var = ((x - mean) ** 2).mean(-1, keepdim=True)
-    return (x - mean) / torch.sqrt(var + EPS) * g + b
+    return (x - mean) / torch.sqrt(var + eps) * g + b
 
 
 def gelu(x):
     return 0.5 * x * (1 + torch.erf(x / math.sqrt(2)))
 
 
-def forward(w, ids, types, direction):
-    """Next-word (direction "l2r") or previous-word ("r2l") log-probabilities, [n, V]."""
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        size = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(size))
+        data = f.read()
+    kinds = {"F32": "<f4", "F16": "<f2"}
+    out = {}
+    for name, t in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = t["data_offsets"]
+        array = numpy.frombuffer(data[a:b], dtype=kinds[t["dtype"]]).astype(numpy.float64).reshape(t["shape"])
+        out[name] = torch.from_numpy(array.copy())
+    return out
+
+
+def forward(w, ids, types, direction, shape=None):
+    """Next-word (direction "l2r") or previous-word ("r2l") log-probabilities, [n, V].
+    shape: (hidden, heads, layers, eps), the fixtures' own by default."""
+    H, A, L, EPS = shape or (globals()["H"], globals()["A"], globals()["L"], globals()["EPS"])
     d = {k: v.double() for k, v in w.items()}
     n = len(ids)
     x = (d["bert.embeddings.word_embeddings.weight"][torch.tensor(ids)] +
          d["bert.embeddings.position_embeddings.weight"][:n] +
          d["bert.embeddings.token_type_embeddings.weight"][torch.tensor(types)])
-    x = layer_norm(x, d["bert.embeddings.LayerNorm.weight"], d["bert.embeddings.LayerNorm.bias"])
+    x = layer_norm(x, d["bert.embeddings.LayerNorm.weight"], d["bert.embeddings.LayerNorm.bias"], EPS)
     seen = torch.ones(n, n, dtype=torch.float64).tril()  # HF's causal mask: 1 where key <= query
     if direction == "r2l":
         seen = seen.T
@@ -106,16 +129,49 @@ def forward(w, ids, types, direction):
         probs = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(hd) + additive, dim=-1)
         context = (probs @ v).transpose(0, 1).reshape(n, H)
         x = layer_norm(lin(context, "attention.output.dense") + x,
-                       d[p + "attention.output.LayerNorm.weight"], d[p + "attention.output.LayerNorm.bias"])
+                       d[p + "attention.output.LayerNorm.weight"], d[p + "attention.output.LayerNorm.bias"], EPS)
         x = layer_norm(lin(gelu(lin(x, "intermediate.dense")), "output.dense") + x,
-                       d[p + "output.LayerNorm.weight"], d[p + "output.LayerNorm.bias"])
+                       d[p + "output.LayerNorm.weight"], d[p + "output.LayerNorm.bias"], EPS)
     t = gelu(x @ d["cls.predictions.transform.dense.weight"].T + d["cls.predictions.transform.dense.bias"])
-    t = layer_norm(t, d["cls.predictions.transform.LayerNorm.weight"], d["cls.predictions.transform.LayerNorm.bias"])
+    t = layer_norm(t, d["cls.predictions.transform.LayerNorm.weight"], d["cls.predictions.transform.LayerNorm.bias"], EPS)
     logits = t @ d["bert.embeddings.word_embeddings.weight"].T + d["cls.predictions.bias"]
     return torch.log_softmax(logits, dim=-1)
 
 
+def bundled():
+    """The bundled twins (F16 on disk, widened to float64 here) on a sentence."""
+    root = os.path.join(HERE, "..", "resources", "models")
+    sentences = ["the keys to the cabinet are on the table ."]
+    out = {}
+    for direction in ("l2r", "r2l"):
+        folder = os.path.join(root, "bertlens-mini-" + direction)
+        with open(os.path.join(folder, "config.json")) as f:
+            c = json.load(f)
+        with open(os.path.join(folder, "vocab.txt"), encoding="utf-8") as f:
+            vocab = {line.rstrip("\n"): i for i, line in enumerate(f)}
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        shape = (c["hidden_size"], c["num_attention_heads"], c["num_hidden_layers"], c["layer_norm_eps"])
+        cases = []
+        for text in sentences:
+            ids = [vocab["[CLS]"]] + [vocab[word] for word in text.split()] + [vocab["[SEP]"]]
+            logp = forward(w, ids, [0] * len(ids), direction, shape)
+            n = len(ids)
+            targets = range(1, n) if direction == "l2r" else range(0, n - 1)
+            read = (lambda t: t - 1) if direction == "l2r" else (lambda t: t + 1)
+            cases.append({"text": text, "ids": ids,
+                          "predictions": [{"position": t, "from_position": read(t),
+                                           "probabilities": [float("%.6g" % p) for p in logp[read(t)].exp().tolist()]}
+                                          for t in targets]})
+        out[direction] = cases
+    path = os.path.join(HERE, "..", "tests", "fixtures", "bundled-twins.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print("wrote", path)
+
+
 def main():
+    if "--bundled" in sys.argv[1:]:
+        return bundled()
     with open(VOCAB, encoding="utf-8") as f:
         vocab = [line.rstrip("\n") for line in f]
     V = len(vocab)

@@ -28,9 +28,17 @@ struct AnalysisResult {
     std::vector<std::string> userMaskedOriginal;
     Analysis bidirectional;  // maskMode == Bidirectional
     Analysis causal;         // maskMode == Causal; same tokens and ids
-    double elapsedMs = 0.0;  // both forward passes
+    // The trained one-way twins of the model (BertLens's bundled model has
+    // them; most models have none: layers == 0), on the same ids, and their
+    // ELMo-style combination at each [MASK] (empty without both twins).
+    Analysis leftToRight;
+    Analysis rightToLeft;
+    std::vector<Prediction> shallow;
+    double elapsedMs = 0.0;  // every forward pass
 
     const Analysis& analysis(MaskMode mode) const { return mode == MaskMode::Causal ? causal : bidirectional; }
+    bool hasLeftToRightTwin() const { return leftToRight.layers > 0; }
+    bool hasRightToLeftTwin() const { return rightToLeft.layers > 0; }
     int tokenCount() const { return bidirectional.tokenCount; }
 };
 

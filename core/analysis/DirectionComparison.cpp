@@ -8,29 +8,50 @@
 namespace bertlens {
 namespace {
 
-void requireObjective(const Model& model, Objective wanted, const char* role) {
+std::string objectiveProblem(const Model& model, Objective wanted, const char* role) {
     if (model.config().objective != wanted) {
-        throw InputError(std::string("the ") + role + " model in " + model.folder() + " was trained as " +
-                         objectiveName(model.config().objective) + ", not " + objectiveName(wanted) +
-                         "; choose a folder made with bertlens-cli train --objective " + objectiveName(wanted));
+        return std::string("the ") + role + " model in " + model.folder() + " was trained as " +
+               objectiveName(model.config().objective) + ", not " + objectiveName(wanted) +
+               "; choose a folder made with bertlens-cli train --objective " + objectiveName(wanted);
     }
     if (!model.hasMlmHead()) {
-        throw InputError(std::string("the ") + role + " model in " + model.folder() +
-                         " has no prediction head (cls.predictions.*), so it cannot guess words");
+        return std::string("the ") + role + " model in " + model.folder() +
+               " has no prediction head (cls.predictions.*), so it cannot guess words";
     }
+    return {};
+}
+
+void requireObjective(const Model& model, Objective wanted, const char* role) {
+    const std::string problem = objectiveProblem(model, wanted, role);
+    if (!problem.empty()) throw InputError(problem);
+}
+
+std::string vocabularyProblem(const Model& a, const Model& b) {
+    if (sameVocabulary(a, b)) return {};
+    return "the models in " + a.folder() + " and " + b.folder() +
+           " have different vocabularies, so their guesses cannot be compared word for word; "
+           "use twins trained with the same seed and corpus";
 }
 
 void requireSameVocabulary(const Model& a, const Model& b) {
-    bool same = a.vocab().size() == b.vocab().size() && a.config().vocabSize == b.config().vocabSize;
-    for (int32_t id = 0; same && id < a.vocab().size(); ++id) same = a.vocab().token(id) == b.vocab().token(id);
-    if (!same) {
-        throw InputError("the models in " + a.folder() + " and " + b.folder() +
-                         " have different vocabularies, so their guesses cannot be compared word for word; "
-                         "use twins trained with the same seed and corpus");
+    if (!sameVocabulary(a, b)) {
+        throw InputError(vocabularyProblem(a, b));
     }
 }
 
 }  // namespace
+
+bool sameVocabulary(const Model& a, const Model& b) {
+    bool same = a.vocab().size() == b.vocab().size() && a.config().vocabSize == b.config().vocabSize;
+    for (int32_t id = 0; same && id < a.vocab().size(); ++id) same = a.vocab().token(id) == b.vocab().token(id);
+    return same;
+}
+
+std::string twinProblem(const Model& bert, const Model& twin, Objective wanted) {
+    std::string problem =
+        objectiveProblem(twin, wanted, wanted == Objective::NextWord ? "left-to-right" : "right-to-left");
+    return problem.empty() ? vocabularyProblem(bert, twin) : problem;
+}
 
 DirectionEvaluator::DirectionEvaluator(std::shared_ptr<const Model> bert, std::shared_ptr<const Model> leftToRight,
                                        std::shared_ptr<const Model> rightToLeft) {
@@ -74,23 +95,32 @@ void DirectionEvaluator::add(const HeldOutWords& sentence) {
         for (const PredictorScore& r : m_result.rows) perCategory.push_back({r.predictor});
     }
     const std::vector<int32_t> types(sentence.ids.size(), 0);
-    std::vector<int32_t> masked = sentence.ids;
     for (int p : sentence.masked) {
-        if (p <= 0 || p + 1 >= int(masked.size())) {
+        if (p <= 0 || p + 1 >= int(sentence.ids.size())) {
             throw InputError("masked position " + std::to_string(p) + " is not a word between [CLS] and [SEP] of a " +
-                             std::to_string(masked.size()) + "-token sentence");
+                             std::to_string(sentence.ids.size()) + "-token sentence");
         }
-        masked[size_t(p)] = m_maskId;
     }
     AnalyzeOptions options;
     options.topK = 1;
     options.keepDistributions = true;
 
-    std::vector<std::vector<Prediction>> byRow;
-    options.maskMode = MaskMode::Bidirectional;
-    byRow.push_back(m_bert->forward(masked, types, options, sentence.masked).predictions);
-    options.maskMode = MaskMode::Causal;
-    byRow.push_back(m_bert->forward(masked, types, options, sentence.masked).predictions);
+    // BERT guesses one word at a time with every other word in place: the
+    // twins read the true words on their side, so BERT reads them too, and
+    // the rows differ only in which side each predictor may use.
+    std::vector<std::vector<Prediction>> byRow(2);
+    std::vector<int32_t> masked = sentence.ids;
+    for (int p : sentence.masked) {
+        masked[size_t(p)] = m_maskId;
+        const std::vector<int> target = {p};
+        options.maskMode = MaskMode::Bidirectional;
+        for (Prediction& guess : m_bert->forward(masked, types, options, target).predictions)
+            byRow[0].push_back(std::move(guess));
+        options.maskMode = MaskMode::Causal;
+        for (Prediction& guess : m_bert->forward(masked, types, options, target).predictions)
+            byRow[1].push_back(std::move(guess));
+        masked[size_t(p)] = sentence.ids[size_t(p)];
+    }
     std::vector<Prediction> left, right;
     if (m_leftToRight) byRow.push_back(left = m_leftToRight->forward(sentence.ids, types, options, sentence.masked).predictions);
     if (m_rightToLeft) byRow.push_back(right = m_rightToLeft->forward(sentence.ids, types, options, sentence.masked).predictions);

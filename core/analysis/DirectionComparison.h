@@ -1,7 +1,8 @@
 // One evaluation for every way of reading: the same held-out masked words
 // scored by five predictors, so that a class sees what bidirectionality buys.
 //
-//   bidirectional     BERT (masked-LM), the sentence with its words masked
+//   bidirectional     BERT (masked-LM), the sentence with one word masked at
+//                     a time (every other word in place, as the twins see)
 //   masked-lm-causal  the same BERT and input under a left-to-right mask it
 //                     was never trained with (an ablation, not a decoder)
 //   l2r               the left-to-right twin (next-word objective), reading
@@ -51,6 +52,14 @@ struct DirectionComparison {
     std::vector<PredictorScore> rows;                                // in the order above
     std::map<std::string, std::vector<PredictorScore>> categories;  // the same rows, per category
 };
+
+// The same tokens under the same ids, and the same output size: what makes
+// two models' guesses comparable word for word.
+bool sameVocabulary(const Model& a, const Model& b);
+
+// "" when model is a usable twin of bert for the objective (NextWord or
+// PreviousWord); else a sentence saying what is wrong with it.
+std::string twinProblem(const Model& bert, const Model& twin, Objective wanted);
 
 class DirectionEvaluator {
 public:

@@ -3,7 +3,8 @@
 // Their probabilities against a float64 torch forward pass written from
 // BertLMHeadModel's definition (tools/make_oneway_fixtures.py); where a word's
 // prediction is read; what each direction may and may not see; the config
-// keys; the shallow combination by hand; and the five-way evaluation scoring
+// keys; the shallow combination by hand; the bundled twins against the same
+// reference; and the five-way evaluation scoring
 // the same words for every predictor.
 #include "Errors.h"
 #include "TestSupport.h"
@@ -16,7 +17,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <tuple>
 
 namespace bertlens {
 namespace {
@@ -136,7 +139,9 @@ TEST_F(Twins, EachSideSeesOnlyItsOwnContext) {
                 for (int i = 0; i < a.tokenCount; ++i) {
                     EXPECT_NEAR(map.row(i).sum(), 1.0f, 1e-5f);
                     for (int j = 0; j < a.tokenCount; ++j) {
-                        if (side == 1 ? j > i : j < i) EXPECT_EQ(map(i, j), 0.0f);
+                        if (side == 1 ? j > i : j < i) {
+                            EXPECT_EQ(map(i, j), 0.0f);
+                        }
                     }
                 }
             }
@@ -224,6 +229,49 @@ TEST_F(Twins, EvaluationRefusesModelsThatDoNotFit) {
     writeRandomCheckpoint((m_dir.path() / "small-l2r").string(), c, smaller, 3);
     EXPECT_THROW(DirectionEvaluator(m_models[0], Model::load((m_dir.path() / "small-l2r").string()), nullptr),
                  InputError);
+}
+
+}  // namespace
+}  // namespace bertlens
+
+namespace bertlens {
+namespace {
+
+// The bundled twins themselves, F16 on disk, against the same float64 torch
+// forward pass run on their weights (tools/make_oneway_fixtures.py --bundled):
+// every token's probability at every position of a sentence.
+TEST(OneWayModels, BundledTwinsMatchTheFloat64Reference) {
+    const nlohmann::json expected = test::readJson(test::fixturesDir() / "bundled-twins.json");
+    for (const auto& [direction, mode, objective] :
+         {std::tuple{"l2r", MaskMode::Causal, Objective::NextWord},
+          std::tuple{"r2l", MaskMode::AntiCausal, Objective::PreviousWord}}) {
+        const auto folder = std::filesystem::path(BERTLENS_RESOURCES) / "models" / ("bertlens-mini-" + std::string(direction));
+        const auto model = Model::load(folder.string());
+        EXPECT_EQ(model->config().objective, objective);
+        Encoder encoder(model);
+        AnalyzeOptions options;
+        options.keepDistributions = true;
+        double worst = 0.0;
+        for (const auto& c : expected[direction]) {
+            // The tokenizer gives the ids the reference was given.
+            const Encoding e = model->tokenizer().encode(c["text"].get<std::string>());
+            ASSERT_EQ(e.ids, asIds(c["ids"]));
+            std::vector<int> positions;
+            for (const auto& p : c["predictions"]) positions.push_back(p["position"].get<int>());
+            const Analysis a = encoder.forward(e.ids, e.typeIds, options, positions);
+            EXPECT_EQ(a.maskMode, mode);
+            ASSERT_EQ(a.predictions.size(), positions.size());
+            for (size_t i = 0; i < positions.size(); ++i) {
+                EXPECT_EQ(a.predictions[i].fromPosition, c["predictions"][i]["from_position"].get<int>());
+                const auto probs = c["predictions"][i]["probabilities"].get<std::vector<double>>();
+                ASSERT_EQ(probs.size(), a.predictions[i].logProbabilities.size());
+                for (size_t v = 0; v < probs.size(); ++v)
+                    worst = std::max(worst, std::abs(std::exp(double(a.predictions[i].logProbabilities[v])) - probs[v]));
+            }
+        }
+        EXPECT_LT(worst, 1e-5) << direction;
+        std::cout << "bundled " << direction << " twin: worst probability difference " << worst << "\n";
+    }
 }
 
 }  // namespace

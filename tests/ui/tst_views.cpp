@@ -13,6 +13,9 @@
 #include "LinesView.h"
 #include "PredictionsView.h"
 #include "ViewRegistry.h"
+#include "worker/BothMasks.h"
+
+#include <cmath>
 
 #include <qcustomplot.h>
 #include <QImage>
@@ -248,7 +251,7 @@ private slots:
                      qPrintable(causal->hoverText(0, 2)));
             QVERIFY(causal->hoverText(2, 0).contains(QStringLiteral("weight")));
             QVERIFY(!view.bidirectionalMap()->hoverText(0, 2).contains(QStringLiteral("hidden")));
-            QVERIFY(comparePartnerTitle(ComparePartner::BertCausalMask).simplified().contains(QStringLiteral("not trained this way")));
+            QVERIFY(partnerHint(ComparePartner::OwnMask).simplified().contains(QStringLiteral("not trained this way")));
             // The hidden colour is far from every colour of the scale (by the theme's own map).
             const QColor hidden = AttentionHeatmap::hiddenColor(theme);
             int nearest = 1 << 30;
@@ -314,8 +317,8 @@ private slots:
         // One [MASK]: a bidirectional panel and a causal panel, top 5 each.
         const auto& panels = view.predictions()->panels();
         QCOMPARE(panels.size(), size_t(2));
-        QVERIFY(panels[0].title.startsWith(QStringLiteral("bidirectional")));
-        QVERIFY(panels[1].title.startsWith(QStringLiteral("left-to-right")));
+        QVERIFY(panels[0].title.startsWith(QStringLiteral("BERT: ")));
+        QVERIFY(panels[1].title.startsWith(QStringLiteral("BERT, left-to-right mask: ")));
         QCOMPARE(panels[0].top.size(), size_t(5));
         for (size_t j = 0; j < 5; ++j) {
             QCOMPARE(panels[0].top[j].id, bi.predictions[0].top[j].id);
@@ -326,6 +329,85 @@ private slots:
         QCOMPARE(rects.size(), 2);
         const double top = std::max(bi.predictions[0].top[0].probability, ca.predictions[0].top[0].probability);
         for (QCPAxisRect* r : rects) QVERIFY(std::abs(r->axis(QCPAxis::atBottom)->range().upper - 1.35 * top) < 1e-6);
+    }
+
+    // The bundled model's trained twins beside it: each map is the twin's own
+    // run, its hidden side is the one its mask hides, and the shallow guess
+    // is the product of both twins' distributions, renormalised (computed
+    // here from the twins' full distributions).
+    void compareViewShowsTheTrainedTwins() {
+        const QString root = QStringLiteral(BERTLENS_RESOURCES "/models/bertlens-mini");
+        AnalysisRequest request;
+        request.model = Model::load(root.toStdString());
+        request.leftToRight = Model::load((root + "-l2r").toStdString());
+        request.rightToLeft = Model::load((root + "-r2l").toStdString());
+        request.modelName = QStringLiteral("bertlens-mini");
+        request.text = "the [MASK] barked at the mailman .";
+        Encoder bi(request.model), ca(request.model), l2r(request.leftToRight), r2l(request.rightToLeft);
+        BothMasksOptions options;
+        options.leftToRight = &l2r;
+        options.rightToLeft = &r2l;
+        const AnalysisResultPtr result = analyseBothMasks(request, bi, ca, options);
+        QVERIFY(result->hasLeftToRightTwin() && result->hasRightToLeftTwin());
+        QCOMPARE(result->leftToRight.objective, Objective::NextWord);
+        QCOMPARE(result->rightToLeft.objective, Objective::PreviousWord);
+
+        CompareView view;
+        view.setSelection(test::selection(3, 1));
+        view.setResult(result);
+        const int n = result->tokenCount();
+        for (ComparePartner partner : {ComparePartner::LeftToRightTwin, ComparePartner::RightToLeftTwin}) {
+            view.setPartner(partner);
+            QCOMPARE(view.shownPartner(), partner);
+            const bool l2rShown = partner == ComparePartner::LeftToRightTwin;
+            const Analysis& twin = l2rShown ? result->leftToRight : result->rightToLeft;
+            // The third map is the other twin: heads of two models are not
+            // the same heads, so no difference is drawn between them.
+            const Analysis& other = l2rShown ? result->rightToLeft : result->leftToRight;
+            for (int q = 0; q < n; ++q) {
+                for (int k = 0; k < n; ++k) {
+                    QCOMPARE(view.causalMap()->value(q, k), static_cast<double>(twin.attention(3, 1)(q, k)));
+                    QCOMPARE(view.differenceMap()->value(q, k), static_cast<double>(other.attention(3, 1)(q, k)));
+                    QCOMPARE(view.differenceMap()->isHidden(q, k), l2rShown ? k < q : k > q);
+                    const bool hidden = partner == ComparePartner::LeftToRightTwin ? k > q : k < q;
+                    QCOMPARE(view.causalMap()->isHidden(q, k), hidden);
+                }
+            }
+            QVERIFY(view.predictions()->panels().at(1).title.startsWith(partnerShortName(partner)));
+        }
+
+        view.setPartner(ComparePartner::Shallow);
+        QCOMPARE(view.differenceMap()->value(3, 1), static_cast<double>(result->rightToLeft.attention(3, 1)(3, 1)));
+        AnalyzeOptions o;
+        o.keepDistributions = true;
+        const Encoding e = request.model->tokenizer().encode(request.text);
+        const std::vector<int> at = {2};  // [CLS] the [MASK]
+        const Prediction left = l2r.forward(e.ids, e.typeIds, o, at).predictions.at(0);
+        const Prediction right = r2l.forward(e.ids, e.typeIds, o, at).predictions.at(0);
+        double total = 0.0;
+        for (size_t t = 0; t < left.logProbabilities.size(); ++t)
+            total += std::exp(double(left.logProbabilities[t]) + right.logProbabilities[t]);
+        QCOMPARE(result->shallow.size(), size_t(1));
+        for (const TokenProbability& guess : result->shallow[0].top) {
+            const size_t t = size_t(guess.id);
+            const double expected = std::exp(double(left.logProbabilities[t]) + right.logProbabilities[t]) / total;
+            QVERIFY2(std::abs(guess.probability - expected) < 1e-5, qPrintable(QString::fromStdString(guess.token)));
+        }
+        const auto& panels = view.predictions()->panels();
+        QCOMPARE(panels.size(), size_t(2));
+        QVERIFY(panels[1].title.startsWith(partnerShortName(ComparePartner::Shallow)));
+        QCOMPARE(panels[1].top[0].id, result->shallow[0].top[0].id);
+    }
+
+    // A model without twins shows its own mask and says why.
+    void compareViewFallsBackToTheModelsOwnMask() {
+        CompareView view;
+        view.setSelection(test::selection(0, 0));
+        view.setResult(m_result);
+        QCOMPARE(view.partner(), ComparePartner::LeftToRightTwin);
+        QCOMPARE(view.shownPartner(), ComparePartner::OwnMask);
+        QVERIFY(!partnerMissingNote(*m_result, view.partner()).isEmpty());
+        QVERIFY(partnerMissingNote(*m_result, ComparePartner::OwnMask).isEmpty());
     }
 
     void embeddingsViewProjectsTheChosenLayer() {

@@ -6,6 +6,7 @@
 #include "AttentionHeatmap.h"
 #include "BundledModel.h"
 #include "Errors.h"
+#include "CompareView.h"
 #include "HeadView.h"
 #include "MainWindow.h"
 #include "ModelView.h"
@@ -348,7 +349,16 @@ private slots:
             QVERIFY(waitForText(*w, w->examples()[i].text.toStdString()));
             QVERIFY(w->explanationLabel()->isVisible());
             QVERIFY(w->explanationLabel()->text().contains(w->examples()[i].title.toHtmlEscaped()));
+            // An example that says where to look goes there.
+            const ExampleSentence& e = w->examples()[i];
+            if (!e.view.isEmpty()) QCOMPARE(w->currentView()->figureName(), e.view);
+            if (!e.compareWith.isEmpty()) {
+                const auto* compare = qobject_cast<const CompareView*>(w->view(QStringLiteral("compare")));
+                QVERIFY(compare);
+                QCOMPARE(partnerName(compare->partner()), e.compareWith);
+            }
         }
+        QVERIFY(categories.contains(QStringLiteral("Left, right or both")));
     }
 
     void presentationModeEnlargesTheFigures() {

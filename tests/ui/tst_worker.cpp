@@ -7,6 +7,10 @@
 #include "UiTestSupport.h"
 #include "UserMasks.h"
 
+#include "model/Encoder.h"
+
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -261,6 +265,49 @@ private slots:
         controller.setText(QStringLiteral("the dog sat"));
         QTRY_COMPARE_WITH_TIMEOUT(results.count(), 2, 10000);
         QCOMPARE(controller.latestResult()->modelName, QStringLiteral("h12-f32"));
+    }
+
+    // Twins are the folders beside the model named -l2r and -r2l: a good one
+    // joins the results, a wrong one (here a masked-LM model where the
+    // right-to-left twin should be) is named in the problems and left out.
+    void twinsBesideTheModelFolderAreOpened() {
+        const QString bundled = QStringLiteral(BERTLENS_RESOURCES "/models/bertlens-mini");
+        QTemporaryDir dir;
+        const QString base = dir.path() + QStringLiteral("/mini");
+        auto copyFolder = [](const QString& from, const QString& to) {
+            QDir().mkpath(to);
+            for (const QString& f : QDir(from).entryList(QDir::Files)) QFile::copy(from + '/' + f, to + '/' + f);
+        };
+        copyFolder(bundled, base);
+        copyFolder(bundled + QStringLiteral("-l2r"), base + QStringLiteral("-l2r"));
+        copyFolder(bundled, base + QStringLiteral("-r2l"));
+
+        AnalysisController controller;
+        QSignalSpy twins(&controller, &AnalysisController::twinsChanged);
+        QSignalSpy results(&controller, &AnalysisController::resultReady);
+        controller.setText(QStringLiteral("the [MASK] barked at the mailman ."));
+        controller.loadModel(base);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.leftToRightTwin() != nullptr && !controller.twinProblems().isEmpty(),
+                                 10000);
+        QVERIFY(controller.rightToLeftTwin() == nullptr);
+        QVERIFY(controller.twinProblems().contains(QStringLiteral("right-to-left")));
+        QTRY_VERIFY_WITH_TIMEOUT(controller.latestResult() && controller.latestResult()->hasLeftToRightTwin(), 10000);
+        const AnalysisResultPtr r = controller.latestResult();
+        QVERIFY(!r->hasRightToLeftTwin());
+        QVERIFY(r->shallow.empty());
+
+        // The twin's guess for [MASK] is the engine's own run of that folder.
+        Encoder engine(Model::load((bundled + QStringLiteral("-l2r")).toStdString()));
+        AnalyzeOptions o;
+        o.topK = 10;
+        const Encoding e = controller.model()->tokenizer().encode("the [MASK] barked at the mailman .");
+        const Analysis expected = engine.forward(e.ids, e.typeIds, o, {2});
+        QCOMPARE(r->leftToRight.predictions.size(), size_t(1));
+        QCOMPARE(r->leftToRight.predictions[0].fromPosition, 1);
+        for (size_t j = 0; j < expected.predictions[0].top.size(); ++j) {
+            QCOMPARE(r->leftToRight.predictions[0].top[j].id, expected.predictions[0].top[j].id);
+            QCOMPARE(r->leftToRight.predictions[0].top[j].probability, expected.predictions[0].top[j].probability);
+        }
     }
 
     void cacheFoldersAreNamedAfterTheRepository() {

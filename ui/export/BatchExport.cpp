@@ -1,6 +1,7 @@
 #include "BatchExport.h"
 
 #include "BothMasks.h"
+#include "CompareView.h"
 #include "EmbeddingsView.h"
 #include "FigureCaption.h"
 #include "FigureExporter.h"
@@ -9,6 +10,7 @@
 #include "ViewRegistry.h"
 
 #include "Errors.h"
+#include "analysis/DirectionComparison.h"
 #include "model/Encoder.h"
 
 #include <QDir>
@@ -23,16 +25,27 @@ namespace bertlens::ui {
 
 namespace {
 
-// Both runs the window makes for a text, by the inference worker's own code.
-AnalysisResultPtr analyse(const std::shared_ptr<const Model>& model, const BatchExportOptions& options) {
-    AnalysisRequest request;
-    request.model = model;
-    request.modelName = QDir(options.modelDir).dirName();
-    request.text = options.text.toStdString();
-    request.topK = options.topK;
-    Encoder bidirectional(model), causal(model);
+// The model's trained twin beside its folder (MODEL-l2r, MODEL-r2l), or null
+// when there is none; a twin folder that exists but does not fit is an error.
+std::shared_ptr<const Model> openTwin(const Model& model, const QString& modelDir, Objective objective) {
+    QString base = modelDir;
+    while (base.size() > 1 && base.endsWith(QLatin1Char('/'))) base.chop(1);
+    const QString folder = base + (objective == Objective::NextWord ? QStringLiteral("-l2r") : QStringLiteral("-r2l"));
+    if (model.config().objective != Objective::MaskedLm || !QFileInfo::exists(folder)) return nullptr;
+    auto twin = Model::load(folder.toStdString());
+    const std::string problem = twinProblem(model, *twin, objective);
+    if (!problem.empty()) throw InputError(problem);
+    return twin;
+}
+
+// Every run the window makes for a text, by the inference worker's own code.
+AnalysisResultPtr analyse(const AnalysisRequest& request) {
+    Encoder bidirectional(request.model), causal(request.model);
+    std::unique_ptr<Encoder> leftToRight, rightToLeft;
     BothMasksOptions run;
     run.emptyTextHint = "the text is empty: give a sentence with --text";
+    if (request.leftToRight) run.leftToRight = (leftToRight = std::make_unique<Encoder>(request.leftToRight)).get();
+    if (request.rightToLeft) run.rightToLeft = (rightToLeft = std::make_unique<Encoder>(request.rightToLeft)).get();
     return analyseBothMasks(request, bidirectional, causal, run);
 }
 
@@ -55,8 +68,11 @@ QString batchExportUsage() {
                "usage: bertlens --export DIR --text TEXT [--view %1|all] [--layer L] [--head H|mean]\n"
                "                [--mask-mode bidirectional|causal] [--format png|svg|pdf] [--model DIR]\n"
                "                [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]\n"
+               "                [--compare-with mask|l2r|r2l|shallow]\n"
                "Writes the chosen view of TEXT as a figure into DIR, with no window. --text - reads stdin.\n"
-               "--heads: the heads the lines view overlays; --paths: the embeddings view's paths through the layers.")
+               "--heads: the heads the lines view overlays; --paths: the embeddings view's paths through the layers.\n"
+               "--compare-with: what the compare view puts beside BERT (default: the left-to-right twin when the\n"
+               "model has one, else its own weights under a left-to-right mask).")
         .arg(viewNames().join(QLatin1Char('|')));
 }
 
@@ -73,7 +89,8 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
             continue;
         }
         static const QStringList kWithValue = {"--export", "--text",  "--view", "--layer", "--head", "--mask-mode",
-                                               "--format", "--model", "--dpi",  "--top-k", "--heads"};
+                                               "--format", "--model", "--dpi",  "--top-k", "--heads",
+                                               "--compare-with"};
         if (!kWithValue.contains(a)) {
             error = QObject::tr("unknown option %1 for batch export").arg(a);
             return false;
@@ -100,6 +117,13 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
             sawText = true;
         } else if (a == QLatin1String("--view")) {
             o.view = v;
+        } else if (a == QLatin1String("--compare-with")) {
+            ComparePartner partner;
+            if (!parsePartner(v, partner)) {
+                error = QObject::tr("--compare-with is %1, not \"%2\"").arg(partnerNames().join(QStringLiteral(", ")), v);
+                return false;
+            }
+            o.compareWith = v;
         } else if (a == QLatin1String("--layer")) {
             if (!parseInt(v, o.layer)) {
                 error = QObject::tr("--layer wants a layer number (0 is the first), not \"%1\"").arg(v);
@@ -163,6 +187,7 @@ QString batchFileName(const QString& view, const BatchExportOptions& o) {
         name = QStringLiteral("model-%1").arg(maskModeName(o.maskMode));
     } else if (view == QLatin1String("compare")) {
         name = QStringLiteral("compare-layer%1-%2").arg(o.layer).arg(head);
+        if (!o.compareWith.isEmpty() && o.compareWith != QLatin1String("mask")) name += QLatin1String("-with-") + o.compareWith;
     } else if (view == QLatin1String("predictions")) {
         name = QStringLiteral("predictions-%1").arg(maskModeName(o.maskMode));
     } else if (view == QLatin1String("embeddings")) {
@@ -205,16 +230,30 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
                            .arg(QDir::toNativeSeparators(o.outputDir)));
     }
 
+    ComparePartner partner = ComparePartner::LeftToRightTwin;
+    if (!o.compareWith.isEmpty()) parsePartner(o.compareWith, partner);
     std::shared_ptr<const Model> model;
     AnalysisResultPtr result;
     try {
         model = Model::load(o.modelDir.toStdString());
-        result = analyse(model, o);
+        AnalysisRequest request;
+        request.model = model;
+        request.modelName = QDir(o.modelDir).dirName();
+        request.text = o.text.toStdString();
+        request.topK = o.topK;
+        request.leftToRight = openTwin(*model, o.modelDir, Objective::NextWord);
+        request.rightToLeft = openTwin(*model, o.modelDir, Objective::PreviousWord);
+        result = analyse(request);
     } catch (const CheckpointError& e) {
         return failure(
             QObject::tr("cannot load the model in %1: %2").arg(o.modelDir, QString::fromStdString(e.what())));
     } catch (const Error& e) {
         return failure(QString::fromStdString(e.what()));
+    }
+    if (!o.compareWith.isEmpty() && availablePartner(*result, partner) != partner) {
+        return failure(partnerMissingNote(*result, partner) + QLatin1Char(' ') +
+                       QObject::tr("Train one with bertlens-cli train --objective next-word (or previous-word) into a "
+                                   "folder beside the model named MODEL-l2r (MODEL-r2l), or use --compare-with mask."));
     }
     const Analysis& a = result->bidirectional;
     if (o.layer < 0 || o.layer >= a.layers) {
@@ -246,6 +285,8 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         view->setResult(result);
         if (auto* lines = qobject_cast<LinesView*>(view.get()); lines && !o.linesHeads.empty())
             lines->setShownHeads(o.linesHeads);
+        if (auto* compare = qobject_cast<CompareView*>(view.get()))
+            compare->setPartner(o.compareWith.isEmpty() ? availablePartner(*result, partner) : partner);
         if (auto* embeddings = qobject_cast<EmbeddingsView*>(view.get()); embeddings && o.embeddingPaths)
             embeddings->setMode(EmbeddingsView::Mode::Paths);
         figure.caption = figureCaption(result.get(), selection, name, view.get());

@@ -1,6 +1,7 @@
 // Batch export with no window: `bertlens --export DIR --text TEXT --view V
 // [--layer L] [--head H|mean] [--mask-mode M] [--format png|svg|pdf]
-// [--model DIR] [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]`
+// [--model DIR] [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]
+// [--compare-with mask|l2r|r2l|shallow]`
 // renders the same figures as the window, off-screen, so every slide comes
 // from one command. --heads picks the heads the lines view overlays;
 // --paths puts the embeddings view in its paths-through-the-layers mode.
@@ -40,6 +41,10 @@ struct BatchExportOptions {
     int topK = 10;
     std::vector<int> linesHeads;  // lines view: heads to overlay (-1 = mean); empty = the selected head
     bool embeddingPaths = false;  // embeddings view: paths through the layers
+    // Compare view: what stands beside BERT (ComparePartner names: mask, l2r,
+    // r2l, shallow). Empty: the left-to-right twin when the model has one
+    // (a folder beside it named MODEL-l2r), else its own mask.
+    QString compareWith;
 };
 
 struct BatchExportResult {

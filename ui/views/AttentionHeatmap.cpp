@@ -124,9 +124,9 @@ void AttentionHeatmap::setValueName(const QString& name) {
     m_valueName = name;
 }
 
-void AttentionHeatmap::setCausalHidden(bool hidden) {
-    if (hidden == m_causalHidden) return;
-    m_causalHidden = hidden;
+void AttentionHeatmap::setHiddenBy(MaskMode mode) {
+    if (mode == m_hiddenBy) return;
+    m_hiddenBy = mode;
     applyTheme();
     rebuild();
 }
@@ -147,7 +147,10 @@ QString AttentionHeatmap::hoverText(int row, int column) const {
     if (row < 0 || column < 0 || row >= rows() || column >= columns()) return QString();
     const QString from = row < m_rowLabels.size() ? m_rowLabels[row] : QString::number(row);
     const QString to = column < m_columnLabels.size() ? m_columnLabels[column] : QString::number(column);
-    if (isHidden(row, column)) return tr("%1 → %2: hidden by the left-to-right mask").arg(from, to);
+    if (isHidden(row, column)) {
+        return m_hiddenBy == MaskMode::Causal ? tr("%1 → %2: hidden by the left-to-right mask").arg(from, to)
+                                              : tr("%1 → %2: hidden by the right-to-left mask").arg(from, to);
+    }
     return QStringLiteral("%1 → %2: %3 %4").arg(from, to, m_valueName, QString::number(m_values(row, column), 'f', 3));
 }
 
@@ -259,7 +262,7 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
 void AttentionHeatmap::showHover(int row, int column) {
     const QString text = hoverText(row, column);
     if (text.isEmpty()) {
-        const QString hint = m_causalHidden ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
+        const QString hint = m_hiddenBy != MaskMode::Bidirectional ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
                                             : tr("Point at a cell to read its weight.");
         m_hoverLabel->setText(rows() ? hint : QString());
         QToolTip::hideText();
@@ -321,7 +324,7 @@ void AttentionHeatmap::rebuild() {
     resetLabels();
     if (!m_hoverLabel->underMouse())  // the hint says what grey cells are
         m_hoverLabel->setText(nRows == 0 ? QString()
-                              : m_causalHidden ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
+                              : m_hiddenBy != MaskMode::Bidirectional ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
                                                : tr("Point at a cell to read its weight."));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -15,6 +15,8 @@
 #include "EigenTypes.h"
 #include "Theme.h"
 
+#include "model/Direction.h"
+
 #include <QStringList>
 #include <QWidget>
 
@@ -50,13 +52,16 @@ public:
     void setTheme(const Theme& theme);
     // How the hover line names the weight ("weight", "difference", ...).
     void setValueName(const QString& name);
-    // Cells above the diagonal (key after query) are hidden by the
-    // left-to-right mask: drawn in hiddenColor(), outside the colour scale,
-    // and named so under the pointer, never as a weight of 0.
-    void setCausalHidden(bool hidden);
+    // Cells the map's mask hides (left-to-right: keys after the query;
+    // right-to-left: keys before it; bidirectional: none) are drawn in
+    // hiddenColor(), outside the colour scale, and named so under the
+    // pointer, never as a weight of 0.
+    void setHiddenBy(MaskMode mode);
     // A sentence the line under the map adds to its hint (wrapped).
     void setHint(const QString& hint) { m_hint = hint; rebuild(); }
-    bool isHidden(int row, int column) const { return m_causalHidden && column > row; }
+    bool isHidden(int row, int column) const {
+        return m_hiddenBy == MaskMode::Causal ? column > row : m_hiddenBy == MaskMode::AntiCausal && column < row;
+    }
     // A neutral grey no colour map of the theme uses (a warm tint for the grayscale map).
     static QColor hiddenColor(const Theme& theme);
 
@@ -110,7 +115,7 @@ private:
     QStringList m_rowLabels, m_columnLabels;
     Scale m_scale = Scale::Probability;
     bool m_stretch = false;
-    bool m_causalHidden = false;
+    MaskMode m_hiddenBy = MaskMode::Bidirectional;
     QString m_hint;
     QString m_valueName = tr("weight");
     Theme m_theme;

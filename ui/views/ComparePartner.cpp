@@ -73,15 +73,29 @@ ComparePartner availablePartner(const AnalysisResult& result, ComparePartner wan
 QString partnerMapTitle(ComparePartner partner) {
     switch (partner) {
         case ComparePartner::LeftToRightTwin:
-            return QObject::tr("Left-to-right twin (trained so)");
+            return QObject::tr("Left-to-right twin");
         case ComparePartner::RightToLeftTwin:
-            return QObject::tr("Right-to-left twin (trained so)");
+            return QObject::tr("Right-to-left twin");
         case ComparePartner::Shallow:
             return QObject::tr("Left-to-right twin");
         case ComparePartner::OwnMask:
             break;
     }
-    return QObject::tr("BERT, left-to-right mask (not trained so)");
+    return QObject::tr("BERT, left-to-right");
+}
+
+QString partnerHint(ComparePartner partner) {
+    switch (partner) {
+        case ComparePartner::LeftToRightTwin:
+            return QObject::tr("A twin of BERT trained to predict the next word, left-to-right mask");
+        case ComparePartner::RightToLeftTwin:
+            return QObject::tr("A twin of BERT trained to predict the previous word, right-to-left mask");
+        case ComparePartner::Shallow:
+            return QObject::tr("Shallow: the two one-way twins' predictions multiplied, as ELMo joined two models");
+        case ComparePartner::OwnMask:
+            break;
+    }
+    return QObject::tr("BERT weights, left-to-right mask \u2014 not trained this way");
 }
 
 QString partnerShortName(ComparePartner partner) {

@@ -25,8 +25,10 @@ QStringList partnerNames();                             // every name, in the or
 QString partnerMenuText(ComparePartner partner);        // for the view's chooser
 // A partner the result can show: a twin that was not opened gives OwnMask.
 ComparePartner availablePartner(const AnalysisResult& result, ComparePartner wanted);
-// The map's title, saying what was trained how.
+// The map's title: short enough for a third of a projector screen.
 QString partnerMapTitle(ComparePartner partner);
+// The line under the map, saying what was trained how.
+QString partnerHint(ComparePartner partner);
 // The prediction panels' name ("left-to-right twin", ...).
 QString partnerShortName(ComparePartner partner);
 // Why a chosen twin is not shown, or "".

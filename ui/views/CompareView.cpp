@@ -9,6 +9,7 @@
 
 #include "Errors.h"
 
+#include <QComboBox>
 #include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -29,14 +30,6 @@ constexpr double kGap = 12.0;
 
 }  // namespace
 
-QString comparePartnerTitle(ComparePartner partner) {
-    switch (partner) {
-    case ComparePartner::BertCausalMask:
-        return CompareView::tr("BERT weights, left-to-right mask — not trained this way");
-    }
-    return QString();
-}
-
 CompareView::CompareView(QWidget* parent)
     : FigureView(parent),
       m_bidirectional(new AttentionHeatmap(this)),
@@ -44,9 +37,31 @@ CompareView::CompareView(QWidget* parent)
       m_difference(new AttentionHeatmap(this)),
       m_predictions(new PredictionChart(this)),
       m_title(new QLabel(this)),
+      m_partnerChoice(new QComboBox(this)),
+      m_partnerNote(new QLabel(this)),
       m_theme(Theme::normal()) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    auto* choice = new QHBoxLayout;
+    auto* besideLabel = new QLabel(tr("Beside BERT:"), this);
+    choice->addWidget(besideLabel);
+    for (const QString& name : partnerNames()) {
+        ComparePartner p = ComparePartner::OwnMask;
+        parsePartner(name, p);
+        m_partnerChoice->addItem(partnerMenuText(p), name);
+    }
+    m_partnerChoice->setCurrentIndex(m_partnerChoice->findData(partnerName(m_partner)));
+    m_partnerChoice->setToolTip(tr("What stands beside BERT: its own weights under a left-to-right mask, or models "
+                                   "trained in one direction on the same text with the same budget"));
+    connect(m_partnerChoice, &QComboBox::currentIndexChanged, this, [this](int index) {
+        ComparePartner p = m_partner;
+        if (parsePartner(m_partnerChoice->itemData(index).toString(), p)) setPartner(p);
+    });
+    besideLabel->setBuddy(m_partnerChoice);
+    choice->addWidget(m_partnerChoice);
+    choice->addWidget(m_partnerNote, 1);
+    m_partnerNote->setWordWrap(true);
+    layout->addLayout(choice);
     m_title->setAlignment(Qt::AlignCenter);
     m_title->setWordWrap(true);
     layout->addWidget(m_title);
@@ -56,10 +71,21 @@ CompareView::CompareView(QWidget* parent)
     maps->addWidget(m_difference);
     layout->addLayout(maps, 2);  // the maps matter most; the bars need less height
     layout->addWidget(m_predictions, 1);
-    m_causal->setCausalHidden(true);
     m_difference->setScale(AttentionHeatmap::Scale::Difference);
     m_difference->setValueName(tr("difference"));
     refresh();
+}
+
+void CompareView::setPartner(ComparePartner partner) {
+    if (partner == m_partner) return;
+    m_partner = partner;
+    const QSignalBlocker blocker(m_partnerChoice);
+    m_partnerChoice->setCurrentIndex(m_partnerChoice->findData(partnerName(partner)));
+    refresh();
+}
+
+ComparePartner CompareView::shownPartner() const {
+    return m_result ? availablePartner(*m_result, m_partner) : ComparePartner::OwnMask;
 }
 
 void CompareView::setResult(const AnalysisResultPtr& result) {
@@ -80,6 +106,8 @@ void CompareView::setTheme(const Theme& theme) {
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->setTheme(theme);
     m_predictions->setTheme(theme);
     m_title->setFont(theme.font(12, true));
+    m_partnerChoice->setFont(theme.font(10));
+    m_partnerNote->setFont(theme.font(10));
     update();
 }
 
@@ -91,11 +119,24 @@ double CompareView::meanLaterShare() const {
 QString CompareView::title() const {
     if (!m_result || m_comparison.laterShare.empty()) return tr("Bidirectional vs left-to-right");
     const Selection s = clampedSelection(m_result->bidirectional, m_selection);
+    const ComparePartner shown = shownPartner();
+    if (shown == ComparePartner::Shallow) {
+        return tr("BERT vs two one-way twins combined (ELMo-style), %1: each twin sees one side only; "
+                  "only their guesses are joined")
+            .arg(selectionName(s));
+    }
     // The one number a class should take away: how much of BERT's attention
-    // goes to words the left-to-right mask cannot see.
-    return tr("Bidirectional vs left-to-right, %1: %2% of the bidirectional attention goes to later words, "
-              "which left-to-right cannot see")
-        .arg(selectionName(s))
+    // goes to words the one-way reader cannot see.
+    if (shown == ComparePartner::RightToLeftTwin) {
+        const RowMatrix& bi = m_comparison.bidirectional;
+        double earlier = 0.0;
+        for (Eigen::Index q = 1; q < bi.rows(); ++q) earlier += bi.row(q).head(q).sum();
+        return tr("BERT vs %1, %2: %3% of BERT's attention goes to earlier words, which right-to-left cannot see")
+            .arg(partnerShortName(shown), selectionName(s))
+            .arg(100.0 * earlier / double(std::max<Eigen::Index>(1, bi.rows())), 0, 'f', 0);
+    }
+    return tr("BERT vs %1, %2: %3% of BERT's attention goes to later words, which left-to-right cannot see")
+        .arg(partnerShortName(shown), selectionName(s))
         .arg(100.0 * meanLaterShare(), 0, 'f', 0);
 }
 
@@ -112,9 +153,25 @@ void CompareView::refresh() {
         return;
     }
     const Selection s = clampedSelection(m_result->bidirectional, m_selection);
+    const ComparePartner shown = shownPartner();
+    m_partnerNote->setText(partnerMissingNote(*m_result, m_partner));
+    const Analysis& partner = shown == ComparePartner::OwnMask           ? m_result->causal
+                              : shown == ComparePartner::RightToLeftTwin ? m_result->rightToLeft
+                                                                         : m_result->leftToRight;
+    // The third map: for BERT under its own mask, the difference (same
+    // weights, so head h is the same head on both sides); beside a twin, the
+    // other twin — a difference between two models' heads would compare
+    // heads that have nothing to do with each other.
+    const Analysis* third = nullptr;
+    if (shown == ComparePartner::LeftToRightTwin || shown == ComparePartner::Shallow) {
+        if (m_result->hasRightToLeftTwin()) third = &m_result->rightToLeft;
+    } else if (shown == ComparePartner::RightToLeftTwin && m_result->hasLeftToRightTwin()) {
+        third = &m_result->leftToRight;
+    }
+    const int head = s.averageHeads ? kMeanOfHeads : s.head;
     try {
-        m_comparison =
-            compareMasks(m_result->bidirectional, m_result->causal, s.layer, s.averageHeads ? kMeanOfHeads : s.head);
+        m_comparison = compareMasks(m_result->bidirectional, partner, s.layer, head);
+        if (third) m_comparison.difference = attentionMap(*third, s.layer, head);
     } catch (const Error& e) {
         for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->clear();
         m_bidirectional->setTitle(QString::fromStdString(e.what()));
@@ -125,13 +182,32 @@ void CompareView::refresh() {
     const QStringList labels = tokenLabels(m_result.get());
     m_bidirectional->setMatrix(m_comparison.bidirectional, labels, labels);
     m_causal->setMatrix(m_comparison.causal, labels, labels);
-    m_difference->setMatrix(m_comparison.difference, labels, labels);
-    m_bidirectional->setTitle(tr("Bidirectional (BERT)"));
+    m_bidirectional->setTitle(tr("BERT (bidirectional)"));
     // The map's title must fit a third of the screen; the full partner label is under the map.
-    m_causal->setTitle(tr("BERT, left-to-right"));
-    m_causal->setHint(comparePartnerTitle(m_partner));
-    // Short enough for a third of a projector screen at presentation size.
-    m_difference->setTitle(tr("Bidir. \u2212 left-to-right"));
+    m_causal->setTitle(partnerMapTitle(shown));
+    m_causal->setHint(partnerHint(shown));
+    m_causal->setHiddenBy(shown == ComparePartner::RightToLeftTwin ? MaskMode::AntiCausal : MaskMode::Causal);
+    if (shown == ComparePartner::OwnMask) {
+        m_difference->setScale(AttentionHeatmap::Scale::Difference);
+        m_difference->setValueName(tr("difference"));
+        m_difference->setHiddenBy(MaskMode::Bidirectional);
+        m_difference->setMatrix(m_comparison.difference, labels, labels);
+        // Short enough for a third of a projector screen at presentation size.
+        m_difference->setTitle(tr("BERT \u2212 its mask"));
+        m_difference->setHint(QString());
+    } else if (third) {
+        const bool rightToLeft = third == &m_result->rightToLeft;
+        m_difference->setScale(AttentionHeatmap::Scale::Probability);
+        m_difference->setValueName(tr("weight"));
+        m_difference->setHiddenBy(rightToLeft ? MaskMode::AntiCausal : MaskMode::Causal);
+        m_difference->setMatrix(m_comparison.difference, labels, labels);
+        const ComparePartner other = rightToLeft ? ComparePartner::RightToLeftTwin : ComparePartner::LeftToRightTwin;
+        m_difference->setTitle(partnerMapTitle(other));
+        m_difference->setHint(partnerHint(other));
+    } else {
+        m_difference->clear();
+        m_difference->setTitle(tr("No other twin"));
+    }
     m_title->setText(title());
 
     // Predictions: for each [MASK], the bidirectional run's words beside the causal run's.
@@ -139,16 +215,29 @@ void CompareView::refresh() {
     if (!message.isEmpty()) {
         m_predictions->setMessage(message);
     } else {
+        Analysis shallow;  // the combined guesses, shown like a run's
+        if (shown == ComparePartner::Shallow) {
+            shallow.tokens = m_result->bidirectional.tokens;
+            shallow.predictions = m_result->shallow;
+        }
+        const Analysis& other = shown == ComparePartner::Shallow ? shallow : partner;
         std::vector<PredictionPanel> bi = predictionPanels(*m_result, m_result->bidirectional);
-        std::vector<PredictionPanel> causal = predictionPanels(*m_result, m_result->causal);
+        std::vector<PredictionPanel> side = predictionPanels(*m_result, other);
         std::vector<PredictionPanel> panels;
-        for (size_t i = 0; i < bi.size() && i < causal.size(); ++i) {
-            for (auto [panel, mode] :
-                 {std::pair{&bi[i], tr("bidirectional")}, std::pair{&causal[i], tr("left-to-right")}}) {
+        // Paired by position: a one-way model has no guess where it has no neighbour.
+        for (size_t i = 0, j = 0; i < bi.size() && j < side.size();) {
+            const int a = m_result->bidirectional.predictions[i].position, b = other.predictions[j].position;
+            if (a != b) {
+                (a < b ? i : j) += 1;
+                continue;
+            }
+            for (auto [panel, mode] : {std::pair{&bi[i], tr("BERT")}, std::pair{&side[j], partnerShortName(shown)}}) {
                 if (panel->top.size() > kTopWords) panel->top.resize(kTopWords);
                 panel->title = QStringLiteral("%1: %2").arg(mode, panel->title);
                 panels.push_back(*panel);
             }
+            ++i;
+            ++j;
         }
         m_predictions->setPanels(panels, 2, /*shareRowScale=*/true);
     }

@@ -6,27 +6,28 @@
 // sees at once what the left-to-right mask hides: in "the [MASK] barked at
 // the mailman" only the bidirectional run can use "barked".
 //
+// What stands beside BERT is the user's choice (ComparePartner.h): BERT's own
+// weights under the left-to-right mask, the trained left-to-right or
+// right-to-left twin, or the two twins combined. Beside a twin the third map
+// is the other twin, not a difference: head h of two separately trained
+// models is not the same head. A model without twins shows its own mask
+// and says so.
+//
 // The numbers come from core's compareMasks(). UI thread only.
 #pragma once
 
+#include "ComparePartner.h"
 #include "FigureView.h"
 
 #include "analysis/MaskComparison.h"
 
+class QComboBox;
 class QLabel;
 
 namespace bertlens::ui {
 
 class AttentionHeatmap;
 class PredictionChart;
-
-// What stands beside BERT's bidirectional run in the compare view.
-enum class ComparePartner {
-    BertCausalMask,  // BERT's own weights under a left-to-right mask it was never trained with
-};
-
-// The title of the partner's map: one place, so a new partner names itself.
-QString comparePartnerTitle(ComparePartner partner);
 
 class CompareView : public FigureView {
     Q_OBJECT
@@ -49,6 +50,11 @@ public:
     // The mean over query tokens of the share of bidirectional attention on
     // later tokens: what the left-to-right mask hides.
     double meanLaterShare() const;
+    // What the user chose to stand beside BERT, and what is shown (a twin
+    // the model lacks falls back to its own mask).
+    void setPartner(ComparePartner partner);
+    ComparePartner partner() const { return m_partner; }
+    ComparePartner shownPartner() const;
 
 private:
     void refresh();
@@ -60,11 +66,13 @@ private:
     AttentionHeatmap* m_difference;
     PredictionChart* m_predictions;
     QLabel* m_title;  // on screen; exports draw the same text
+    QComboBox* m_partnerChoice;
+    QLabel* m_partnerNote;  // why a chosen twin is not there
+    ComparePartner m_partner = ComparePartner::LeftToRightTwin;
     AnalysisResultPtr m_result;
     Selection m_selection;
     Theme m_theme;
     MaskComparison m_comparison;
-    ComparePartner m_partner = ComparePartner::BertCausalMask;
 };
 
 }  // namespace bertlens::ui

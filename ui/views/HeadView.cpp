@@ -63,9 +63,9 @@ void HeadView::refresh() {
     const Selection s = clampedSelection(a, m_selection);
     const QStringList labels = tokenLabels(m_result.get());
     const bool causal = s.maskMode == MaskMode::Causal;
-    m_heatmap->setCausalHidden(causal);
+    m_heatmap->setHiddenBy(causal ? MaskMode::Causal : MaskMode::Bidirectional);
     m_heatmap->setMatrix(selectedAttention(a, s), labels, labels);
-    m_heatmap->setHint(causal ? comparePartnerTitle(ComparePartner::BertCausalMask) : QString());
+    m_heatmap->setHint(causal ? partnerHint(ComparePartner::OwnMask) : QString());
     m_heatmap->setTitle(tr("Attention, %1 (%2)").arg(selectionName(s), maskModeTitle(s.maskMode)));
 }
 

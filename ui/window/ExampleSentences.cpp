@@ -29,6 +29,10 @@ QList<ExampleSentence> loadExampleSentences(const QString& path, QString* error)
         e.title = o.value(QStringLiteral("title")).toString();
         e.text = o.value(QStringLiteral("text")).toString();
         e.explanation = o.value(QStringLiteral("explanation")).toString();
+        e.view = o.value(QStringLiteral("view")).toString();
+        e.compareWith = o.value(QStringLiteral("compare_with")).toString();
+        e.layer = o.value(QStringLiteral("layer")).toInt(-1);
+        e.head = o.value(QStringLiteral("head")).toInt(-1);
         if (e.title.isEmpty() || e.text.isEmpty()) {
             if (error) *error = QObject::tr("%1: an example without a title or text").arg(path);
             return {};

@@ -15,6 +15,10 @@ struct ExampleSentence {
     QString title;     // the menu entry
     QString text;      // the sentence, as typed into the box
     QString explanation;
+    // Where to look, when the example says (empty / -1: leave as it is):
+    QString view;         // a view's figure name ("compare", "head", ...)
+    QString compareWith;  // the compare view's partner ("mask", "l2r", "r2l", "shallow")
+    int layer = -1, head = -1;
 };
 
 // The built-in examples, or those of another JSON file of the same form. On

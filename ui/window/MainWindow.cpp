@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AnalysisController.h"
+#include "CompareView.h"
 #include "FigureView.h"
 #include "FileDropHandler.h"
 #include "ModelChangedBar.h"
@@ -43,6 +44,7 @@ MainWindow::MainWindow(WorkerOptions options, QWidget* parent)
     connect(m_controller, &AnalysisController::modelChanged, this, &MainWindow::onModelChanged);
     connect(m_controller, &AnalysisController::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
     connect(m_controller, &AnalysisController::modelLoadCancelled, this, &MainWindow::onModelLoadCancelled);
+    connect(m_controller, &AnalysisController::twinsChanged, this, &MainWindow::onTwinsChanged);
     applyTheme();
     resize(1600, 1000);
 }
@@ -162,6 +164,21 @@ void MainWindow::showExample(int index) {
         QStringLiteral("<b>%1 — %2.</b> %3")
             .arg(e.category.toHtmlEscaped(), e.title.toHtmlEscaped(), e.explanation.toHtmlEscaped()));
     m_explanation->setVisible(true);
+    if (!e.view.isEmpty()) setCurrentView(e.view);
+    ComparePartner partner;
+    if (auto* compare = qobject_cast<CompareView*>(view(QStringLiteral("compare")));
+        compare && parsePartner(e.compareWith, partner)) {
+        compare->setPartner(partner);
+    }
+    if (e.layer >= 0 || e.head >= 0) {
+        Selection s = m_controls->selection();
+        if (e.layer >= 0) s.layer = e.layer;
+        if (e.head >= 0) {
+            s.head = e.head;
+            s.averageHeads = false;
+        }
+        m_controls->setSelection(s);
+    }
 }
 
 FigureView* MainWindow::view(const QString& name) const {
@@ -262,6 +279,16 @@ void MainWindow::onModelLoadCancelled(const QString& folder) {
     const QString still =
         m_controller->model() ? tr("still using %1").arg(m_controller->modelName()) : tr("no model is loaded");
     statusBar()->showMessage(tr("Stopped loading %1; %2.").arg(QDir::toNativeSeparators(folder), still), 8000);
+}
+
+// A twin folder that is there but unusable is worth a line, not a dialog:
+// the compare view falls back to BERT's own mask and says so.
+void MainWindow::onTwinsChanged(const QString& problems) {
+    if (problems.isEmpty()) return;
+    statusBar()->showMessage(
+        tr("%1. The compare view shows BERT's own weights under a left-to-right mask instead.")
+            .arg(QString(problems).replace(QLatin1Char('\n'), QStringLiteral("; "))),
+        15000);
 }
 
 void MainWindow::onModelLoadFailed(const QString& folder, const QString& message) {

@@ -102,6 +102,7 @@ private:
     void updateModelStatus();
     void onModelLoadFailed(const QString& folder, const QString& message);
     void onModelLoadCancelled(const QString& folder);
+    void onTwinsChanged(const QString& problems);
     void onSelectionChanged(const Selection& selection);
     void syncView(int index);
     void applyTheme();

@@ -3,6 +3,9 @@
 #include "ModelLoader.h"
 #include "ThreadHandOff.h"
 
+#include "analysis/DirectionComparison.h"
+
+#include <QFileInfo>
 #include <QThread>
 
 #include <algorithm>
@@ -13,7 +16,8 @@ AnalysisController::AnalysisController(WorkerOptions options, QObject* parent)
     : QObject(parent),
       m_thread(new QThread(this)),
       m_worker(new InferenceWorker(options)),
-      m_loader(new ModelLoader(this)) {
+      m_loader(new ModelLoader(this)),
+      m_twinLoader(new ModelLoader(this)) {
     qRegisterMetaType<AnalysisResultPtr>();
     m_thread->setObjectName(QStringLiteral("inference worker"));
     m_worker->moveToThread(m_thread);
@@ -21,6 +25,8 @@ AnalysisController::AnalysisController(WorkerOptions options, QObject* parent)
     connect(m_worker, &InferenceWorker::analysisFailed, this, &AnalysisController::onFailed, Qt::QueuedConnection);
     connect(m_loader, &ModelLoader::loaded, this, &AnalysisController::onLoaded);
     connect(m_loader, &ModelLoader::failed, this, &AnalysisController::onLoadFailed);
+    connect(m_twinLoader, &ModelLoader::loaded, this, &AnalysisController::onTwinLoaded);
+    connect(m_twinLoader, &ModelLoader::failed, this, &AnalysisController::onTwinFailed);
     m_thread->start();
 
     m_debounce.setSingleShot(true);
@@ -55,8 +61,57 @@ void AnalysisController::setModel(std::shared_ptr<const Model> model, const QStr
     m_model = std::move(model);
     m_modelFolder = folder;
     m_modelName = ModelLoader::displayName(folder);
+    setTwins(nullptr, nullptr);
     emit modelChanged(m_modelName);
     if (!m_text.isEmpty()) analyzeNow();
+    loadTwins(folder);
+}
+
+void AnalysisController::setTwins(std::shared_ptr<const Model> leftToRight, std::shared_ptr<const Model> rightToLeft) {
+    m_twinLoads[0] = m_twinLoads[1] = 0;  // a load still running is forgotten
+    m_twinProblems.clear();
+    const bool changed = m_twins[0] != leftToRight || m_twins[1] != rightToLeft;
+    m_twins[0] = std::move(leftToRight);
+    m_twins[1] = std::move(rightToLeft);
+    if (!changed) return;
+    emit twinsChanged(twinProblems());
+    if (m_model && !m_text.isEmpty()) analyzeNow();
+}
+
+void AnalysisController::loadTwins(const QString& modelFolder) {
+    if (!m_model || m_model->config().objective != Objective::MaskedLm) return;
+    QString base = modelFolder;
+    while (base.size() > 1 && base.endsWith(QLatin1Char('/'))) base.chop(1);
+    const QString suffixes[2] = {QStringLiteral("-l2r"), QStringLiteral("-r2l")};
+    for (int i = 0; i < 2; ++i) {
+        if (QFileInfo::exists(base + suffixes[i])) m_twinLoads[i] = m_twinLoader->load(base + suffixes[i]);
+    }
+}
+
+void AnalysisController::onTwinLoaded(quint64 id, const QString& folder, const std::shared_ptr<const Model>& model) {
+    const int side = id == m_twinLoads[0] ? 0 : id == m_twinLoads[1] ? 1 : -1;
+    if (side < 0 || !m_model) return;  // a twin of an earlier model
+    m_twinLoads[side] = 0;
+    const std::string problem =
+        twinProblem(*m_model, *model, side == 0 ? Objective::NextWord : Objective::PreviousWord);
+    if (!problem.empty()) {
+        m_twinProblems << QString::fromStdString(problem);
+        emit twinsChanged(twinProblems());
+        return;
+    }
+    Q_UNUSED(folder);
+    m_twins[side] = model;
+    emit twinsChanged(twinProblems());
+    if (!m_text.isEmpty()) analyzeNow();
+}
+
+void AnalysisController::onTwinFailed(quint64 id, const QString& folder, const QString& message) {
+    const int side = id == m_twinLoads[0] ? 0 : id == m_twinLoads[1] ? 1 : -1;
+    if (side < 0) return;
+    m_twinLoads[side] = 0;
+    m_twinProblems << tr("the %1 twin in %2 could not be opened: %3")
+                          .arg(side == 0 ? tr("left-to-right") : tr("right-to-left"), folder, message);
+    emit twinsChanged(twinProblems());
 }
 
 void AnalysisController::onLoaded(quint64 id, const QString& folder, const std::shared_ptr<const Model>& model) {
@@ -113,6 +168,8 @@ void AnalysisController::analyzeNow() {
     request.modelName = m_modelName;
     request.text = m_text.toStdString();
     request.maskedSpans = m_masks.spans();
+    request.leftToRight = m_twins[0];
+    request.rightToLeft = m_twins[1];
     m_worker->submit(std::move(request));
 }
 

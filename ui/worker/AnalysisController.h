@@ -18,6 +18,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 
 #include <memory>
@@ -72,6 +73,18 @@ public:
     void setDebounceInterval(int ms) { m_debounce.setInterval(ms); }
     int debounceMs() const { return m_debounce.interval(); }
 
+    // The trained one-way twins of the current model: the folders beside it
+    // named FOLDER-l2r and FOLDER-r2l, opened in the background after the
+    // model itself (the first result comes without them, the next with).
+    const std::shared_ptr<const Model>& leftToRightTwin() const { return m_twins[0]; }
+    const std::shared_ptr<const Model>& rightToLeftTwin() const { return m_twins[1]; }
+    // What went wrong with a twin folder that exists ("" when nothing did).
+    QString twinProblems() const { return m_twinProblems.join(QLatin1Char('\n')); }
+    // Looks for twins of this model folder and opens them (setModel does it).
+    void loadTwins(const QString& modelFolder);
+    // Uses already loaded twins at once (tests, batch export); null for none.
+    void setTwins(std::shared_ptr<const Model> leftToRight, std::shared_ptr<const Model> rightToLeft);
+
     AnalysisResultPtr latestResult() const { return m_latest; }
     quint64 latestRequestId() const { return m_lastSubmitted; }
     int resultsDropped() const { return m_dropped; }
@@ -86,22 +99,31 @@ signals:
     void modelChanged(const QString& name);
     void modelLoadFailed(const QString& folder, const QString& message);
     void modelLoadCancelled(const QString& folder);
+    // The twins changed (opened, or gone with a new model); problems says
+    // which twin folder could not be opened and why, or is empty.
+    void twinsChanged(const QString& problems);
 
 private:
     void onResult(const AnalysisResultPtr& result);
     void onFailed(quint64 requestId, const QString& message);
     void onLoaded(quint64 id, const QString& folder, const std::shared_ptr<const Model>& model);
     void onLoadFailed(quint64 id, const QString& folder, const QString& message);
+    void onTwinLoaded(quint64 id, const QString& folder, const std::shared_ptr<const Model>& model);
+    void onTwinFailed(quint64 id, const QString& folder, const QString& message);
 
     QThread* m_thread;
     InferenceWorker* m_worker;  // lives on m_thread; deleted after it stops
     ModelLoader* m_loader;
+    ModelLoader* m_twinLoader;
     QTimer m_debounce;
 
     std::shared_ptr<const Model> m_model;
     QString m_modelName, m_modelFolder;
     quint64 m_loadId = 0;  // the load whose outcome counts; 0 when none runs
     QString m_loadFolder;  // what it loads
+    std::shared_ptr<const Model> m_twins[2];  // left-to-right, right-to-left
+    quint64 m_twinLoads[2] = {0, 0};           // their loads in progress
+    QStringList m_twinProblems;
 
     QString m_text;
     std::u32string m_text32;

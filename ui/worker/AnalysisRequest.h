@@ -22,6 +22,8 @@ struct AnalysisRequest {
     std::string text;                   // UTF-8, as typed
     std::vector<TextSpan> maskedSpans;  // code point spans the user masked by clicking
     int topK = 10;
+    // The model's trained twins (next-word, previous-word), or null.
+    std::shared_ptr<const Model> leftToRight, rightToLeft;
 };
 
 }  // namespace bertlens::ui

@@ -1,6 +1,7 @@
 #include "BothMasks.h"
 
 #include "Errors.h"
+#include "analysis/ShallowBidirectional.h"
 #include "UserMasks.h"
 #include "model/Encoder.h"
 #include "tokenizer/Unicode.h"
@@ -81,6 +82,42 @@ void checkTextFits(const AnalysisRequest& request, const Encoding& encoding, qin
     }
 }
 
+namespace {
+
+// The twins read the same ids (their vocabulary is the model's: checked when
+// they were opened); the shallow guess needs both sides' whole distributions.
+void runTwins(const Encoding& encoding, const std::vector<int>& positions, AnalyzeOptions run,
+              const BothMasksOptions& options, AnalysisResult& result) {
+    const bool both = options.leftToRight && options.rightToLeft;
+    run.keepDistributions = both;
+    if (options.leftToRight) {
+        result.leftToRight = options.leftToRight->forward(encoding.ids, encoding.typeIds, run, positions);
+        result.leftToRight.tokens = encoding.tokens;
+    }
+    if (options.rightToLeft) {
+        result.rightToLeft = options.rightToLeft->forward(encoding.ids, encoding.typeIds, run, positions);
+        result.rightToLeft.tokens = encoding.tokens;
+    }
+    if (!both) return;
+    const auto& left = result.leftToRight.predictions;
+    const auto& right = result.rightToLeft.predictions;
+    for (size_t i = 0, j = 0; i < left.size() && j < right.size();) {
+        if (left[i].position < right[j].position) {
+            ++i;
+        } else if (right[j].position < left[i].position) {
+            ++j;
+        } else {
+            result.shallow.push_back(combinePredictions(left[i++], right[j++], options.leftToRight->model().vocab(),
+                                                        run.topK));
+        }
+    }
+    for (Analysis* a : {&result.leftToRight, &result.rightToLeft}) {
+        for (Prediction& p : a->predictions) p.logProbabilities = {};  // only the shallow guess needed them
+    }
+}
+
+}  // namespace
+
 AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidirectional, Encoder& causal,
                                    const BothMasksOptions& options) {
     if (!request.model) throw InputError("no model is loaded: open one with File > Open model");
@@ -139,6 +176,7 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
         result->bidirectional = bidirectional.forward(encoding.ids, encoding.typeIds, run, positions);
         result->causal = causal.forward(encoding.ids, encoding.typeIds, runCausal, positions);
     }
+    runTwins(encoding, positions, run, options, *result);
     result->bidirectional.tokens = encoding.tokens;
     result->causal.tokens = std::move(encoding.tokens);
     result->elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -28,6 +28,10 @@ struct BothMasksOptions {
     int threadsPerMask = 0;
     // The message for a text with no words, saying what to do.
     const char* emptyTextHint = "the text is empty: type a sentence to analyse";
+    // Encoders of request.leftToRight / rightToLeft, when the request has
+    // twins: they run after BERT's two passes, on the calling thread.
+    Encoder* leftToRight = nullptr;
+    Encoder* rightToLeft = nullptr;
 };
 
 // bidirectional and causal are the request's model's encoders (kept by the

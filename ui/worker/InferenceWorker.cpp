@@ -5,6 +5,8 @@
 #include "ThreadHandOff.h"
 #include "model/Encoder.h"
 
+#include <tuple>
+
 #include <QMetaObject>
 #include <QThread>
 
@@ -100,8 +102,18 @@ AnalysisResultPtr InferenceWorker::run(const AnalysisRequest& request) {
         m_bidirectional = std::make_unique<Encoder>(m_model);
         m_causal = std::make_unique<Encoder>(m_model);
     }
+    // The twins' encoders follow the request's twins (opened after the model).
+    for (auto [twin, model, encoder] : {std::tuple{request.leftToRight, &m_leftToRightModel, &m_leftToRight},
+                                        std::tuple{request.rightToLeft, &m_rightToLeftModel, &m_rightToLeft}}) {
+        if (twin != *model) {
+            *model = twin;
+            encoder->reset(twin ? new Encoder(twin) : nullptr);
+        }
+    }
     BothMasksOptions options;
     options.cancel = &m_cancel;
+    options.leftToRight = m_leftToRight.get();
+    options.rightToLeft = m_rightToLeft.get();
     options.memoryLimitBytes = m_options.memoryLimitBytes;
     if (m_options.parallelMasks) options.threadsPerMask = std::max(1, m_threads / 2);
     return analyseBothMasks(request, *m_bidirectional, *m_causal, options);

@@ -91,6 +91,8 @@ private:
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<Encoder> m_bidirectional;
     std::unique_ptr<Encoder> m_causal;
+    std::shared_ptr<const Model> m_leftToRightModel, m_rightToLeftModel;
+    std::unique_ptr<Encoder> m_leftToRight, m_rightToLeft;
 };
 
 }  // namespace bertlens::ui
