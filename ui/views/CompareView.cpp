@@ -43,8 +43,8 @@ CompareView::CompareView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     auto* choice = new QHBoxLayout;
-    auto* besideLabel = new QLabel(tr("Beside BERT:"), this);
-    choice->addWidget(besideLabel);
+    m_besideLabel = new QLabel(tr("Beside BERT:"), this);
+    choice->addWidget(m_besideLabel);
     for (const QString& name : partnerNames()) {
         ComparePartner p = ComparePartner::OwnMask;
         parsePartner(name, p);
@@ -57,7 +57,7 @@ CompareView::CompareView(QWidget* parent)
         ComparePartner p = m_partner;
         if (parsePartner(m_partnerChoice->itemData(index).toString(), p)) setPartner(p);
     });
-    besideLabel->setBuddy(m_partnerChoice);
+    m_besideLabel->setBuddy(m_partnerChoice);
     choice->addWidget(m_partnerChoice);
     choice->addWidget(m_partnerNote, 1);
     m_partnerNote->setWordWrap(true);
@@ -106,8 +106,8 @@ void CompareView::setTheme(const Theme& theme) {
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->setTheme(theme);
     m_predictions->setTheme(theme);
     m_title->setFont(theme.font(12, true));
-    m_partnerChoice->setFont(theme.font(10));
-    m_partnerNote->setFont(theme.font(10));
+    for (QWidget* w : std::initializer_list<QWidget*>{m_besideLabel, m_partnerChoice, m_partnerNote})
+        w->setFont(theme.font(10));
     update();
 }
 

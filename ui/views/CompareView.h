@@ -67,6 +67,7 @@ private:
     PredictionChart* m_predictions;
     QLabel* m_title;  // on screen; exports draw the same text
     QComboBox* m_partnerChoice;
+    QLabel* m_besideLabel;
     QLabel* m_partnerNote;  // why a chosen twin is not there
     ComparePartner m_partner = ComparePartner::LeftToRightTwin;
     AnalysisResultPtr m_result;
