@@ -3,7 +3,7 @@
 # already analysed. Where there is no display (a server, a container, CI) it
 # says so and, instead of failing, writes the demo figures with the window's
 # batch export (bertlens --export) and prints what the command-line engine
-# gives for the sentence under both mask modes.
+# gives for the sentence under both mask modes and from the model's twins.
 #
 #   tools/demo.sh [path/to/bertlens-cli]      (the window is looked for beside it)
 set -euo pipefail
@@ -44,4 +44,12 @@ echo "== the engine from the command line (model: $model)   text: $text"
 "$cli" tokenize --model "$model" --text "$text"
 for mode in bidirectional causal; do
   "$cli" analyze --model "$model" --text "$text" --mask-mode "$mode" --top-k 3 | python3 tools/show_analysis.py
+done
+# The twins trained one way, when the model has them: the honest
+# left-to-right reader, and its mirror.
+for twin in "$model-l2r" "$model-r2l"; do
+  if [ -f "$twin/config.json" ]; then
+    echo "== its twin $twin"
+    "$cli" analyze --model "$twin" --text "$text" --top-k 3 | python3 tools/show_analysis.py
+  fi
 done

@@ -276,3 +276,26 @@ TEST(OneWayModels, BundledTwinsMatchTheFloat64Reference) {
 
 }  // namespace
 }  // namespace bertlens
+
+namespace bertlens {
+namespace {
+
+// What the window says about a folder beside the model that is not a usable
+// twin: the wrong direction, no prediction head, another vocabulary.
+TEST(OneWayModels, TwinProblemsSayWhatIsWrong) {
+    const auto root = std::filesystem::path(BERTLENS_RESOURCES) / "models";
+    const auto bert = Model::load((root / "bertlens-mini").string());
+    const auto l2r = Model::load((root / "bertlens-mini-l2r").string());
+    const auto r2l = Model::load((root / "bertlens-mini-r2l").string());
+    EXPECT_EQ(twinProblem(*bert, *l2r, Objective::NextWord), "");
+    EXPECT_EQ(twinProblem(*bert, *r2l, Objective::PreviousWord), "");
+    const std::string wrongWay = twinProblem(*bert, *r2l, Objective::NextWord);
+    EXPECT_NE(wrongWay.find("left-to-right"), std::string::npos) << wrongWay;
+    EXPECT_NE(wrongWay.find("--objective next-word"), std::string::npos) << wrongWay;
+    EXPECT_NE(twinProblem(*bert, *bert, Objective::PreviousWord).find("masked-lm"), std::string::npos);
+    const auto other = Model::load(test::modelFixture("oneway-l2r").string());
+    EXPECT_NE(twinProblem(*bert, *other, Objective::NextWord).find("different vocabularies"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bertlens

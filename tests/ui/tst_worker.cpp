@@ -268,8 +268,8 @@ private slots:
     }
 
     // Twins are the folders beside the model named -l2r and -r2l: a good one
-    // joins the results, a wrong one (here a masked-LM model where the
-    // right-to-left twin should be) is named in the problems and left out.
+    // joins the results, a broken one (here a truncated weights file) is
+    // named in the problems and left out, and the model itself works on.
     void twinsBesideTheModelFolderAreOpened() {
         const QString bundled = QStringLiteral(BERTLENS_RESOURCES "/models/bertlens-mini");
         QTemporaryDir dir;
@@ -280,7 +280,10 @@ private slots:
         };
         copyFolder(bundled, base);
         copyFolder(bundled + QStringLiteral("-l2r"), base + QStringLiteral("-l2r"));
-        copyFolder(bundled, base + QStringLiteral("-r2l"));
+        copyFolder(bundled + QStringLiteral("-r2l"), base + QStringLiteral("-r2l"));
+        QFile weights(base + QStringLiteral("-r2l/model.safetensors"));
+        QVERIFY(weights.open(QIODevice::ReadWrite) && weights.resize(weights.size() / 2));
+        weights.close();
 
         AnalysisController controller;
         QSignalSpy twins(&controller, &AnalysisController::twinsChanged);
@@ -291,6 +294,7 @@ private slots:
                                  10000);
         QVERIFY(controller.rightToLeftTwin() == nullptr);
         QVERIFY(controller.twinProblems().contains(QStringLiteral("right-to-left")));
+        QVERIFY(controller.twinProblems().contains(QStringLiteral("mini-r2l")));
         QTRY_VERIFY_WITH_TIMEOUT(controller.latestResult() && controller.latestResult()->hasLeftToRightTwin(), 10000);
         const AnalysisResultPtr r = controller.latestResult();
         QVERIFY(!r->hasRightToLeftTwin());
