@@ -7,6 +7,7 @@
 #include "FigureExporter.h"
 #include "HeadChips.h"
 #include "LinesView.h"
+#include "MeasuresPass.h"
 #include "ViewRegistry.h"
 
 #include "Errors.h"
@@ -272,6 +273,17 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         }
     }
 
+    // The measures the flow and layers views draw (flow only when one of them is exported).
+    FlowMeasuresPtr measures;
+    try {
+        MeasuresOptions m;
+        m.topK = o.topK;
+        measures = measureStack(*result, *model, m);
+        if (views.contains(QStringLiteral("flow"))) measures = addFlow(*measures, *result, m);
+    } catch (const Error& e) {
+        return failure(QString::fromStdString(e.what()));
+    }
+
     Selection selection;
     selection.layer = o.layer;
     selection.head = o.head;
@@ -283,6 +295,7 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         view->setTheme(figure.theme);
         view->setSelection(selection);
         view->setResult(result);
+        view->setMeasures(measures);
         if (auto* lines = qobject_cast<LinesView*>(view.get()); lines && !o.linesHeads.empty())
             lines->setShownHeads(o.linesHeads);
         if (auto* compare = qobject_cast<CompareView*>(view.get()))

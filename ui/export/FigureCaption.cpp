@@ -1,6 +1,7 @@
 #include "FigureCaption.h"
 
 #include "EmbeddingsView.h"
+#include "FlowView.h"
 #include "HeadChips.h"
 #include "LinesView.h"
 #include "SelectedAttention.h"
@@ -46,6 +47,18 @@ QString figureCaption(const AnalysisResult* result, const Selection& selection, 
     QStringList parts;
     if (!result->modelName.isEmpty()) parts << result->modelName;
 
+    if (const auto* flow = qobject_cast<const FlowView*>(view)) {
+        parts << (flow->measure() == FlowView::Measure::Flow
+                      ? QObject::tr("attention flow through all %1 layers").arg(a.layers)
+                      : QObject::tr("attention rollout after layer %1").arg(std::min(flow->rolloutLayer(), a.layers) - 1));
+        parts << maskModeTitle(s.maskMode) << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
+        return parts.join(QStringLiteral(" \u00b7 "));
+    }
+    if (figureName == QLatin1String("layers")) {
+        parts << QObject::tr("masked-LM guesses after each layer") << QObject::tr("bidirectional and left-to-right")
+              << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
+        return parts.join(QStringLiteral(" \u00b7 "));
+    }
     const bool wholeModel = figureName == QLatin1String("model");
     const bool perLayer = figureName == QLatin1String("embeddings");
     const bool noHead = figureName == QLatin1String("predictions");

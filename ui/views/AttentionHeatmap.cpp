@@ -220,6 +220,9 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     const double screenPoints = m_labelPoints;
     const int screenStep = m_labelStep;
     m_plot->plotLayout()->setMargins(QMargins());
+    // A figure's title is fitted to the figure, not to the widget on screen,
+    // and set larger than the tick labels (12 points at most).
+    fitTitle(size.width(), 13.0);
     resetLabels();
     for (int pass = 0; pass < 4; ++pass) {  // lay out at the figure's size until the labels fit
         QPicture measure;
@@ -231,6 +234,7 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     m_plot->plotLayout()->setMargins(squareMargins(size, size));
     record(picture);
     m_plot->plotLayout()->setMargins(screenMargins);
+    fitTitle(m_plot->width());
     m_labelPoints = screenPoints;
     m_labelStep = screenStep;
     applyLabels();
@@ -329,10 +333,10 @@ void AttentionHeatmap::rebuild() {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void AttentionHeatmap::fitTitle(int width) {
+void AttentionHeatmap::fitTitle(int width, double points) {
     // The theme's title size, smaller (down to 60%) when a narrow map (three
     // side by side in presentation mode) would clip it at both ends.
-    QFont font = m_theme.font(11, true);
+    QFont font = m_theme.font(points, true);
     const double full = font.pointSizeF();
     double advance = 0.0;  // of the longest line: a title may hold two
     for (const QString& line : m_title->text().split(QLatin1Char('\n')))

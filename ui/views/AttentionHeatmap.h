@@ -99,7 +99,7 @@ private:
     // out at size laidOut, is drawn at size target.
     QMargins squareMargins(const QSize& laidOut, const QSize& target) const;
     void keepCellsSquare();
-    void fitTitle(int width);
+    void fitTitle(int width, double points = 11.0);
     void resetLabels();
     void applyLabels();
     // Smaller label font, or every k-th label, until a label fits a cell of

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "AnalysisResult.h"
+#include "FlowMeasures.h"
 #include "Selection.h"
 #include "Theme.h"
 
@@ -25,6 +26,12 @@ public:
     virtual void setResult(const AnalysisResultPtr& result) = 0;
     virtual void setSelection(const Selection& selection) = 0;
     virtual void setTheme(const Theme& theme) = 0;
+    // The measures of where information flows for the result last given
+    // (null until the worker has them); views that draw none ignore them.
+    virtual void setMeasures(const FlowMeasuresPtr& measures) { Q_UNUSED(measures); }
+    // True for a view that draws attention flow: while it is shown the
+    // window asks the worker for flow after every result.
+    virtual bool wantsFlow() const { return false; }
 
     // Paints the whole figure (no caption) to fill rect, with the theme's
     // fonts. Used by export; must not depend on the widget being shown.

@@ -3,6 +3,7 @@
 #include "HeatmapColors.h"
 #include "SelectedAttention.h"
 
+#include <QComboBox>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -12,7 +13,13 @@
 
 namespace bertlens::ui {
 
-ModelView::ModelView(QWidget* parent) : FigureView(parent), m_theme(Theme::normal()) {
+ModelView::ModelView(QWidget* parent)
+    : FigureView(parent), m_theme(Theme::normal()), m_measureBox(new QComboBox(this)) {
+    m_measureBox->addItem(tr("Weights"));
+    m_measureBox->addItem(tr("Norms \u2016\u03b1\u00b7f(x)\u2016"));
+    m_measureBox->setToolTip(tr("Weights: attention probabilities. Norms: what each head actually moves "
+                                "(Kobayashi et al. 2020), on one scale for the whole model."));
+    connect(m_measureBox, &QComboBox::currentIndexChanged, this, [this](int i) { setShowNorms(i == 1); });
     setMouseTracking(true);
     setMinimumSize(320, 320);
 }
@@ -31,8 +38,32 @@ void ModelView::setSelection(const Selection& selection) {
     update();
 }
 
+void ModelView::setMeasures(const FlowMeasuresPtr& measures) {
+    m_measures = measures && m_result && measures->requestId == m_result->requestId ? measures : nullptr;
+    if (!m_norms) return;
+    rebuildThumbnails();
+    update();
+}
+
+void ModelView::setShowNorms(bool norms) {
+    m_norms = norms;
+    const QSignalBlocker block(m_measureBox);
+    m_measureBox->setCurrentIndex(norms ? 1 : 0);
+    rebuildThumbnails();
+    update();
+}
+
+void ModelView::resizeEvent(QResizeEvent* event) {
+    FigureView::resizeEvent(event);
+    m_measureBox->adjustSize();
+    m_measureBox->move(width() - m_measureBox->width() - 6, 4);
+}
+
 void ModelView::setTheme(const Theme& theme) {
     m_theme = theme;
+    m_measureBox->setFont(theme.font(9));
+    m_measureBox->adjustSize();
+    m_measureBox->move(width() - m_measureBox->width() - 6, 4);
     rebuildThumbnails();
     update();
 }
@@ -49,9 +80,15 @@ void ModelView::rebuildThumbnails() {
     m_layers = a.layers;
     m_heads = a.heads;
     m_thumbnails.reserve(static_cast<size_t>(a.layers) * a.heads);
+    const size_t nn = static_cast<size_t>(a.tokenCount) * a.tokenCount;
+    const std::vector<float>* norms = m_norms && m_measures ? &m_measures->of(m_selection.maskMode).norms : nullptr;
+    if (norms && norms->size() != nn * a.layers * a.heads) norms = nullptr;
+    m_scaleTop = norms && !norms->empty() ? std::max(1e-12f, *std::max_element(norms->begin(), norms->end())) : 1.0;
     for (int l = 0; l < a.layers; ++l) {
         for (int h = 0; h < a.heads; ++h) {
-            m_thumbnails.push_back(heatmapImage(a.attention(l, h).data(), a.tokenCount, a.tokenCount, m_theme));
+            const float* values = norms ? norms->data() + (static_cast<size_t>(l) * a.heads + h) * nn
+                                        : a.attention(l, h).data();
+            m_thumbnails.push_back(heatmapImage(values, a.tokenCount, a.tokenCount, m_theme, 0.0, m_scaleTop));
         }
     }
 }
@@ -90,8 +127,17 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
         return;
     }
     painter.setFont(titleFont);
-    painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), titleHeight), Qt::AlignCenter,
-                     tr("Every layer and head (%1); click one to open it").arg(maskModeTitle(m_selection.maskMode)));
+    const bool norms = m_norms && m_measures && m_scaleTop != 1.0;
+    QString title = norms ? tr("Every layer and head: norm-weighted attention, 0 to %1 (%2)")
+                                .arg(m_scaleTop, 0, 'g', 3)
+                                .arg(maskModeTitle(m_selection.maskMode))
+                          : tr("Every layer and head (%1)").arg(maskModeTitle(m_selection.maskMode));
+    if (m_norms && !norms) title = tr("Every layer and head: computing norms…");
+    if (!forExport) title += tr("; click one to open it");
+    // On screen the title leaves room for the measure chooser in the corner.
+    const double chooser = forExport ? 0.0 : m_measureBox->width() + 12.0;
+    painter.drawText(QRectF(rect.left(), rect.top(), rect.width() - chooser, titleHeight), Qt::AlignCenter,
+                     QFontMetricsF(titleFont, painter.device()).elidedText(title, Qt::ElideRight, rect.width() - chooser));
     painter.setFont(labelFont);
     const QFontMetricsF fm(labelFont, painter.device());
     const Geometry g = geometry(rect, fm, titleHeight);
@@ -132,6 +178,10 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
         }
     }
 
+    if (forExport) {  // a figure has no selection: every head is equal on paper
+        painter.restore();
+        return;
+    }
     const Selection s = clampedSelection(m_result->bidirectional, m_selection);
     painter.setBrush(Qt::NoBrush);
     const double pen = std::clamp(g.gap * 0.6, 2.0, 4.0);

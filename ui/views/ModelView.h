@@ -1,6 +1,9 @@
 // The model view: every layer x head attention map as a small heatmap in one
 // grid (layers down, heads across), labelled, the chosen head outlined.
-// Clicking a map asks the window to open it in the head view.
+// Clicking a map asks the window to open it in the head view. A choice in
+// the corner shows norm-weighted attention instead (one colour scale, 0 to
+// the largest norm of the whole model). Exported figures carry no
+// interface hints, hover or selection marks.
 //
 // The small maps are QImages painted by this widget: 144 QCustomPlots (BERT
 // base) would take seconds to build and redraw on every keystroke.
@@ -10,6 +13,8 @@
 #include "FigureView.h"
 
 #include <QImage>
+
+class QComboBox;
 #include <vector>
 
 namespace bertlens::ui {
@@ -22,10 +27,15 @@ public:
     void setResult(const AnalysisResultPtr& result) override;
     void setSelection(const Selection& selection) override;
     void setTheme(const Theme& theme) override;
+    void setMeasures(const FlowMeasuresPtr& measures) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
     QString figureName() const override { return QStringLiteral("model"); }
 
+    void setShowNorms(bool norms);
+    bool showsNorms() const { return m_norms; }
+    // The top of the colour scale the maps use (1 for weights).
+    double scaleTop() const { return m_scaleTop; }
     int layerCount() const { return m_layers; }
     int headCount() const { return m_heads; }
     // One pixel per cell, n x n: the drawn map of a layer and head.
@@ -38,6 +48,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     struct Geometry {
@@ -53,7 +64,11 @@ private:
     void rebuildThumbnails();
     QPoint headAt(const QPoint& pos) const;
 
+    QComboBox* m_measureBox;
     AnalysisResultPtr m_result;
+    FlowMeasuresPtr m_measures;
+    bool m_norms = false;
+    double m_scaleTop = 1.0;
     Selection m_selection;
     Theme m_theme;
     int m_layers = 0;

@@ -2,7 +2,9 @@
 
 #include "CompareView.h"
 #include "EmbeddingsView.h"
+#include "FlowView.h"
 #include "HeadView.h"
+#include "LayersView.h"
 #include "LinesView.h"
 #include "ModelView.h"
 #include "PredictionsView.h"
@@ -21,6 +23,8 @@ const std::vector<ViewEntry>& viewEntries() {
         {QStringLiteral("compare"), QObject::tr("Bidirectional vs left-to-right"),
          [](QWidget* p) { return new CompareView(p); }},
         {QStringLiteral("embeddings"), QObject::tr("Embeddings"), [](QWidget* p) { return new EmbeddingsView(p); }},
+        {QStringLiteral("flow"), QObject::tr("Information flow"), [](QWidget* p) { return new FlowView(p); }},
+        {QStringLiteral("layers"), QObject::tr("Through the layers"), [](QWidget* p) { return new LayersView(p); }},
     };
     return entries;
 }

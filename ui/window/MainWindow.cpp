@@ -39,6 +39,7 @@ MainWindow::MainWindow(WorkerOptions options, QWidget* parent)
     buildStatusBar();
 
     connect(m_controller, &AnalysisController::resultReady, this, &MainWindow::onResult);
+    connect(m_controller, &AnalysisController::measuresReady, this, &MainWindow::onMeasures);
     connect(m_controller, &AnalysisController::analysisFailed, this, &MainWindow::onAnalysisFailed);
     connect(m_controller, &AnalysisController::modelLoadStarted, this, &MainWindow::onModelLoadStarted);
     connect(m_controller, &AnalysisController::modelChanged, this, &MainWindow::onModelChanged);
@@ -203,7 +204,9 @@ void MainWindow::syncView(int index) {
     // Selection first: a view then draws the new result once, for the right head.
     if (!given.fresh || given.selection != m_selection) v->setSelection(m_selection);
     if (!given.fresh || given.result != m_result) v->setResult(m_result);
-    given = {m_result, m_selection, true};
+    if (!given.fresh || given.result != m_result || given.measures != m_measures) v->setMeasures(m_measures);
+    given = {m_result, m_measures, m_selection, true};
+    if (index == m_tabs->currentIndex()) m_controller->setFlowWanted(v->wantsFlow());
 }
 
 void MainWindow::syncAllViews() {
@@ -219,8 +222,15 @@ QString textCutNote() {
 }
 }  // namespace
 
+void MainWindow::onMeasures(const FlowMeasuresPtr& measures) {
+    if (!m_result || !measures || measures->requestId != m_result->requestId) return;
+    m_measures = measures;
+    syncView(m_tabs->currentIndex());
+}
+
 void MainWindow::onResult(const AnalysisResultPtr& result) {
     m_result = result;
+    m_measures = nullptr;  // the worker sends this result's next
     if (m_textAtLimit) {
         showMessage(textCutNote());
     } else {

@@ -83,6 +83,7 @@ public:
     Selection selection() const { return m_selection; }
     const Theme& theme() const { return m_theme; }
     AnalysisResultPtr shownResult() const { return m_result; }
+    FlowMeasuresPtr shownMeasures() const { return m_measures; }
 
 signals:
     void resultShown(const bertlens::ui::AnalysisResultPtr& result);
@@ -96,6 +97,7 @@ private:
     void showShortcuts();
 
     void onResult(const AnalysisResultPtr& result);
+    void onMeasures(const FlowMeasuresPtr& measures);
     void onAnalysisFailed(const QString& message);
     void onModelLoadStarted(const QString& folder);
     void onModelChanged(const QString& name);
@@ -118,6 +120,7 @@ private:
     std::vector<FigureView*> m_views;
     struct Given {  // what each view was last handed
         AnalysisResultPtr result;
+        FlowMeasuresPtr measures;
         Selection selection;
         bool fresh = false;
     };
@@ -136,6 +139,7 @@ private:
 
     QList<ExampleSentence> m_examples;
     AnalysisResultPtr m_result;
+    FlowMeasuresPtr m_measures;  // for m_result, or null
     Selection m_selection;
     Theme m_theme;
     ColorMap m_colorMap = ColorMap::Viridis;

@@ -19,10 +19,12 @@ AnalysisController::AnalysisController(WorkerOptions options, QObject* parent)
       m_loader(new ModelLoader(this)),
       m_twinLoader(new ModelLoader(this)) {
     qRegisterMetaType<AnalysisResultPtr>();
+    qRegisterMetaType<FlowMeasuresPtr>();
     m_thread->setObjectName(QStringLiteral("inference worker"));
     m_worker->moveToThread(m_thread);
     connect(m_worker, &InferenceWorker::resultReady, this, &AnalysisController::onResult, Qt::QueuedConnection);
     connect(m_worker, &InferenceWorker::analysisFailed, this, &AnalysisController::onFailed, Qt::QueuedConnection);
+    connect(m_worker, &InferenceWorker::measuresReady, this, &AnalysisController::onMeasures, Qt::QueuedConnection);
     connect(m_loader, &ModelLoader::loaded, this, &AnalysisController::onLoaded);
     connect(m_loader, &ModelLoader::failed, this, &AnalysisController::onLoadFailed);
     connect(m_twinLoader, &ModelLoader::loaded, this, &AnalysisController::onTwinLoaded);
@@ -170,6 +172,7 @@ void AnalysisController::analyzeNow() {
     request.maskedSpans = m_masks.spans();
     request.leftToRight = m_twins[0];
     request.rightToLeft = m_twins[1];
+    request.flow = m_flowWanted;
     m_worker->submit(std::move(request));
 }
 
@@ -180,7 +183,24 @@ void AnalysisController::onResult(const AnalysisResultPtr& result) {
         return;
     }
     m_latest = result;
+    m_latestMeasures = nullptr;
     emit resultReady(result);
+}
+
+void AnalysisController::onMeasures(const FlowMeasuresPtr& measures) {
+    takeOver(m_worker);
+    if (!measures || !m_latest || measures->requestId != m_latest->requestId ||
+        measures->requestId != m_lastSubmitted) {
+        return;  // for a result that is no longer the latest
+    }
+    m_latestMeasures = measures;
+    emit measuresReady(measures);
+}
+
+void AnalysisController::setFlowWanted(bool wanted) {
+    if (wanted == m_flowWanted) return;
+    m_flowWanted = wanted;
+    if (wanted && m_latest && !(m_latestMeasures && m_latestMeasures->flowAsked)) analyzeNow();
 }
 
 void AnalysisController::onFailed(quint64 requestId, const QString& message) {

@@ -85,7 +85,16 @@ public:
     // Uses already loaded twins at once (tests, batch export); null for none.
     void setTwins(std::shared_ptr<const Model> leftToRight, std::shared_ptr<const Model> rightToLeft);
 
+    // Ask the worker for attention flow after each result (slow on long
+    // texts: only while a view shows it). Turning it on re-sends the current
+    // text when the latest result came without flow.
+    void setFlowWanted(bool wanted);
+    bool flowWanted() const { return m_flowWanted; }
+
     AnalysisResultPtr latestResult() const { return m_latest; }
+    // The measures of where information flows for latestResult() (null until
+    // the worker sends them).
+    FlowMeasuresPtr latestMeasures() const { return m_latestMeasures; }
     quint64 latestRequestId() const { return m_lastSubmitted; }
     int resultsDropped() const { return m_dropped; }
     const InferenceWorker& worker() const { return *m_worker; }
@@ -95,6 +104,8 @@ signals:
     // An analysis of the current text failed (too long, ...); the last good
     // result stays.
     void analysisFailed(const QString& message);
+    // The measures for the latest result arrived (without flow, then with it).
+    void measuresReady(const bertlens::ui::FlowMeasuresPtr& measures);
     void modelLoadStarted(const QString& folder);
     void modelChanged(const QString& name);
     void modelLoadFailed(const QString& folder, const QString& message);
@@ -106,6 +117,7 @@ signals:
 private:
     void onResult(const AnalysisResultPtr& result);
     void onFailed(quint64 requestId, const QString& message);
+    void onMeasures(const FlowMeasuresPtr& measures);
     void onLoaded(quint64 id, const QString& folder, const std::shared_ptr<const Model>& model);
     void onLoadFailed(quint64 id, const QString& folder, const QString& message);
     void onTwinLoaded(quint64 id, const QString& folder, const std::shared_ptr<const Model>& model);
@@ -130,6 +142,8 @@ private:
     UserMasks m_masks;
     quint64 m_lastSubmitted = 0;
     AnalysisResultPtr m_latest;
+    FlowMeasuresPtr m_latestMeasures;
+    bool m_flowWanted = false;
     int m_dropped = 0;
 };
 

@@ -22,6 +22,9 @@ struct AnalysisRequest {
     std::string text;                   // UTF-8, as typed
     std::vector<TextSpan> maskedSpans;  // code point spans the user masked by clicking
     int topK = 10;
+    // After the result: attention flow too (FlowMeasures.h), which is slow on
+    // long texts; the window asks for it while the Flow view is shown.
+    bool flow = false;
     // The model's trained twins (next-word, previous-word), or null.
     std::shared_ptr<const Model> leftToRight, rightToLeft;
 };

@@ -2,6 +2,7 @@
 
 #include "BothMasks.h"
 #include "Errors.h"
+#include "MeasuresPass.h"
 #include "ThreadHandOff.h"
 #include "model/Encoder.h"
 
@@ -81,8 +82,11 @@ void InferenceWorker::drain() {
                 continue;
             }
             m_finished.fetch_add(1);
-            const HandOff sending(this);  // the result is read on the UI thread
-            emit resultReady(result);
+            {
+                const HandOff sending(this);  // the result is read on the UI thread
+                emit resultReady(result);
+            }
+            runMeasures(request, result);
         } catch (const Cancelled&) {
             m_cancelled.fetch_add(1);
         } catch (const std::bad_alloc&) {
@@ -92,6 +96,30 @@ void InferenceWorker::drain() {
             const HandOff sending(this);
             emit analysisFailed(request.id, QString::fromUtf8(e.what()));
         }
+    }
+}
+
+// Cancelled by the next request like the run itself; a failure here costs only
+// the measures (the result is already shown), so it is not reported twice.
+void InferenceWorker::runMeasures(const AnalysisRequest& request, const AnalysisResultPtr& result) {
+    MeasuresOptions options;
+    options.cancel = &m_cancel;
+    options.topK = request.topK;
+    try {
+        FlowMeasuresPtr measures = measureStack(*result, *request.model, options);
+        if (m_cancel.load()) return;
+        {
+            const HandOff sending(this);
+            emit measuresReady(measures);
+        }
+        if (!request.flow) return;
+        measures = addFlow(*measures, *result, options);
+        if (m_cancel.load()) return;
+        const HandOff sending(this);
+        emit measuresReady(measures);
+    } catch (const Cancelled&) {
+    } catch (const std::exception&) {
+        // bad_alloc or a model fault: the views say the measures are missing.
     }
 }
 

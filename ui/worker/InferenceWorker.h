@@ -1,6 +1,9 @@
 // Runs the model off the UI thread. The worker lives on its own QThread and
 // holds the current model's two Encoders (bidirectional and left-to-right).
 //
+// After each result it computes the measures of where information flows
+// (MeasuresPass.h) unless a newer request is waiting.
+//
 // Requests go into a mailbox of one, not a queue: submit() replaces any
 // request still waiting and cancels the run in progress between layers (an
 // atomic flag the encoder polls), so the worker always moves on to the newest
@@ -13,6 +16,7 @@
 
 #include "AnalysisRequest.h"
 #include "AnalysisResult.h"
+#include "FlowMeasures.h"
 
 #include <QObject>
 
@@ -70,10 +74,15 @@ public:
 signals:
     void resultReady(const bertlens::ui::AnalysisResultPtr& result);
     void analysisFailed(quint64 requestId, const QString& message);
+    // After resultReady, unless a newer request came: the measures of where
+    // information flows (FlowMeasures.h), once without flow and, when the
+    // request asked for flow, once more with it.
+    void measuresReady(const bertlens::ui::FlowMeasuresPtr& measures);
 
 private:
     void drain();
     AnalysisResultPtr run(const AnalysisRequest& request);
+    void runMeasures(const AnalysisRequest& request, const AnalysisResultPtr& result);
     void applyThreadSettings();
 
     WorkerOptions m_options;

@@ -1,0 +1,55 @@
+// The "Through the layers" view: what the masked-LM head would guess at one
+// [MASK] after each layer of the stack (layer 0 = the embeddings), under
+// both masks side by side, so a class watches the answer form on the way up.
+// Rows run from the embeddings at the bottom to the last layer at the top,
+// like the stack; each holds the top words with a bar on one fixed 0–1
+// scale, the final answer marked wherever it appears.
+//
+// Painted by the widget itself (text and bars), screen and export alike.
+// UI thread only.
+#pragma once
+
+#include "FigureView.h"
+
+class QComboBox;
+
+namespace bertlens::ui {
+
+class LayersView : public FigureView {
+    Q_OBJECT
+public:
+    explicit LayersView(QWidget* parent = nullptr);
+
+    void setResult(const AnalysisResultPtr& result) override;
+    void setSelection(const Selection& selection) override;
+    void setTheme(const Theme& theme) override;
+    void setMeasures(const FlowMeasuresPtr& measures) override;
+    void paintFigure(QPainter& painter, const QRectF& rect) override;
+    QSizeF figureSize() const override;
+    QString figureName() const override { return QStringLiteral("layers"); }
+
+    // Which of the analysis's predictions (0 = the first [MASK]) is shown.
+    void setPrediction(int index);
+    int prediction() const { return m_prediction; }
+    // What the view draws for a mask mode after a layer (0 = embeddings):
+    // the top words, or null when there is nothing (no measures yet).
+    const Prediction* shown(MaskMode mode, int layer) const;
+    // The sentence drawn instead of the rows ("" when rows are drawn).
+    QString message() const;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void refresh();
+    void paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words);
+
+    QComboBox* m_predictionBox;
+    AnalysisResultPtr m_result;
+    FlowMeasuresPtr m_measures;
+    Theme m_theme;
+    int m_prediction = 0;
+};
+
+}  // namespace bertlens::ui
