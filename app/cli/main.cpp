@@ -24,7 +24,7 @@ const char* kUsage =
     "                        [--batch-tokens N] [--lr X] [--warmup N] [--threads T] [--dtype f16|f32]\n"
     "                        [--eval-every N] [--checkpoint-every N] [--resume]\n"
     "  bertlens-cli evaluate --model DIR [--seed S] [--sentences N] [--held-out N]\n"
-    "                        [--mask-mode bidirectional|causal] [--threads T]\n"
+    "                        [--mask-mode bidirectional|causal] [--threads T] [--dump-held-out FILE]\n"
     "  bertlens-cli tasks    [--seed S] [--train N] [--held-out N]\n"
     "  bertlens-cli heads    --model DIR (--text TEXT | --corpus FILE) [--mask-mode bidirectional|causal]\n"
     "                        [--limit N] [--threads T]\n"
