@@ -89,8 +89,10 @@ void HeadSummaryAccumulator::add(const float* att, int n, const KeyRoles& roles,
         }
     }
     if (m_withDistances) {
-        // Pair (a, b), a < b, lives at a·all − a(a+1)/2 + (b − a − 1).
-#pragma omp parallel for schedule(dynamic)
+        // Pair (a, b), a < b, lives at a·all − a(a+1)/2 + (b − a − 1). Threads
+        // only pay for themselves on big maps (bert-base); small ones run alone.
+        const bool parallel = static_cast<double>(pairCount(all)) * n * n > 2e6;
+#pragma omp parallel for schedule(dynamic) if (parallel)
         for (int x = 0; x < all; ++x) {
             const size_t base = static_cast<size_t>(x) * all - static_cast<size_t>(x) * (x + 1) / 2;
             for (int y = x + 1; y < all; ++y) {
