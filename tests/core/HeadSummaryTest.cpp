@@ -4,6 +4,8 @@
 #include "analysis/CorpusLines.h"
 #include "analysis/HeadSummary.h"
 #include "model/Encoder.h"
+#include "train/CorpusGenerator.h"
+#include "train/Trainer.h"
 #include "TestSupport.h"
 
 #include <gtest/gtest.h>
@@ -237,6 +239,22 @@ TEST(HeadSummary, CliExitCodes) {
     const auto text = test::runCli(m + "--text 'the dog barked .' --mask-mode causal");
     ASSERT_EQ(text.exitCode, 0) << text.err;
     for (const auto& h : nlohmann::json::parse(text.out)["heads"]) EXPECT_EQ(h["to_next"].get<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace bertlens
+
+namespace bertlens {
+namespace {
+
+TEST(HeadSummary, ShippedCorpusIsTheHeldOutSetEvaluateScores) {
+    // evaluate --seed 1 with the trainer's defaults: the recipe of the bundled model.
+    const train::TrainOptions defaults;
+    const Corpus c = generateCorpus(1, size_t(defaults.sentences), size_t(defaults.heldOutSentences));
+    std::string want;
+    for (const std::string& s : c.heldOut) want += s + "\n";
+    EXPECT_EQ(test::readBytes(std::filesystem::path(BERTLENS_RESOURCES) / "corpora" / "bertlens-mini-heldout.txt"),
+              want);
 }
 
 }  // namespace
