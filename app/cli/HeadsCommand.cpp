@@ -7,8 +7,8 @@
 #include "analysis/HeadSummary.h"
 #include "model/Encoder.h"
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -33,8 +33,7 @@ struct Skips {
 };
 
 // Runs one text if the model can read it; otherwise names why not.
-bool addText(Encoder& encoder, const std::string& text, MaskMode mask, HeadSummaryAccumulator& acc,
-             std::string& why) {
+bool addText(Encoder& encoder, const std::string& text, MaskMode mask, HeadSummaryAccumulator& acc, std::string& why) {
     Encoding e = encoder.model().tokenizer().encode(text);
     bool anyWord = false;
     for (const Token& t : e.tokens) anyWord = anyWord || (!t.added && t.text != "[CLS]" && t.text != "[SEP]");
@@ -155,7 +154,8 @@ int runHeads(const std::vector<std::string>& args, std::ostream& out) {
             progress.update(reader.bytesRead(), acc.sentences());
         }
         progress.finish();
-        if (lines == 0) throw InputError("the corpus file " + a.value("--corpus") + " is empty: give one sentence a line");
+        if (lines == 0)
+            throw InputError("the corpus file " + a.value("--corpus") + " is empty: give one sentence a line");
         if (acc.sentences() == 0) {
             throw InputError("no line of " + a.value("--corpus") +
                              " could be used (all empty, too long, not UTF-8 or with NUL bytes): see the counts with a "

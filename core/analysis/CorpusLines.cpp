@@ -6,11 +6,16 @@ namespace bertlens {
 
 const char* lineProblemName(LineProblem p) {
     switch (p) {
-        case LineProblem::None: return "none";
-        case LineProblem::Empty: return "empty";
-        case LineProblem::TooLong: return "too_long";
-        case LineProblem::NotUtf8: return "not_utf8";
-        case LineProblem::ContainsNul: return "contains_nul";
+        case LineProblem::None:
+            return "none";
+        case LineProblem::Empty:
+            return "empty";
+        case LineProblem::TooLong:
+            return "too_long";
+        case LineProblem::NotUtf8:
+            return "not_utf8";
+        case LineProblem::ContainsNul:
+            return "contains_nul";
     }
     return "none";
 }

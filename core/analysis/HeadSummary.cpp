@@ -2,8 +2,8 @@
 
 #include "tokenizer/Unicode.h"
 
-#include <Eigen/Eigenvalues>
 #include <utf8proc.h>
+#include <Eigen/Eigenvalues>
 
 #include <cmath>
 #include <stdexcept>
@@ -12,9 +12,13 @@ namespace bertlens {
 namespace {
 
 // x ln x with 0 ln 0 = 0.
-double xLogX(double x) { return x > 0.0 ? x * std::log(x) : 0.0; }
+double xLogX(double x) {
+    return x > 0.0 ? x * std::log(x) : 0.0;
+}
 
-size_t pairCount(int heads) { return static_cast<size_t>(heads) * (heads - 1) / 2; }
+size_t pairCount(int heads) {
+    return static_cast<size_t>(heads) * (heads - 1) / 2;
+}
 
 }  // namespace
 
@@ -116,8 +120,8 @@ std::vector<HeadStatistics> HeadSummaryAccumulator::statistics() const {
     if (m_queryTokens == 0) return out;
     const double k = 1.0 / static_cast<double>(m_queryTokens);
     for (HeadStatistics& s : out) {
-        for (double* v : {&s.entropy, &s.distance, &s.toCls, &s.toSep, &s.toPunctuation, &s.toSelf, &s.toPrevious,
-                          &s.toNext}) {
+        for (double* v :
+             {&s.entropy, &s.distance, &s.toCls, &s.toSep, &s.toPunctuation, &s.toSelf, &s.toPrevious, &s.toNext}) {
             *v *= k;
         }
     }

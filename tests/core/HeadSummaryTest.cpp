@@ -1,12 +1,12 @@
 // The head summary (Clark et al. 2019) against hand computations, against
 // tools/head_summary_reference.py (float64 numpy from analyze's attentions),
 // streaming against all at once, and bad corpus lines through the CLI.
+#include "TestSupport.h"
 #include "analysis/CorpusLines.h"
 #include "analysis/HeadSummary.h"
 #include "model/Encoder.h"
 #include "train/CorpusGenerator.h"
 #include "train/Trainer.h"
-#include "TestSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,8 @@
 namespace bertlens {
 namespace {
 
-const char* kKeys[] = {"entropy", "distance", "to_cls", "to_sep", "to_punctuation", "to_self", "to_previous", "to_next"};
+const char* kKeys[] = {"entropy",        "distance", "to_cls",      "to_sep",
+                       "to_punctuation", "to_self",  "to_previous", "to_next"};
 
 std::vector<double> values(const HeadStatistics& s) {
     return {s.entropy, s.distance, s.toCls, s.toSep, s.toPunctuation, s.toSelf, s.toPrevious, s.toNext};
@@ -37,13 +38,14 @@ KeyRoles threeRoles() {
 
 TEST(HeadSummary, StatisticsMatchAHandComputation) {
     const float third = 1.0f / 3.0f;
-    const std::vector<float> att = {0.5f, 0.25f, 0.25f, 0.2f, 0.6f, 0.2f, 0.1f, 0.3f, 0.6f,
+    const std::vector<float> att = {0.5f,  0.25f, 0.25f, 0.2f,  0.6f,  0.2f,  0.1f,  0.3f,  0.6f,
                                     third, third, third, third, third, third, third, third, third};
     HeadSummaryAccumulator acc(1, 2, true);
     acc.add(att.data(), 3, threeRoles(), MaskMode::Bidirectional);
     const auto s = acc.statistics();
     const double e = (1.5 * std::log(2.0) + 0.4 * std::log(5.0) + 0.6 * std::log(5.0 / 3) + 0.1 * std::log(10.0) +
-                      0.3 * std::log(10.0 / 3) + 0.6 * std::log(5.0 / 3)) / 3;
+                      0.3 * std::log(10.0 / 3) + 0.6 * std::log(5.0 / 3)) /
+                     3;
     const std::vector<double> want = {e, 0.55, 0.8 / 3, 0.35, 1.15 / 3, 1.7 / 3, 0.5 / 3, 0.15};
     const auto got = values(s[0]);
     for (size_t k = 0; k < want.size(); ++k) EXPECT_NEAR(got[k], want[k], 1e-7) << kKeys[k];
