@@ -21,6 +21,8 @@ int runBench(const std::vector<std::string>& args, std::ostream& out);
 // Pretraining and held-out evaluation of the bundled model (TrainCommand.cpp).
 int runTrain(const std::vector<std::string>& args, std::ostream& out);
 int runEvaluate(const std::vector<std::string>& args, std::ostream& out);
+// The head summary over a text or a corpus (HeadsCommand.cpp).
+int runHeads(const std::vector<std::string>& args, std::ostream& out);
 // The fine-tuning tasks and their splits (TasksCommand.cpp).
 constexpr int kDefaultTaskTrain = 3000;
 constexpr int kDefaultTaskHeldOut = 500;

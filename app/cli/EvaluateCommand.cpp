@@ -11,6 +11,7 @@
 #include "train/CorpusGenerator.h"
 #include "train/Trainer.h"
 
+#include <fstream>
 #include <omp.h>
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
@@ -130,13 +131,24 @@ int compareDirections(const CliArgs& a, std::ostream& out, uint64_t seed, int se
 }  // namespace
 
 int runEvaluate(const std::vector<std::string>& args, std::ostream& out) {
-    const CliArgs a(args, {"--model", "--seed", "--sentences", "--held-out", "--mask-mode", "--threads", "--l2r", "--r2l"},
+    const CliArgs a(args, {"--model", "--seed", "--sentences", "--held-out", "--mask-mode", "--threads", "--l2r", "--r2l",
+                     "--dump-held-out"},
                     {"--compare-directions", "--json"});
     const train::TrainOptions defaults;
     const auto seed = static_cast<uint64_t>(a.intValue("--seed", 1, 0, 2147483647));
     const int sentences = a.intValue("--sentences", int(defaults.sentences), 10, 100000000);
     const int heldOutCount = a.intValue("--held-out", int(defaults.heldOutSentences), 1, 10000000);
     setThreads(a);
+    if (a.has("--dump-held-out")) {
+        // The very sentences evaluate scores: the held-out stream of the same seed and corpus size.
+        const Corpus corpus = generateCorpus(seed, size_t(sentences), size_t(heldOutCount));
+        std::ofstream file(a.value("--dump-held-out"), std::ios::binary);
+        for (const std::string& s : corpus.heldOut) file << s << "\n";
+        if (!file) throw InputError("cannot write " + a.value("--dump-held-out") + ": check the folder exists");
+        out << "{\"held_out\": " << corpus.heldOut.size() << ", \"seed\": " << seed << ", \"file\": \""
+            << a.value("--dump-held-out") << "\"}\n";
+        return 0;
+    }
     if (a.has("--compare-directions")) return compareDirections(a, out, seed, sentences, heldOutCount);
     if (a.has("--l2r") || a.has("--r2l") || a.has("--json")) {
         throw UsageError("--l2r, --r2l and --json go with --compare-directions");

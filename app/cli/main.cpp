@@ -24,8 +24,10 @@ const char* kUsage =
     "                        [--batch-tokens N] [--lr X] [--warmup N] [--threads T] [--dtype f16|f32]\n"
     "                        [--eval-every N] [--checkpoint-every N] [--resume]\n"
     "  bertlens-cli evaluate --model DIR [--seed S] [--sentences N] [--held-out N]\n"
-    "                        [--mask-mode bidirectional|causal] [--threads T]\n"
+    "                        [--mask-mode bidirectional|causal] [--threads T] [--dump-held-out FILE]\n"
     "  bertlens-cli tasks    [--seed S] [--train N] [--held-out N]\n"
+    "  bertlens-cli heads    --model DIR (--text TEXT | --corpus FILE) [--mask-mode bidirectional|causal]\n"
+    "                        [--limit N] [--threads T]\n"
     "TEXT may be - to read standard input.\n";
 
 }  // namespace
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
         if (command == "bench") return cli::runBench(args, std::cout);
         if (command == "train") return cli::runTrain(args, std::cout);
         if (command == "evaluate") return cli::runEvaluate(args, std::cout);
+        if (command == "heads") return cli::runHeads(args, std::cout);
         if (command == "tasks") return cli::runTasks(args, std::cout);
         if (command == "models") return cli::runModels(args, std::cout);
         if (command == "download") return cli::runDownload(args, std::cout);
