@@ -16,6 +16,8 @@ packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libutf8proc
           nlohmann-json3-dev libgtest-dev qt6-base-dev qt6-svg-dev libqcustomplot-dev python3)
 # The test mode's fuzzing needs clang with libFuzzer (libclang-rt) and clang's OpenMP.
 if [ "$mode" = test ]; then packages+=(clang libclang-rt-14-dev libomp-14-dev); fi
+# The install test validates the .desktop file and the AppStream metainfo with these.
+if [ "$mode" = test ]; then packages+=(desktop-file-utils appstream); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -45,6 +47,10 @@ case "$mode" in
     echo "== tests"
     ctest --test-dir build --output-on-failure -j 2
     finish "tests (Release)"
+
+    echo "== Debian package of the Release build, extracted and run (tools/package.sh)"
+    BERTLENS_PACKAGE_BUILD=build tools/package.sh
+    finish "Debian package"
 
     echo "== every test under AddressSanitizer + UndefinedBehaviorSanitizer"
     # -g1: line tables only (stack traces keep file:line) — full debug info

@@ -5,6 +5,7 @@
 
 #include "analysis/AnalyzeRequest.h"
 #include "export/AnalysisJson.h"
+#include "export/AnalysisText.h"
 
 namespace bertlens::cli {
 namespace {
@@ -35,9 +36,12 @@ std::pair<int, int> parsePair(const std::string& text, const std::string& flag) 
 }  // namespace
 
 int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
-    const CliArgs a(args, {"--model", "--text", "--mask-mode", "--top-k", "--threads", "--target", "--ablate"},
+    const CliArgs a(args,
+                    {"--model", "--text", "--format", "--mask-mode", "--top-k", "--threads", "--target", "--ablate"},
                     {"--predict-all", "--hidden-states", "--rollout", "--flow", "--norms", "--saliency",
                      "--head-importance", "--layer-predictions"});
+    const std::string format = a.valueOr("--format", "json");
+    if (format != "json" && format != "text") throw UsageError("--format is json or text, not \"" + format + "\"");
     AnalyzeRequest rq;
     const std::string mode = a.valueOr("--mask-mode", "bidirectional");
     if (!parseMaskMode(mode, rq.encoder.maskMode)) {
@@ -71,7 +75,7 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
     }
     setThreadCount(a);
     const std::string text = readText(a);
-    const auto model = Model::load(a.value("--model"));
+    const auto model = Model::load(modelFolder(a));
     Encoder encoder(model);
     Measures m;
     try {
@@ -79,7 +83,11 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
     } catch (const RequestError& e) {
         throw UsageError(e.what());  // a head, position or id that does not exist: exit 2
     }
-    writeMeasuresJson(out, m, model->config(), a.has("--hidden-states"));
+    if (format == "text") {
+        writeAnalysisText(out, m.analysis);
+    } else {
+        writeMeasuresJson(out, m, model->config(), a.has("--hidden-states"));
+    }
     return 0;
 }
 

@@ -24,6 +24,8 @@ CliArgs::CliArgs(const std::vector<std::string>& args, const std::set<std::strin
         if (valueFlags.count(a)) {
             if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
             m_values[a] = args[++i];
+        } else if (a == "--help" || a == "-h") {
+            throw HelpRequested();
         } else if (switchFlags.count(a)) {
             m_values[a] = "1";
         } else {

@@ -15,9 +15,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// COMMAND --help (or -h) where an option could stand: main prints the command's help, exit 0.
+class HelpRequested : public std::exception {};
+
 class CliArgs {
 public:
-    // valueFlags take an argument, switchFlags do not; anything else is a UsageError.
+    // valueFlags take an argument, switchFlags do not; --help and -h throw
+    // HelpRequested; anything else is a UsageError.
     CliArgs(const std::vector<std::string>& args, const std::set<std::string>& valueFlags,
             const std::set<std::string>& switchFlags);
 

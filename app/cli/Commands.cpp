@@ -1,9 +1,10 @@
 #include "cli/Commands.h"
 
 #include "Errors.h"
-#include "export/AnalysisJson.h"
-#include "model/Encoder.h"
 #include "PeakFlops.h"
+#include "export/AnalysisJson.h"
+#include "io/DataFolder.h"
+#include "model/Encoder.h"
 
 #include <omp.h>
 #include <Eigen/Core>
@@ -42,10 +43,20 @@ void setThreadCount(const CliArgs& a) {
     Eigen::setNbThreads(threads);
 }
 
+std::string modelFolder(const CliArgs& a) {
+    if (a.has("--model")) return a.value("--model");
+    const std::string folder = findBundledModelFolder(executableFolder());
+    if (folder.empty()) {
+        throw UsageError("no --model given and no bundled model found beside bertlens-cli: give one with --model DIR");
+    }
+    std::cerr << "bertlens-cli: no --model given: using the bundled model " << folder << "\n";
+    return folder;
+}
+
 int runTokenize(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args, {"--model", "--text"}, {});
     const std::string text = readText(a);
-    const auto tokenizer = Model::loadTokenizer(a.value("--model"));
+    const auto tokenizer = Model::loadTokenizer(modelFolder(a));
     const Encoding e = tokenizer->encode(text);
     if (std::none_of(e.tokens.begin(), e.tokens.end(), [](const Token& t) { return !t.added; })) {
         throw InputError("the text is empty (or only spaces and control characters): type a sentence to tokenize");
@@ -61,7 +72,7 @@ int runBench(const std::vector<std::string>& args, std::ostream& out) {
     const int repeats = a.intValue("--repeats", 10, 1, 100000);
 
     const auto loadStart = Clock::now();
-    const auto model = Model::load(a.value("--model"));
+    const auto model = Model::load(modelFolder(a));
     Encoder encoder(model);
     const double loadMs = millisecondsSince(loadStart);
     // Measured on as many threads as the runs use, just before them.

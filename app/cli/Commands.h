@@ -13,6 +13,9 @@ namespace bertlens::cli {
 // Shared by the commands (Commands.cpp): --text (or - for stdin) and --threads.
 std::string readText(const CliArgs& args);
 void setThreadCount(const CliArgs& args);
+// --model DIR, or the bundled model found from the executable's folder
+// (io/DataFolder.h), said on stderr in one line; a UsageError when neither.
+std::string modelFolder(const CliArgs& args);
 
 int runTokenize(const std::vector<std::string>& args, std::ostream& out);
 // analyze and its second-wave measures (AnalyzeCommand.cpp).

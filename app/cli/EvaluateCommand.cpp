@@ -109,7 +109,7 @@ void printTable(std::ostream& out, const DirectionComparison& c, size_t sentence
 }
 
 int compareDirections(const CliArgs& a, std::ostream& out, uint64_t seed, int sentences, int heldOutCount) {
-    const std::string folder = a.value("--model");
+    const std::string folder = modelFolder(a);
     const auto bert = Model::load(folder);
     const auto leftToRight = loadTwin(a, "--l2r", folder, "-l2r");
     const auto rightToLeft = loadTwin(a, "--r2l", folder, "-r2l");
@@ -159,7 +159,7 @@ int runEvaluate(const std::vector<std::string>& args, std::ostream& out) {
     if (!parseMaskMode(mode, options.maskMode)) {
         throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
     }
-    const auto model = Model::load(a.value("--model"));
+    const auto model = Model::load(modelFolder(a));
     Encoder encoder(model);
     int64_t masked = 0, correct = 0;
     for (const HeldOutWords& w : heldOutWords(*model, seed, sentences, heldOutCount)) {

@@ -119,7 +119,7 @@ int runHeads(const std::vector<std::string>& args, std::ostream& out) {
         file.open(a.value("--corpus"), std::ios::binary);
         if (!file) throw InputError("cannot open the corpus file " + a.value("--corpus") + ": check the path");
     }
-    const auto model = Model::load(a.value("--model"));
+    const auto model = Model::load(modelFolder(a));
     Encoder encoder(model);
     const ModelConfig& c = model->config();
     HeadSummaryAccumulator acc(c.layers, c.heads, corpus);

@@ -1,5 +1,6 @@
 // bertlens: the window. With --export it renders figures with no window.
-//
+// bertlens: the window. With --export it renders figures with no window;
+// --help, --version and usage errors are answered before any display is opened.
 //   bertlens [--model DIR] [--text TEXT] [--view NAME] [--layer L] [--head H] [--mask-mode M]
 //   bertlens --export DIR --text TEXT --view head|model|lines|compare|predictions|embeddings
 //            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
@@ -8,6 +9,7 @@
 #include "BundledModel.h"
 #include "MainWindow.h"
 #include "SelectionControls.h"
+#include "Version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 
 using namespace bertlens;
 using namespace bertlens::ui;
@@ -92,6 +95,7 @@ int runBatch(const QStringList& arguments) {
             return 1;
         }
         options.modelDir = bundled.folder;
+        std::fprintf(stderr, "bertlens: no --model given: using the bundled model %s\n", qPrintable(bundled.folder));
         if (!bundled.note.isEmpty()) std::fprintf(stderr, "bertlens: note: %s\n", qPrintable(bundled.note));
     }
     const BatchExportResult result = runBatchExport(options);
@@ -103,27 +107,80 @@ int runBatch(const QStringList& arguments) {
     return 0;
 }
 
+void describe(QCommandLineParser& parser, const Options& o) {
+    parser.setApplicationDescription(QStringLiteral("BertLens: look inside BERT.\n\nWith no window:\n") +
+                                     batchExportUsage());
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.screenshot});
+}
+
+// The command line without the options QApplication takes for itself
+// (-platform offscreen, -style S, -reverse, ...), which it removes later.
+QStringList withoutQtOptions(const QStringList& arguments) {
+    static const QStringList kWithValue = {
+        "-platform",    "-platformpluginpath", "-platformtheme", "-plugin",     "-qwindowgeometry",
+        "-qwindowicon", "-qwindowtitle",       "-style",         "-stylesheet", "-session",
+        "-display",     "-geometry",           "-name",          "-title"};
+    static const QStringList kSwitches = {"-reverse", "-widgetcount", "-nograb", "-dograb", "-sync"};
+    QStringList out;
+    for (int i = 0; i < arguments.size(); ++i) {
+        if (kWithValue.contains(arguments[i])) {
+            ++i;
+        } else if (!kSwitches.contains(arguments[i])) {
+            out << arguments[i];
+        }
+    }
+    return out;
+}
+
+// Qt names the program "<executable_name>" while no QCoreApplication exists.
+QString helpText(const QCommandLineParser& parser) {
+    return parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("bertlens"));
+}
+
+bool asksForHelp(const QStringList& arguments) {
+    return arguments.contains(QLatin1String("--help")) || arguments.contains(QLatin1String("-h"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const bool batch = isBatchExport(argc, argv);
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    // --help, --version and command-line mistakes are answered before any
+    // QApplication exists, so they work with no display.
+    if (batch && asksForHelp(arguments)) {
+        std::cout << qPrintable(batchExportUsage()) << "\n";
+        return 0;
+    }
+    const Options o;
+    QCommandLineParser parser;
+    describe(parser, o);
+    if (!batch) {
+        if (!parser.parse(withoutQtOptions(arguments))) {
+            std::cerr << "bertlens: " << qPrintable(parser.errorText()) << "\n" << qPrintable(helpText(parser));
+            return 2;
+        }
+        if (parser.isSet(QStringLiteral("version"))) {
+            std::cout << "bertlens " << BERTLENS_VERSION << "\n";
+            return 0;
+        }
+        if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
+            std::cout << qPrintable(helpText(parser));
+            return 0;
+        }
+    }
     // Batch export draws into images and files only: it needs no display, and
     // the offscreen platform draws the same on every machine.
     if (batch && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("BertLens"));
     QApplication::setApplicationName(QStringLiteral("BertLens"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(QStringLiteral(BERTLENS_VERSION));
     if (batch) return runBatch(QApplication::arguments().mid(1));
-
-    const Options o;
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("BertLens: look inside BERT.\n\nWith no window:\n") +
-                                     batchExportUsage());
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.screenshot});
-    parser.process(app);
+    parser.parse(QApplication::arguments());  // checked above; now without what Qt took
 
     const Selection selection = selectionFrom(parser, o);
     QString folder = parser.value(o.model);

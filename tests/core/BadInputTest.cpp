@@ -211,7 +211,7 @@ TEST(BadText, AnyBytesThroughStandardInputNeverCrash) {
 TEST(BadCommandLine, UsageErrorsExitWithTwo) {
     EXPECT_EQ(test::runCli("").exitCode, 2);
     EXPECT_EQ(test::runCli("frobnicate").exitCode, 2);
-    EXPECT_EQ(test::runCli("analyze --text hi").exitCode, 2);  // no --model
+    EXPECT_EQ(test::runCli("analyze --model x").exitCode, 2);  // no --text (no --model now means the bundled one)
     const auto r = test::runCli("analyze --model x --text hi --mask-mode sideways");
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("bidirectional or causal"), std::string::npos);

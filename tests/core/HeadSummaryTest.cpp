@@ -240,7 +240,9 @@ TEST(HeadSummary, CliExitCodes) {
     EXPECT_EQ(test::runCli(m + "--corpus '" + (dir.path() / "missing.txt").string() + "'").exitCode, 1);
     const auto text = test::runCli(m + "--text 'the dog barked .' --mask-mode causal");
     ASSERT_EQ(text.exitCode, 0) << text.err;
-    for (const auto& h : nlohmann::json::parse(text.out)["heads"]) EXPECT_EQ(h["to_next"].get<double>(), 0.0);
+    const nlohmann::json parsed = nlohmann::json::parse(text.out);
+    ASSERT_FALSE(parsed["heads"].empty());
+    for (const auto& h : parsed["heads"]) EXPECT_EQ(h["to_next"].get<double>(), 0.0);
 }
 
 }  // namespace

@@ -282,8 +282,11 @@ TEST(TrainGradient, MaskedAttentionHidesTheOtherSide) {
                     EXPECT_NEAR(p.row(i).sum(), 1.0, 1e-12);
                     for (int j = 0; j < n; ++j) {
                         const bool hidden = mask == MaskMode::Causal ? j > i : j < i;
-                        if (hidden) EXPECT_EQ(p(i, j), 0.0) << maskModeName(mask) << " row " << i << " col " << j;
-                        if (!hidden) EXPECT_GT(p(i, j), 0.0);
+                        if (hidden) {
+                            EXPECT_EQ(p(i, j), 0.0) << maskModeName(mask) << " row " << i << " col " << j;
+                        } else {
+                            EXPECT_GT(p(i, j), 0.0) << maskModeName(mask) << " row " << i << " col " << j;
+                        }
                     }
                 }
             }

@@ -14,7 +14,7 @@
 namespace bertlens::ui {
 
 ModelView::ModelView(QWidget* parent)
-    : FigureView(parent), m_theme(Theme::normal()), m_measureBox(new QComboBox(this)) {
+    : FigureView(parent), m_measureBox(new QComboBox(this)), m_theme(Theme::normal()) {
     m_measureBox->addItem(tr("Weights"));
     m_measureBox->addItem(tr("Norms \u2016\u03b1\u00b7f(x)\u2016"));
     m_measureBox->setToolTip(tr("Weights: attention probabilities. Norms: what each head actually moves "

@@ -1,5 +1,7 @@
 #include "BundledModel.h"
 
+#include "io/DataFolder.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -14,26 +16,14 @@ bool looksLikeModelFolder(const QString& folder) {
 }
 
 BundledModel findBundledModel() {
-    // build/app/bertlens -> ../../resources (build tree), ../resources or
-    // ../share/bertlens/resources (installed), then the source tree.
-    const QString exeDir = QCoreApplication::applicationDirPath();
-    const QStringList roots = {
-        exeDir + QStringLiteral("/../.."),
-        exeDir + QStringLiteral("/.."),
-        exeDir + QStringLiteral("/../share/bertlens"),
-        QStringLiteral(BERTLENS_SOURCE_DIR),
-    };
-    for (const QString& root : roots) {
-        const QString folder = QDir::cleanPath(root + QStringLiteral("/resources/models/bertlens-mini"));
-        if (looksLikeModelFolder(folder)) return {folder, QString()};
-    }
-    for (const QString& root : roots) {
-        const QString folder = QDir::cleanPath(root + QStringLiteral("/tests/fixtures/models/h12-f32"));
-        if (looksLikeModelFolder(folder)) {
-            return {folder, QObject::tr("The bundled model is not in this build yet: showing a small random-weight "
-                                        "test model, so its guesses are noise. Open a real BERT with File > Open "
-                                        "model.")};
-        }
+    // share/bertlens beside an installed bin/, else the build or source tree (io/DataFolder.h).
+    const std::string found = findBundledModelFolder(QCoreApplication::applicationDirPath().toStdString());
+    if (!found.empty()) return {QDir::cleanPath(QString::fromStdString(found)), QString()};
+    const QString folder = QDir::cleanPath(QStringLiteral(BERTLENS_SOURCE_DIR "/tests/fixtures/models/h12-f32"));
+    if (looksLikeModelFolder(folder)) {
+        return {folder, QObject::tr("The bundled model is not in this build yet: showing a small random-weight "
+                                    "test model, so its guesses are noise. Open a real BERT with File > Open "
+                                    "model.")};
     }
     return {};
 }

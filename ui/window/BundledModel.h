@@ -1,6 +1,6 @@
 // Where the model the window opens with lives: the bundled bertlens-mini
-// (resources/models/bertlens-mini), looked for beside the executable and in
-// the source tree it was built from; until that model exists, the small
+// (models/bertlens-mini), looked for in share/bertlens beside an installed
+// bin/, then in the build and source tree it was built from (io/DataFolder.h); until that model exists, the small
 // random-weight test checkpoint, with a note saying its guesses are noise.
 //
 // Pure functions of the file system; any thread.

@@ -1,0 +1,115 @@
+#include "cli/Usage.h"
+
+namespace bertlens::cli {
+namespace {
+
+struct CommandUsage {
+    const char* name;
+    const char* synopsis;  // "bertlens-cli NAME ..." lines, as in the top-level usage
+    const char* options;   // shown by NAME --help only
+};
+
+const CommandUsage kCommands[] = {
+    {"tokenize", "  bertlens-cli tokenize [--model DIR] --text TEXT\n",
+     "Splits TEXT into the model's WordPiece tokens and prints them as JSON.\n"
+     "  --model DIR   a BERT folder (default: the bundled bertlens-mini)\n"
+     "  --text TEXT   the sentence; - reads standard input\n"},
+    {"analyze",
+     "  bertlens-cli analyze  [--model DIR] --text TEXT [--format json|text]\n"
+     "                        [--mask-mode bidirectional|causal] [--top-k K] [--predict-all]\n"
+     "                        [--hidden-states] [--threads T] [--rollout] [--flow] [--norms]\n"
+     "                        [--saliency [--target P:ID]] [--ablate L:H,...] [--head-importance]\n"
+     "                        [--layer-predictions]\n",
+     "Runs the model on TEXT and prints its attentions and predictions.\n"
+     "  --model DIR          a BERT folder (default: the bundled bertlens-mini)\n"
+     "  --text TEXT          the sentence; - reads standard input\n"
+     "  --format json|text   json (default): every number; text: tokens, the top guesses for\n"
+     "                       each [MASK] and the strongest attention of each head\n"
+     "  --mask-mode M        bidirectional (default) or causal (each token sees only its left)\n"
+     "  --top-k K            guesses kept per predicted position (default 5)\n"
+     "  --predict-all        predict every position, not only [MASK]\n"
+     "  --hidden-states      include every layer's hidden states (json)\n"
+     "  --threads T          threads to use (default: all processors)\n"
+     "  --rollout, --flow    attention rollout; attention flow (max-flow, slow on long texts)\n"
+     "  --norms              the size of what each head adds, ||alpha f(x)||\n"
+     "  --saliency           gradient x input for the target word (--target P:ID)\n"
+     "  --ablate L:H,...     switch heads off (layer:head, from 0)\n"
+     "  --head-importance    the target's sensitivity to each head's gate\n"
+     "  --layer-predictions  the masked-word guesses read after every layer\n"},
+    {"bench", "  bertlens-cli bench    [--model DIR] [--lengths 16,32,128] [--repeats R] [--threads T]\n",
+     "Times forward passes at each length and prints the medians as JSON.\n"
+     "  --model DIR        a BERT folder (default: the bundled bertlens-mini)\n"
+     "  --lengths N,...    token counts to time (default 16,32,128)\n"
+     "  --repeats R        timed runs per length (default 10)\n"
+     "  --threads T        threads to use (default: all processors)\n"},
+    {"models", "  bertlens-cli models   [--cache DIR] [--table]\n",
+     "Lists the BERT checkpoints in the Hugging Face cache.\n"
+     "  --cache DIR   the hub cache (default: HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub)\n"
+     "  --table       a table for people instead of JSON\n"},
+    {"download", "  bertlens-cli download REPO_ID [--revision R] [--cache DIR] [--timeout SECONDS]\n",
+     "Fetches a BERT checkpoint from the Hugging Face Hub into the cache; resumes when interrupted.\n"
+     "  --revision R        branch, tag or commit (default main)\n"
+     "  --cache DIR         the hub cache (default as for models)\n"
+     "  --timeout SECONDS   give up when no byte arrives for this long (default 30)\n"},
+    {"train",
+     "  bertlens-cli train    --out DIR [--seed S] [--layers L] [--hidden D] [--heads H] [--intermediate I]\n"
+     "                        [--max-positions P] [--vocab-size V] [--sentences N] [--steps N]\n"
+     "                        [--batch-tokens N] [--lr X] [--warmup N] [--threads T] [--dtype f16|f32]\n"
+     "                        [--eval-every N] [--checkpoint-every N] [--resume]\n"
+     "                        [--objective masked-lm|next-word|previous-word]\n",
+     "Pretrains a small BERT on the generated corpus (the bundled model's recipe by default).\n"
+     "  --out DIR           where the checkpoint and its progress go\n"
+     "  --resume            go on from the last checkpoint in DIR\n"
+     "  --dtype f16|f32     the saved weights' type (default f16)\n"
+     "  --objective O       masked-lm (default), next-word or previous-word (the twins)\n"
+     "  the other options change the recipe: sizes, corpus, steps and learning rate\n"},
+    {"evaluate",
+     "  bertlens-cli evaluate [--model DIR] [--seed S] [--sentences N] [--held-out N]\n"
+     "                        [--mask-mode bidirectional|causal] [--threads T] [--dump-held-out FILE]\n"
+     "                        [--compare-directions [--l2r DIR] [--r2l DIR] [--json]]\n",
+     "Top-1 accuracy on the held-out masked words of the generated corpus.\n"
+     "  --model DIR             a BERT folder (default: the bundled bertlens-mini)\n"
+     "  --seed S, --sentences N, --held-out N   the corpus (as the model was trained)\n"
+     "  --mask-mode M           bidirectional (default) or causal\n"
+     "  --compare-directions    BERT beside its left-to-right and right-to-left twins\n"
+     "  --l2r DIR, --r2l DIR    the twins (default: MODEL-l2r and MODEL-r2l beside the model)\n"
+     "  --json                  JSON instead of a table (with --compare-directions)\n"
+     "  --dump-held-out FILE    also write the held-out sentences, one per line\n"},
+    {"heads",
+     "  bertlens-cli heads    [--model DIR] (--text TEXT | --corpus FILE) [--mask-mode bidirectional|causal]\n"
+     "                        [--limit N] [--threads T]\n",
+     "What each head attends to (Clark et al. 2019), as JSON: per head the entropy, mean distance\n"
+     "and attention to [CLS], [SEP], punctuation, itself and its neighbours.\n"
+     "  --model DIR     a BERT folder (default: the bundled bertlens-mini)\n"
+     "  --text TEXT     one sentence; - reads standard input\n"
+     "  --corpus FILE   one sentence per line, averaged over all tokens; adds the Jensen-Shannon\n"
+     "                  distance between heads and a 2-D map of them (MDS); bad lines are skipped\n"
+     "  --mask-mode M   bidirectional (default) or causal\n"
+     "  --limit N       read at most N lines of the corpus\n"
+     "  --threads T     threads to use (default: all processors)\n"},
+    {"tasks", "  bertlens-cli tasks    [--seed S] [--train N] [--held-out N]\n",
+     "Lists the fine-tuning tasks with their split sizes and label balance, as JSON.\n"
+     "  --seed S, --train N, --held-out N   the splits (defaults 1, 3000, 500)\n"},
+};
+
+const char* kNotes =
+    "  bertlens-cli COMMAND --help    a command's options\n"
+    "  bertlens-cli --version\n"
+    "TEXT may be - to read standard input. Without --model, the bundled model is used.\n";
+
+}  // namespace
+
+std::string usageText() {
+    std::string out = "usage:\n";
+    for (const CommandUsage& c : kCommands) out += c.synopsis;
+    return out + kNotes;
+}
+
+std::string commandHelp(const std::string& command) {
+    for (const CommandUsage& c : kCommands) {
+        if (command == c.name) return std::string("usage:\n") + c.synopsis + c.options;
+    }
+    return {};
+}
+
+}  // namespace bertlens::cli
