@@ -3,7 +3,11 @@
 // Every message is meant to be shown to a user as it is: it names the file,
 // the tensor or the input at fault, what was expected and what was found, and
 // what to do about it. Nothing in core aborts the process on bad input.
+// The message is made safe to print (text/SafeText.h) when the error is
+// built, so a hostile file's bytes never reach a terminal or a dialog raw.
 #pragma once
+
+#include "text/SafeText.h"
 
 #include <stdexcept>
 #include <string>
@@ -12,7 +16,8 @@ namespace bertlens {
 
 class Error : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit Error(const std::string& message) : std::runtime_error(safeText(message)) {}
+    explicit Error(const char* message) : Error(std::string(message)) {}
 };
 
 // A checkpoint folder or one of its files is missing, malformed or disagrees

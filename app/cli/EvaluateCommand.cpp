@@ -4,6 +4,7 @@
 // BERT, BERT under a left-to-right mask, the left-to-right and right-to-left
 // twins and their shallow combination (analysis/DirectionComparison.h).
 #include "Errors.h"
+#include "io/AtomicFile.h"
 #include "analysis/DirectionComparison.h"
 #include "cli/Commands.h"
 #include "model/Encoder.h"
@@ -142,9 +143,9 @@ int runEvaluate(const std::vector<std::string>& args, std::ostream& out) {
     if (a.has("--dump-held-out")) {
         // The very sentences evaluate scores: the held-out stream of the same seed and corpus size.
         const Corpus corpus = generateCorpus(seed, size_t(sentences), size_t(heldOutCount));
-        std::ofstream file(a.value("--dump-held-out"), std::ios::binary);
-        for (const std::string& s : corpus.heldOut) file << s << "\n";
-        if (!file) throw InputError("cannot write " + a.value("--dump-held-out") + ": check the folder exists");
+        std::string lines;
+        for (const std::string& s : corpus.heldOut) lines += s + "\n";
+        AtomicFile::writeAll(a.value("--dump-held-out"), lines);
         out << "{\"held_out\": " << corpus.heldOut.size() << ", \"seed\": " << seed << ", \"file\": \""
             << a.value("--dump-held-out") << "\"}\n";
         return 0;

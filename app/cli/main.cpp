@@ -53,18 +53,18 @@ int main(int argc, char** argv) {
         if (command == "tasks") return cli::runTasks(args, std::cout);
         if (command == "models") return cli::runModels(args, std::cout);
         if (command == "download") return cli::runDownload(args, std::cout);
-        throw cli::UsageError("unknown command \"" + command + "\"");
+        throw cli::UsageError("unknown command \"" + safeQuote(command) + "\"");
     } catch (const cli::HelpRequested&) {
         const std::string help = cli::commandHelp(command);
         if (help.empty()) {
-            std::cerr << "bertlens-cli: unknown command \"" << command << "\"\n" << cli::usageText();
+            std::cerr << "bertlens-cli: unknown command \"" << safeQuote(command) << "\"\n" << cli::usageText();
             return 2;
         }
         std::cout << help;
         return 0;
     } catch (const cli::UsageError& e) {
         const std::string help = cli::commandHelp(command);
-        std::cerr << "bertlens-cli: " << e.what() << "\n" << (help.empty() ? cli::usageText() : help);
+        std::cerr << "bertlens-cli: " << safeText(e.what()) << "\n" << (help.empty() ? cli::usageText() : help);
         return 2;
     } catch (const Error& e) {
         std::cerr << "bertlens-cli: " << e.what() << "\n";
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
         std::cerr << "bertlens-cli: out of memory; try a shorter text or a smaller model\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "bertlens-cli: unexpected error: " << e.what() << "\n";
+        std::cerr << "bertlens-cli: unexpected error: " << safeText(e.what()) << "\n";
         return 1;
     }
 }

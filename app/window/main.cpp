@@ -1,10 +1,10 @@
-// bertlens: the window. With --export it renders figures with no window.
 // bertlens: the window. With --export it renders figures with no window;
 // --help, --version and usage errors are answered before any display is opened.
 //   bertlens [--model DIR] [--text TEXT] [--view NAME] [--layer L] [--head H] [--mask-mode M]
 //   bertlens --export DIR --text TEXT --view head|model|lines|compare|predictions|embeddings
 //            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
 #include "AnalysisController.h"
+#include "SafeDisplay.h"
 #include "BatchExport.h"
 #include "BundledModel.h"
 #include "MainWindow.h"
@@ -48,7 +48,7 @@ struct Options {
 };
 
 [[noreturn]] void usageError(const QString& message) {
-    std::fprintf(stderr, "bertlens: %s\n", qPrintable(message));
+    std::fprintf(stderr, "bertlens: %s\n", qPrintable(bertlens::ui::safeDisplay(message)));
     std::exit(2);
 }
 
@@ -85,7 +85,7 @@ int runBatch(const QStringList& arguments) {
     BatchExportOptions options;
     QString error;
     if (!parseBatchExportArguments(arguments, options, error)) {
-        std::fprintf(stderr, "bertlens: %s\n%s\n", qPrintable(error), qPrintable(batchExportUsage()));
+        std::fprintf(stderr, "bertlens: %s\n%s\n", qPrintable(bertlens::ui::safeDisplay(error)), qPrintable(batchExportUsage()));
         return 2;
     }
     if (options.modelDir.isEmpty()) {
@@ -96,14 +96,14 @@ int runBatch(const QStringList& arguments) {
         }
         options.modelDir = bundled.folder;
         std::fprintf(stderr, "bertlens: no --model given: using the bundled model %s\n", qPrintable(bundled.folder));
-        if (!bundled.note.isEmpty()) std::fprintf(stderr, "bertlens: note: %s\n", qPrintable(bundled.note));
+        if (!bundled.note.isEmpty()) std::fprintf(stderr, "bertlens: note: %s\n", qPrintable(bertlens::ui::safeDisplay(bundled.note)));
     }
     const BatchExportResult result = runBatchExport(options);
     if (!result.ok) {
-        std::fprintf(stderr, "bertlens: %s\n", qPrintable(result.error));
+        std::fprintf(stderr, "bertlens: %s\n", qPrintable(bertlens::ui::safeDisplay(result.error)));
         return 1;
     }
-    for (const QString& file : result.files) std::printf("%s\n", qPrintable(file));
+    for (const QString& file : result.files) std::printf("%s\n", qPrintable(bertlens::ui::safeDisplay(file)));
     return 0;
 }
 
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
     describe(parser, o);
     if (!batch) {
         if (!parser.parse(withoutQtOptions(arguments))) {
-            std::cerr << "bertlens: " << qPrintable(parser.errorText()) << "\n" << qPrintable(helpText(parser));
+            std::cerr << "bertlens: " << qPrintable(bertlens::ui::safeDisplay(parser.errorText())) << "\n" << qPrintable(helpText(parser));
             return 2;
         }
         if (parser.isSet(QStringLiteral("version"))) {
@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
         const QString file = parser.value(o.screenshot);
         QObject::connect(&window, &MainWindow::resultShown, &window, [&window, file] {
             QTimer::singleShot(400, &window, [&window, file] {
-                if (!window.grab().save(file)) std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(file));
+                if (!window.grab().save(file)) std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(bertlens::ui::safeDisplay(file)));
                 QApplication::quit();
             });
         });

@@ -1,6 +1,7 @@
 #include "io/ModelConfig.h"
 
 #include "Errors.h"
+#include "text/SafeText.h"
 #include "io/FileBytes.h"
 
 #include <nlohmann/json.hpp>
@@ -25,7 +26,7 @@ nlohmann::json parseObject(const std::string& text, const std::string& fileName)
     try {
         j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        throw CheckpointError(fileName + " is not valid JSON: " + e.what());
+        throw CheckpointError(fileName + " is not valid JSON: " + safeQuote(e.what(), 160));
     }
     if (!j.is_object()) throw CheckpointError(fileName + " must hold a JSON object");
     return j;

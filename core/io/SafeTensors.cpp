@@ -1,6 +1,7 @@
 #include "io/SafeTensors.h"
 
 #include "Errors.h"
+#include "text/SafeText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -87,7 +88,7 @@ SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::str
     try {
         header = nlohmann::json::parse(bytes + 8, bytes + 8 + headerBytes);
     } catch (const nlohmann::json::exception& e) {
-        throw CheckpointError(fileName + ": the header is not valid JSON (" + e.what() +
+        throw CheckpointError(fileName + ": the header is not valid JSON (" + safeQuote(e.what(), 160) +
                               "); the file is damaged or not a safetensors file");
     }
     if (!header.is_object()) throw CheckpointError(fileName + ": the header is not a JSON object");
@@ -98,7 +99,7 @@ SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::str
     std::vector<std::pair<uint64_t, const TensorView*>> byOffset;
     for (const auto& [name, entry] : header.items()) {
         if (name == "__metadata__") continue;
-        const std::string where = fileName + ": tensor " + name;
+        const std::string where = fileName + ": tensor " + safeQuote(name);
         if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
             !entry.contains("data_offsets") || !entry["dtype"].is_string() || !entry["shape"].is_array() ||
             !entry["data_offsets"].is_array() || entry["data_offsets"].size() != 2) {
@@ -134,14 +135,14 @@ SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::str
         }
         const size_t elementSize = dtypeSize(t.dtype);
         if (elementSize != 0 && (elements > dataSize / elementSize || elements * elementSize != end - begin)) {
-            throw CheckpointError(where + " of shape " + shapeText(t.shape) + " and dtype " + t.dtypeText + " needs " +
-                                  std::to_string(elements * elementSize) + " bytes but its offsets hold " +
-                                  std::to_string(end - begin));
+            throw CheckpointError(where + " of shape " + shapeText(t.shape) + " and dtype " +
+                                  safeQuote(t.dtypeText, 16) + " needs " + std::to_string(elements * elementSize) +
+                                  " bytes but its offsets hold " + std::to_string(end - begin));
         }
         t.data = dataStart + begin;
         t.bytes = end - begin;
         auto [it, inserted] = st.m_tensors.emplace(name, std::move(t));
-        if (!inserted) throw CheckpointError(fileName + ": tensor " + name + " appears twice in the header");
+        if (!inserted) throw CheckpointError(fileName + ": tensor " + safeQuote(name) + " appears twice in the header");
         byOffset.emplace_back(begin, &it->second);
     }
     std::sort(byOffset.begin(), byOffset.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -149,8 +150,8 @@ SafeTensors SafeTensors::parse(const uint8_t* bytes, size_t size, const std::str
         const TensorView& prev = *byOffset[i - 1].second;
         const uint64_t prevEnd = byOffset[i - 1].first + prev.bytes;
         if (byOffset[i].first < prevEnd) {
-            throw CheckpointError(fileName + ": tensors " + prev.name + " and " + byOffset[i].second->name +
-                                  " overlap in the file; the header is corrupt");
+            throw CheckpointError(fileName + ": tensors " + safeQuote(prev.name) + " and " +
+                                  safeQuote(byOffset[i].second->name) + " overlap in the file; the header is corrupt");
         }
     }
     return st;

@@ -1,14 +1,11 @@
 #include "io/SafeTensorsWriter.h"
 
 #include "Errors.h"
+#include "io/AtomicFile.h"
 #include "io/HalfFloat.h"
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <set>
 
 namespace bertlens {
@@ -39,40 +36,18 @@ std::string encode(const TensorToWrite& t, DType dtype) {
     return bytes;
 }
 
-class OutputFile {
-public:
-    explicit OutputFile(const std::string& path) : m_path(path), m_file(std::fopen(path.c_str(), "wb")) {
-        if (!m_file) fail();
-    }
-    ~OutputFile() {
-        if (m_file) std::fclose(m_file);
-    }
-    OutputFile(const OutputFile&) = delete;
-    OutputFile& operator=(const OutputFile&) = delete;
-
-    void write(const void* data, size_t size) {
-        if (size > 0 && std::fwrite(data, 1, size, m_file) != size) fail();
-    }
-    void close() {
-        std::FILE* f = m_file;
-        m_file = nullptr;
-        if (std::fclose(f) != 0) fail();
-    }
-
-private:
-    [[noreturn]] void fail() const {
-        throw Error("cannot write " + m_path + ": " + std::strerror(errno) +
-                    "; choose a folder you can write to with enough free space");
-    }
-
-    std::string m_path;
-    std::FILE* m_file;
-};
-
 }  // namespace
 
 void writeSafeTensors(const std::string& path, const std::vector<TensorToWrite>& tensors, DType dtype,
                       const std::map<std::string, std::string>& metadata) {
+    AtomicFile out(path);
+    writeSafeTensors(out, tensors, dtype, metadata);
+    out.commit();
+}
+
+void writeSafeTensors(AtomicFile& out, const std::vector<TensorToWrite>& tensors, DType dtype,
+                      const std::map<std::string, std::string>& metadata) {
+    const std::string path = out.target().string();
     if (dtype != DType::F32 && dtype != DType::F16 && dtype != DType::BF16) {
         throw Error(std::string("cannot write ") + path + " as " + dtypeName(dtype) +
                     ": BertLens writes F32, F16 or BF16 weights");
@@ -90,28 +65,11 @@ void writeSafeTensors(const std::string& path, const std::vector<TensorToWrite>&
     std::string headerText = header.dump();
     headerText.append((8 - headerText.size() % 8) % 8, ' ');  // keeps the data 8-byte aligned
 
-    const std::string partial = path + ".partial";
-    try {
-        OutputFile out(partial);
-        unsigned char length[8];
-        for (int b = 0; b < 8; ++b) length[b] = static_cast<unsigned char>(uint64_t(headerText.size()) >> (8 * b));
-        out.write(length, sizeof length);
-        out.write(headerText.data(), headerText.size());
-        for (const TensorToWrite& t : tensors) {
-            const std::string bytes = encode(t, dtype);
-            out.write(bytes.data(), bytes.size());
-        }
-        out.close();
-        std::filesystem::rename(partial, path);
-    } catch (const std::filesystem::filesystem_error& e) {
-        std::error_code ignored;
-        std::filesystem::remove(partial, ignored);
-        throw Error("cannot write " + path + ": " + e.code().message());
-    } catch (...) {
-        std::error_code ignored;
-        std::filesystem::remove(partial, ignored);
-        throw;
-    }
+    unsigned char length[8];
+    for (int b = 0; b < 8; ++b) length[b] = static_cast<unsigned char>(uint64_t(headerText.size()) >> (8 * b));
+    out.write(length, sizeof length);
+    out.write(headerText);
+    for (const TensorToWrite& t : tensors) out.write(encode(t, dtype));
 }
 
 }  // namespace bertlens

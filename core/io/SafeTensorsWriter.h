@@ -19,6 +19,8 @@
 
 namespace bertlens {
 
+class AtomicFile;
+
 struct TensorToWrite {
     std::string name;
     std::vector<int64_t> shape;
@@ -28,7 +30,12 @@ struct TensorToWrite {
 // dtype is F32, F16 or BF16. Throws Error naming the path when it cannot be
 // written (missing folder, read-only, disk full), and for a dtype other than
 // those three or two tensors with one name.
+// The file is written atomically (io/AtomicFile.h).
 void writeSafeTensors(const std::string& path, const std::vector<TensorToWrite>& tensors, DType dtype,
+                      const std::map<std::string, std::string>& metadata = {});
+
+// The same into a file the caller commits (several files that belong together).
+void writeSafeTensors(AtomicFile& out, const std::vector<TensorToWrite>& tensors, DType dtype,
                       const std::map<std::string, std::string>& metadata = {});
 
 }  // namespace bertlens

@@ -1,6 +1,8 @@
 #include "train/Checkpoint.h"
 
 #include "Errors.h"
+#include "io/AtomicFile.h"
+#include "io/SafeTensorsWriter.h"
 #include "train/Random.h"
 #include "train/WordPieceBuilder.h"
 
@@ -16,13 +18,6 @@ namespace {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-void writeText(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) throw Error("cannot write " + path.string() + "; choose a folder you can write to");
 }
 
 void checkTensors(const CheckpointContents& c) {
@@ -86,14 +81,22 @@ void writeCheckpoint(const std::string& folder, const CheckpointContents& c) {
     std::error_code error;
     fs::create_directories(dir, error);
     if (error) throw Error("cannot create the folder " + folder + ": " + error.message());
-    writeText(dir / "config.json", c.config.toJsonText());
-    writeVocabFile(c.vocab, (dir / "vocab.txt").string());
-    writeText(
-        dir / "tokenizer_config.json",
+    // Every file is written under a temporary name and flushed before the
+    // first is renamed into place, so a crash leaves each file whole and an
+    // old folder either untouched or (for a moment) partly renewed.
+    AtomicFile config(dir / "config.json");
+    config.write(c.config.toJsonText());
+    AtomicFile vocab(dir / "vocab.txt");
+    vocab.write(vocabFileText(c.vocab));
+    AtomicFile tokenizer(dir / "tokenizer_config.json");
+    tokenizer.write(
         nlohmann::ordered_json{{"do_lower_case", c.lowerCase}, {"tokenizer_class", "BertTokenizer"}}.dump(2) + "\n");
     std::map<std::string, std::string> metadata = c.metadata;
     metadata["format"] = "pt";
-    writeSafeTensors((dir / "model.safetensors").string(), c.tensors, c.dtype, metadata);
+    AtomicFile weights(dir / "model.safetensors");
+    writeSafeTensors(weights, c.tensors, c.dtype, metadata);
+    for (AtomicFile* f : {&weights, &config, &vocab, &tokenizer}) f->flush();
+    for (AtomicFile* f : {&weights, &config, &vocab, &tokenizer}) f->commit();
 }
 
 void writeRandomCheckpoint(const std::string& folder, const ModelConfig& config, const std::vector<std::string>& vocab,

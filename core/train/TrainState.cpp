@@ -1,6 +1,8 @@
 #include "train/TrainState.h"
 
 #include "Errors.h"
+#include "io/AtomicFile.h"
+#include "text/SafeText.h"
 #include "io/MappedFile.h"
 #include "io/SafeTensorsWriter.h"
 #include "train/Checkpoint.h"
@@ -83,12 +85,7 @@ void saveTrainingState(const std::string& folder, const TrainableBert<float>& mo
     writeSafeTensors((partial / kOptimizerFile).string(), moments, DType::F32);
     const nlohmann::json state = {
         {"step", step}, {"adamw_steps", optimizer.steps()}, {"options", nlohmann::json::parse(optionsJson)}};
-    {
-        std::ofstream out(partial / kStateFile, std::ios::binary);
-        out << state.dump(2) << '\n';
-        out.close();
-        if (!out) throw Error("cannot write " + (partial / kStateFile).string() + " (disk full?)");
-    }
+    AtomicFile::writeAll(partial / kStateFile, state.dump(2) + "\n");
     // Swap: a kill between these renames leaves the old state as FOLDER.old,
     // which loadTrainingState also reads.
     std::error_code error;
@@ -121,7 +118,7 @@ bool loadTrainingState(const std::string& folder, TrainableBert<float>& model, A
         step = state.at("step").get<int64_t>();
         optimizer.setSteps(state.at("adamw_steps").get<int64_t>());
     } catch (const nlohmann::json::exception& e) {
-        throw Error((dir / kStateFile).string() + " is damaged (" + e.what() + "); delete " + dir.string() +
+        throw Error((dir / kStateFile).string() + " is damaged (" + safeQuote(e.what(), 160) + "); delete " + dir.string() +
                     " to start over");
     }
     readTensors(dir / "model.safetensors", model.layout(), model.parameters(), "");

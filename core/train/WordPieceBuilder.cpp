@@ -1,6 +1,7 @@
 #include "train/WordPieceBuilder.h"
 
 #include "Errors.h"
+#include "io/AtomicFile.h"
 #include "tokenizer/Tokenizer.h"
 
 #include <algorithm>
@@ -83,12 +84,14 @@ std::vector<std::string> buildWordPieceVocab(const std::vector<std::string>& sen
     return vocab;
 }
 
+std::string vocabFileText(const std::vector<std::string>& tokens) {
+    std::string text;
+    for (const std::string& token : tokens) text += token + '\n';
+    return text;
+}
+
 void writeVocabFile(const std::vector<std::string>& tokens, const std::string& path) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write the vocabulary to " + path + ": check that the folder exists and is writable");
-    for (const std::string& token : tokens) out << token << '\n';
-    out.flush();
-    if (!out) throw Error("error while writing the vocabulary to " + path + " (disk full?)");
+    AtomicFile::writeAll(path, vocabFileText(tokens));
 }
 
 }  // namespace bertlens

@@ -31,5 +31,7 @@ std::vector<std::string> buildWordPieceVocab(const std::vector<std::string>& sen
 // One token per line, '\n' after each. Throws Error naming the path when it
 // cannot be written.
 void writeVocabFile(const std::vector<std::string>& tokens, const std::string& path);
+// The text of that file: one token per line.
+std::string vocabFileText(const std::vector<std::string>& tokens);
 
 }  // namespace bertlens

@@ -13,11 +13,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         fuzz::require(c.layers > 0 && c.hidden > 0 && c.heads > 0 && c.hidden % c.heads == 0 && c.intermediate > 0 &&
                           c.vocabSize > 0 && c.maxPositions > 1 && c.typeVocabSize > 0 && c.layerNormEps >= 0.0f,
                       "an accepted config.json holds values the encoder cannot use");
-    } catch (const CheckpointError&) {
+    } catch (const CheckpointError& e) {
+        fuzz::requirePrintable(e.what());
     }
     try {
         tokenizerOptionsFromJsonText(text, "tokenizer_config.json");
-    } catch (const CheckpointError&) {
+    } catch (const CheckpointError& e) {
+        fuzz::requirePrintable(e.what());
     }
     return 0;
 }

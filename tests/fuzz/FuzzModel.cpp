@@ -101,8 +101,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             options.maskMode = mode;
             checkAnalysis(encoder.analyze("the dog [MASK] at the mailman .", options), mode == MaskMode::Causal);
         }
-    } catch (const CheckpointError&) {
-    } catch (const InputError&) {
+    } catch (const CheckpointError& e) {
+        fuzz::requirePrintable(e.what());
+    } catch (const InputError& e) {
+        fuzz::requirePrintable(e.what());
     }
     return 0;
 }

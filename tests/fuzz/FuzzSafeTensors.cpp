@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           "tensor view outside the file");
             fuzz::touch(t.data, t.bytes);
         }
-    } catch (const CheckpointError&) {
+    } catch (const CheckpointError& e) {
+        fuzz::requirePrintable(e.what());
     }
     return 0;
 }

@@ -2,12 +2,14 @@
 // fuzzer with a message, and the real vocabulary the tokenizer target uses.
 #pragma once
 
+#include "../common/PrintableCheck.h"
 #include "tokenizer/Vocab.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace bertlens::fuzz {
 
@@ -15,6 +17,15 @@ namespace bertlens::fuzz {
 inline void require(bool condition, const char* what) {
     if (!condition) {
         std::fprintf(stderr, "invariant broken: %s\n", what);
+        std::abort();
+    }
+}
+
+// Every message a refused input gets must be fit to print (issue 19).
+inline void requirePrintable(const char* message) {
+    const std::string problem = test::printableProblem(message);
+    if (!problem.empty()) {
+        std::fprintf(stderr, "invariant broken: the message is not printable (%s)\n", problem.c_str());
         std::abort();
     }
 }

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           "a tensor's byte count disagrees with its shape");
             fuzz::touch(t.data, t.bytes);
         }
-    } catch (const CheckpointError&) {
+    } catch (const CheckpointError& e) {
+        fuzz::requirePrintable(e.what());
     }
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "TensorExport.h"
 
+#include "SafeDisplay.h"
+
 #include "SelectedAttention.h"
 
 #include "Errors.h"
@@ -123,7 +125,7 @@ QString exportAttentionTensorWithDialog(QWidget* parent, const AnalysisResult& r
     options.format = json ? TensorFormat::Json : TensorFormat::Csv;
     const QString error = writeAttentionTensor(result, selection, path, options);
     if (!error.isEmpty()) {
-        QMessageBox::warning(parent, QObject::tr("Export attention"), error);
+        warnPlain(parent, QObject::tr("Export attention"), error);
         return QString();
     }
     return path;

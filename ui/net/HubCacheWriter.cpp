@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 
 #include <filesystem>
 #include <system_error>
@@ -38,10 +39,12 @@ bool HubCacheWriter::hasBlob(const QString& etag, qint64 size) const {
 
 QString HubCacheWriter::finishBlob(const QString& etag) const {
     const QString target = blobPath(etag);
-    QFile::remove(target);  // a stale or damaged copy
-    if (!QFile::rename(incompletePath(etag), target)) {
-        return "cannot move the downloaded file into place (" + target + ")";
-    }
+    // rename(2) replaces a stale or damaged copy in one step: the blob is
+    // never missing and never half there.
+    std::error_code ec;
+    std::filesystem::rename(incompletePath(etag).toStdString(), target.toStdString(), ec);
+    if (ec)
+        return "cannot move the downloaded file into place (" + target + "): " + QString::fromStdString(ec.message());
     return {};
 }
 
@@ -63,13 +66,11 @@ QString HubCacheWriter::linkIntoSnapshot(const QString& commit, const QString& f
 QString HubCacheWriter::writeRef(const QString& revision, const QString& commit) const {
     const QString path = m_repo + "/refs/" + revision;
     if (!QDir().mkpath(QFileInfo(path).path())) return "cannot create " + QFileInfo(path).path();
-    QFile f(path + ".tmp");
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(commit.toUtf8()) != commit.toUtf8().size()) {
-        return "cannot write " + path;
+    QSaveFile f(path);  // a temporary file renamed over the old ref
+    const QByteArray bytes = commit.toUtf8();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
+        return "cannot write " + path + ": " + f.errorString();
     }
-    f.close();
-    QFile::remove(path);
-    if (!QFile::rename(path + ".tmp", path)) return "cannot write " + path;
     return {};
 }
 

@@ -1,5 +1,7 @@
 #include "ExportMenu.h"
 
+#include "SafeDisplay.h"
+
 #include "FigureCaption.h"
 #include "MainWindow.h"
 #include "SelectedAttention.h"
@@ -76,9 +78,9 @@ void ExportMenu::askAndExport(FigureExporter::Format format) {
     if (path.isEmpty()) return;
     const QString error = exportCurrentFigure(path, format);
     if (error.isEmpty()) {
-        m_window->statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+        m_window->statusBar()->showMessage(tr("Saved %1").arg(safeDisplayQuote(QDir::toNativeSeparators(path), 200)), 5000);
     } else {
-        QMessageBox::warning(m_window, tr("Cannot export the figure"), error);
+        warnPlain(m_window, tr("Cannot export the figure"), error);
     }
 }
 
@@ -93,7 +95,7 @@ void ExportMenu::exportTensor() {
     if (const AnalysisResultPtr r = m_window->shownResult()) {
         const QString path = exportAttentionTensorWithDialog(m_window, *r, m_window->selection());
         if (!path.isEmpty()) {
-            m_window->statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+            m_window->statusBar()->showMessage(tr("Saved %1").arg(safeDisplayQuote(QDir::toNativeSeparators(path), 200)), 5000);
         }
     }
 }

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "SafeDisplay.h"
+
 #include "AnalysisController.h"
 #include "CompareView.h"
 #include "FigureView.h"
@@ -297,19 +299,18 @@ void MainWindow::onTwinsChanged(const QString& problems) {
     if (problems.isEmpty()) return;
     statusBar()->showMessage(
         tr("%1. The compare view shows BERT's own weights under a left-to-right mask instead.")
-            .arg(QString(problems).replace(QLatin1Char('\n'), QStringLiteral("; "))),
+            .arg(safeDisplay(QString(problems).replace(QLatin1Char('\n'), QStringLiteral("; ")))),
         15000);
 }
 
 void MainWindow::onModelLoadFailed(const QString& folder, const QString& message) {
     updateModelStatus();
     const QString current = m_controller->model() ? m_controller->modelName() : QString();
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the model"), message, QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("modelLoadError"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    const QString where = tr("Folder: %1").arg(QDir::toNativeSeparators(folder));
-    box->setInformativeText(current.isEmpty() ? where : where + QLatin1Char('\n') + tr("Still using %1.").arg(current));
-    box->open();  // window-modal, never blocks the event loop
+    // window-modal, never blocks the event loop
+    QMessageBox* box = warnPlain(this, tr("Cannot open the model"), message, QStringLiteral("modelLoadError"));
+    const QString where = tr("Folder: %1").arg(safeDisplayQuote(QDir::toNativeSeparators(folder), 200));
+    box->setInformativeText(current.isEmpty() ? where
+                                              : where + QLatin1Char('\n') + tr("Still using %1.").arg(safeDisplay(current)));
 }
 
 void MainWindow::onSelectionChanged(const Selection& selection) {

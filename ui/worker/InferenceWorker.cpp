@@ -1,5 +1,7 @@
 #include "InferenceWorker.h"
 
+#include "SafeDisplay.h"
+
 #include "BothMasks.h"
 #include "Errors.h"
 #include "MeasuresPass.h"
@@ -94,7 +96,7 @@ void InferenceWorker::drain() {
             emit analysisFailed(request.id, tr("There is not enough memory to analyse this text; shorten it."));
         } catch (const std::exception& e) {
             const HandOff sending(this);
-            emit analysisFailed(request.id, QString::fromUtf8(e.what()));
+            emit analysisFailed(request.id, safeDisplay(e.what()));
         }
     }
 }

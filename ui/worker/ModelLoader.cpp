@@ -1,5 +1,7 @@
 #include "ModelLoader.h"
 
+#include "SafeDisplay.h"
+
 #include "ThreadHandOff.h"
 
 #include <QDir>
@@ -36,9 +38,9 @@ quint64 ModelLoader::load(const QString& folder) {
         try {
             model = Model::load(QDir::cleanPath(folder).toStdString());
         } catch (const std::bad_alloc&) {
-            error = tr("There is not enough memory to load the model in %1.").arg(folder);
+            error = tr("There is not enough memory to load the model in %1.").arg(safeDisplayQuote(folder, 200));
         } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
+            error = safeDisplay(e.what());
         }
         const HandOff posting(this);  // the model was built on this thread and is read on the UI thread
         QMetaObject::invokeMethod(
