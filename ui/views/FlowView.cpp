@@ -157,7 +157,8 @@ void FlowView::refresh() {
         m_layerSlider->setValue(std::min(m_rolloutLayer, a.layers));
     }
     const int layer = m_layerSlider->value();
-    m_layerLabel->setText(flow ? tr("whole stack (%1 layers)").arg(a.layers) : tr("after layer %1 of %2").arg(layer - 1).arg(a.layers));
+    m_layerLabel->setText(flow ? tr("whole stack (%1 layers)").arg(a.layers)
+                               : tr("after layer %1 of %2").arg(layer - 1).arg(a.layers));
     const QStringList labels = tokenLabels(m_result.get());
     const QString mode = maskModeTitle(m_selection.maskMode);
     m_heatmap->setHiddenBy(m_selection.maskMode == MaskMode::Causal ? MaskMode::Causal : MaskMode::Bidirectional);
@@ -176,19 +177,25 @@ void FlowView::refresh() {
     } else {
         m_heatmap->clear();
         m_heatmap->setTitle(tr("Attention flow (%1)").arg(mode));
-        status = !m->flowNote.isEmpty() ? m->flowNote : tr("Computing attention flow (%1 maximum flows)…").arg(qint64(n) * n);
+        status = !m->flowNote.isEmpty() ? m->flowNote
+                                        : tr("Computing attention flow (%1 maximum flows)…").arg(qint64(n) * n);
     }
     if (m && !m->flow && m->flowNote.isEmpty() && !flow) status = tr("Attention flow for the bars is being computed…");
     if (m && !m->flowNote.isEmpty() && !flow) status = m->flowNote;
     m_status->setText(status);
     m_status->setVisible(!status.isEmpty());
-    m_heatmap->setHint(tr("Each row: how much of every input token reaches that token. Click a row to show it as bars."));
+    m_heatmap->setHint(
+        tr("Each row: how much of every input token reaches that token. Click a row to show it as bars."));
     rebuildBars();
 }
 
 void FlowView::rebuildBars() {
     m_bars->clearPlottables();
     m_bars->plotLayout()->clear();
+    // The bars group is the plot's child, not a plottable: delete the last
+    // one with its bars (every rebuild left one behind; found by tst_monkey).
+    delete m_barsGroup;
+    m_barsGroup = nullptr;
     m_bars->setBackground(m_theme.background);
     const QColor fg = m_theme.foreground;
     const std::vector<std::vector<double>> values = barValues();
@@ -220,6 +227,7 @@ void FlowView::rebuildBars() {
     tokens->grid()->setVisible(false);
     tokens->setTickLabelFont(m_theme.font(n > 40 ? 7.5 : 9.5));
     auto* group = new QCPBarsGroup(m_bars);
+    m_barsGroup = group;
     group->setSpacing(0);
     const QString names[] = {tr("raw attention, last layer (mean of heads)"), tr("rollout, whole stack"),
                              tr("flow, whole stack")};

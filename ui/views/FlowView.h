@@ -14,6 +14,7 @@
 
 class QComboBox;
 class QCustomPlot;
+class QCPBarsGroup;
 class QLabel;
 class QSlider;
 
@@ -57,6 +58,8 @@ public:
 private:
     void refresh();
     void rebuildBars();
+
+    QCPBarsGroup* m_barsGroup = nullptr;  // the bars' group of the last build
 
     QComboBox* m_measureBox;
     QSlider* m_layerSlider;

@@ -19,8 +19,7 @@ class ProbabilityTicker : public QCPAxisTicker {
 protected:
     QVector<double> createTickVector(double tickStep, const QCPRange& range) override {
         QVector<double> ticks = QCPAxisTicker::createTickVector(tickStep, range);
-        ticks.erase(std::remove_if(ticks.begin(), ticks.end(), [](double t) { return t > 1.0 + 1e-9; }),
-                    ticks.end());
+        ticks.erase(std::remove_if(ticks.begin(), ticks.end(), [](double t) { return t > 1.0 + 1e-9; }), ticks.end());
         return ticks;
     }
 };
@@ -99,6 +98,10 @@ void PredictionChart::rebuild() {
     m_plot->clearItems();
     m_plot->clearPlottables();
     m_plot->plotLayout()->clear();
+    // Margin groups are the plot's children, not the layout's: without this
+    // every rebuild (every keystroke) left its groups behind (found by tst_monkey).
+    qDeleteAll(m_marginGroups);
+    m_marginGroups.clear();
     m_plot->setBackground(m_theme.background);
     const QColor fg = m_theme.foreground;
 
@@ -132,6 +135,7 @@ void PredictionChart::rebuild() {
     }
     std::vector<QCPMarginGroup*> columnMargins;
     for (int c = 0; c < columns; ++c) columnMargins.push_back(new QCPMarginGroup(m_plot));
+    m_marginGroups = columnMargins;
     for (size_t i = 0; i < m_panels.size(); ++i) {
         const PredictionPanel& panel = m_panels[i];
         const int r = static_cast<int>(i) / columns * 2;

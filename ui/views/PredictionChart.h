@@ -18,6 +18,7 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPMarginGroup;
 
 namespace bertlens::ui {
 
@@ -57,6 +58,7 @@ private:
     void rebuild();
 
     QCustomPlot* m_plot;
+    std::vector<QCPMarginGroup*> m_marginGroups;  // this build's, deleted by the next
     std::vector<PredictionPanel> m_panels;
     int m_columns = 1;
     bool m_shareRowScale = false;
