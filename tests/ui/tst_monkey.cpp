@@ -98,7 +98,38 @@ class TestMonkey : public QObject {
     Q_OBJECT
 private slots:
     void randomActionsKeepTheWindowSound();
+    void rebuildsLeaveNoPlotObjectsBehind();
 };
+
+// Seed 1's finding: every new result left the predictions view's margin
+// groups and the flow view's bars group behind (QCustomPlot parents them to
+// the plot, and clearing the layout does not delete them): 5 -> 564
+// QCPMarginGroup objects in 800 actions.
+void TestMonkey::rebuildsLeaveNoPlotObjectsBehind() {
+    auto w = test::openWindow(test::fixtureModel("h12-f32"));
+    QVERIFY(w);
+    const auto count = [&](const char* className) {
+        int n = 0;
+        for (QObject* o : w->findChildren<QObject*>())
+            n += QLatin1String(o->metaObject()->className()) == QLatin1String(className);
+        return n;
+    };
+    const auto showBoth = [&](const std::string& text) {
+        w->setText(QString::fromStdString(text));
+        QVERIFY(test::waitForText(*w, text));
+        for (const char* view : {"predictions", "flow"}) {
+            w->setCurrentView(QLatin1String(view));
+            QTest::qWait(20);
+        }
+    };
+    showBoth("the dog [MASK] at the mailman .");
+    const int margins = count("QCPMarginGroup"), barsGroups = count("QCPBarsGroup");
+    QVERIFY(margins > 0);
+    for (int i = 0; i < 10; ++i) showBoth(i % 2 ? "the dog [MASK] at the mailman ." : "a [MASK] sat on the [MASK] .");
+    showBoth("the dog [MASK] at the mailman .");
+    QCOMPARE(count("QCPMarginGroup"), margins);
+    QCOMPARE(count("QCPBarsGroup"), barsGroups);
+}
 
 void TestMonkey::randomActionsKeepTheWindowSound() {
     const unsigned seed = qEnvironmentVariableIsSet("BERTLENS_MONKEY_SEED")
