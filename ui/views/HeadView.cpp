@@ -67,6 +67,10 @@ void HeadView::setShowNorms(bool norms) {
 }
 
 void HeadView::setResult(const AnalysisResultPtr& result) {
+    // Measures belong to one result: a new result drops the old ones before
+    // anything is drawn (their matrices have the old token count; found by
+    // tst_monkey under ASan as a read past the end).
+    if (m_measures && (!result || m_measures->requestId != result->requestId)) m_measures = nullptr;
     m_result = result;
     refresh();
 }

@@ -29,6 +29,10 @@ LayersView::LayersView(QWidget* parent)
 }
 
 void LayersView::setResult(const AnalysisResultPtr& result) {
+    // Measures belong to one result: a new result drops the old ones before
+    // anything is drawn (their matrices have the old token count; found by
+    // tst_monkey under ASan as a read past the end).
+    if (m_measures && (!result || m_measures->requestId != result->requestId)) m_measures = nullptr;
     m_result = result;
     refresh();
 }
@@ -93,7 +97,8 @@ QString LayersView::message() const {
                    : QString::fromStdString(m_result->bidirectional.predictionsOffReason);
     }
     if (!m_measures) return tr("Computing the guesses after each layer…");
-    if (m_measures->bidirectional.layerPredictions.empty()) return tr("This model has no masked-LM head to guess with.");
+    if (m_measures->bidirectional.layerPredictions.empty())
+        return tr("This model has no masked-LM head to guess with.");
     return QString();
 }
 
@@ -119,9 +124,11 @@ void LayersView::paintFigure(QPainter& painter, const QRectF& rect) {
                     .arg(p.position);
     }
     painter.setFont(titleFont);
-    const QRectF titleRect(rect.left(), rect.top(), rect.width() - (m_predictionBox->isVisible() ? m_predictionBox->width() + 12 : 0),
+    const QRectF titleRect(rect.left(), rect.top(),
+                           rect.width() - (m_predictionBox->isVisible() ? m_predictionBox->width() + 12 : 0),
                            tm.height() * 1.4);
-    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, tm.elidedText(title, Qt::ElideRight, titleRect.width()));
+    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                     tm.elidedText(title, Qt::ElideRight, titleRect.width()));
     const QRectF body = rect.adjusted(0, titleRect.height() + 4, 0, 0);
     if (!text.isEmpty()) {
         painter.setFont(m_theme.font(12));

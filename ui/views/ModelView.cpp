@@ -17,14 +17,19 @@ ModelView::ModelView(QWidget* parent)
     : FigureView(parent), m_measureBox(new QComboBox(this)), m_theme(Theme::normal()) {
     m_measureBox->addItem(tr("Weights"));
     m_measureBox->addItem(tr("Norms \u2016\u03b1\u00b7f(x)\u2016"));
-    m_measureBox->setToolTip(tr("Weights: attention probabilities. Norms: what each head actually moves "
-                                "(Kobayashi et al. 2020), on one scale for the whole model."));
+    m_measureBox->setToolTip(
+        tr("Weights: attention probabilities. Norms: what each head actually moves "
+           "(Kobayashi et al. 2020), on one scale for the whole model."));
     connect(m_measureBox, &QComboBox::currentIndexChanged, this, [this](int i) { setShowNorms(i == 1); });
     setMouseTracking(true);
     setMinimumSize(320, 320);
 }
 
 void ModelView::setResult(const AnalysisResultPtr& result) {
+    // Measures belong to one result: a new result drops the old ones before
+    // anything is drawn (their matrices have the old token count; found by
+    // tst_monkey under ASan as a read past the end).
+    if (m_measures && (!result || m_measures->requestId != result->requestId)) m_measures = nullptr;
     m_result = result;
     rebuildThumbnails();
     update();
@@ -86,8 +91,8 @@ void ModelView::rebuildThumbnails() {
     m_scaleTop = norms && !norms->empty() ? std::max(1e-12f, *std::max_element(norms->begin(), norms->end())) : 1.0;
     for (int l = 0; l < a.layers; ++l) {
         for (int h = 0; h < a.heads; ++h) {
-            const float* values = norms ? norms->data() + (static_cast<size_t>(l) * a.heads + h) * nn
-                                        : a.attention(l, h).data();
+            const float* values =
+                norms ? norms->data() + (static_cast<size_t>(l) * a.heads + h) * nn : a.attention(l, h).data();
             m_thumbnails.push_back(heatmapImage(values, a.tokenCount, a.tokenCount, m_theme, 0.0, m_scaleTop));
         }
     }
@@ -136,8 +141,9 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
     if (!forExport) title += tr("; click one to open it");
     // On screen the title leaves room for the measure chooser in the corner.
     const double chooser = forExport ? 0.0 : m_measureBox->width() + 12.0;
-    painter.drawText(QRectF(rect.left(), rect.top(), rect.width() - chooser, titleHeight), Qt::AlignCenter,
-                     QFontMetricsF(titleFont, painter.device()).elidedText(title, Qt::ElideRight, rect.width() - chooser));
+    painter.drawText(
+        QRectF(rect.left(), rect.top(), rect.width() - chooser, titleHeight), Qt::AlignCenter,
+        QFontMetricsF(titleFont, painter.device()).elidedText(title, Qt::ElideRight, rect.width() - chooser));
     painter.setFont(labelFont);
     const QFontMetricsF fm(labelFont, painter.device());
     const Geometry g = geometry(rect, fm, titleHeight);
