@@ -1,5 +1,7 @@
 #include "model/Model.h"
 
+#include "model/MemoryBudget.h"
+
 #include "Errors.h"
 #include "io/HalfFloat.h"
 
@@ -200,6 +202,8 @@ std::shared_ptr<const Model> Model::load(const std::string& folder) {
                               "; the vocabulary does not belong to these weights");
     }
 
+    // Before anything is mapped: a model that cannot fit is refused with the numbers.
+    checkModelFitsInMemory(c, folder);
     model->m_source = TensorSource::openFolder(folder);
     Loader(*model, *model->m_source).loadAll();
     return model;

@@ -1,0 +1,71 @@
+#include "model/MemoryBudget.h"
+
+#include "Errors.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+namespace bertlens {
+namespace {
+
+std::string sizeText(uint64_t bytes) {
+    char buffer[32];
+    if (bytes >= (1ull << 30)) {
+        std::snprintf(buffer, sizeof buffer, "%.2f GB", double(bytes) / double(1ull << 30));
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%.1f MB", double(bytes) / double(1ull << 20));
+    }
+    return buffer;
+}
+
+}  // namespace
+
+MemoryNeed estimateMemory(const ModelConfig& c) {
+    const int64_t h = c.hidden, i = c.intermediate, v = c.vocabSize;
+    const int64_t embeddings = (v + c.maxPositions + c.typeVocabSize) * h + 2 * h;
+    const int64_t layer = 4 * (h * h + h) + 2 * h + (h * i + i) + (i * h + h) + 2 * h;
+    const int64_t head = h * h + h + 2 * h + v;  // transform, its LayerNorm, the decoder's bias (tied weights)
+    MemoryNeed need;
+    need.parameters = embeddings + c.layers * layer + head;
+    need.weightBytes = uint64_t(need.parameters) * 4;
+    need.tokens = std::min(c.maxPositions, 512);
+    const uint64_t n = uint64_t(std::max(need.tokens, 1));
+    const uint64_t attentions = uint64_t(c.layers) * uint64_t(c.heads) * n * n;
+    const uint64_t hiddenStates = uint64_t(c.layers + 1) * n * uint64_t(h);
+    const uint64_t scratch = n * uint64_t(std::max(i, h)) * 4;  // the largest intermediate products
+    need.workingBytes = 2 * (attentions + hiddenStates + scratch) * 4;
+    return need;
+}
+
+std::optional<uint64_t> availableMemoryBytes() {
+    if (const char* cap = std::getenv("BERTLENS_MEMORY_AVAILABLE")) {
+        char* end = nullptr;
+        const unsigned long long bytes = std::strtoull(cap, &end, 10);
+        if (end != cap) return uint64_t(bytes);
+    }
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    uint64_t kilobytes = 0;
+    std::string unit;
+    while (meminfo >> key >> kilobytes >> unit) {
+        if (key == "MemAvailable:") return kilobytes * 1024;
+    }
+    return std::nullopt;  // not Linux, or an old kernel: nothing to check against
+}
+
+void checkModelFitsInMemory(const ModelConfig& config, const std::string& folder) {
+    const std::optional<uint64_t> available = availableMemoryBytes();
+    if (!available) return;
+    const MemoryNeed need = estimateMemory(config);
+    if (need.total() <= *available) return;
+    throw CheckpointError("the model in " + folder + " needs about " + sizeText(need.total()) + " (" +
+                          std::to_string(need.parameters) + " parameters as 32-bit floats, " +
+                          sizeText(need.weightBytes) + ", and " + sizeText(need.workingBytes) + " to analyse " +
+                          std::to_string(need.tokens) + " tokens under both masks) but only " + sizeText(*available) +
+                          " of memory is free; close other programs or choose a smaller model");
+}
+
+}  // namespace bertlens
