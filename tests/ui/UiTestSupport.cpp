@@ -1,10 +1,11 @@
 #include "UiTestSupport.h"
 
-#include "model/Encoder.h"
-#include "train/Checkpoint.h"
 #include "AnalysisController.h"
 #include "MainWindow.h"
+#include "model/Encoder.h"
+#include "train/Checkpoint.h"
 
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTest>
@@ -15,6 +16,15 @@
 #include <limits>
 
 namespace bertlens::test {
+
+QString copyFixture(const QTemporaryDir& dir, const char* name, const QString& as) {
+    const QString to = dir.filePath(as);
+    QDir().mkpath(to);
+    for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json", "model.safetensors"}) {
+        QFile::copy(fixtureModel(name) + QLatin1Char('/') + QLatin1String(f), to + QLatin1Char('/') + QLatin1String(f));
+    }
+    return to;
+}
 
 QString fixtureModel(const char* name) {
     return QStringLiteral(BERTLENS_FIXTURES "/models/") + QLatin1String(name);

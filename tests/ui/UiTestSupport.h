@@ -2,15 +2,16 @@
 // run of the engine to compare what the window shows against.
 #pragma once
 
+#include "InferenceWorker.h"
 #include "Selection.h"
 #include "io/SafeTensors.h"
 #include "model/Analysis.h"
 #include "model/Model.h"
-#include "InferenceWorker.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <memory>
@@ -36,6 +37,8 @@ void writeMediumModel(const QString& folder, uint64_t seed, DType dtype);
 // 12 heads, 3072 intermediate, 512 positions, seed 7) over the vocabulary
 // file at vocabPath: 440 MB, a few seconds to write.
 void writeBertBaseShapedModel(const QString& folder, const QString& vocabPath);
+// A copy of a fixture model's four files in dir/as, which the test may change.
+QString copyFixture(const QTemporaryDir& dir, const char* name, const QString& as = QStringLiteral("model"));
 // A file's bytes; empty when it cannot be read.
 QByteArray readAll(const QString& path);
 // A layer-head selection as the controls would make it.

@@ -50,15 +50,7 @@ using namespace bertlens::ui;
 
 namespace {
 
-QString copyFixture(const QTemporaryDir& dir, const char* name, const QString& as) {
-    const QString to = dir.filePath(as);
-    QDir().mkpath(to);
-    for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json", "model.safetensors"}) {
-        QFile::copy(test::fixtureModel(name) + QLatin1Char('/') + QLatin1String(f),
-                    to + QLatin1Char('/') + QLatin1String(f));
-    }
-    return to;
-}
+using test::copyFixture;
 
 QString hostileText(int kind) {
     switch (kind) {

@@ -37,17 +37,7 @@ using namespace bertlens::ui;
 
 namespace {
 
-// A copy of a fixture model that the test may change.
-QString copyFixture(const QTemporaryDir& dir, const char* name, const QString& as = QStringLiteral("model")) {
-    const QString to = dir.filePath(as);
-    QDir().mkpath(to);
-    for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json", "model.safetensors"}) {
-        QFile::copy(test::fixtureModel(name) + QLatin1Char('/') + QLatin1String(f),
-                    to + QLatin1Char('/') + QLatin1String(f));
-    }
-    return to;
-}
-
+using test::copyFixture;
 using test::openWindow;
 using test::readAll;
 using test::waitForText;
