@@ -17,7 +17,6 @@ namespace bertlens {
 class Error : public std::runtime_error {
 public:
     explicit Error(const std::string& message) : std::runtime_error(safeText(message)) {}
-    explicit Error(const char* message) : Error(std::string(message)) {}
 };
 
 // A checkpoint folder or one of its files is missing, malformed or disagrees

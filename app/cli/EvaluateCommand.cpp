@@ -12,7 +12,6 @@
 #include "train/CorpusGenerator.h"
 #include "train/Trainer.h"
 
-#include <fstream>
 #include <omp.h>
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>

@@ -53,8 +53,7 @@ void syncFolder(const fs::path& folder) {
     ::close(fd);
 }
 
-}  // namespace
-
+// The words for an errno from a failed write, with what to do about it.
 std::string writeErrorText(int error) {
     if (error == ENOSPC || error == EDQUOT) {
         return std::string("the disk is full (") + std::strerror(error) +
@@ -66,6 +65,8 @@ std::string writeErrorText(int error) {
     }
     return std::string(std::strerror(error)) + "; choose a folder you can write to";
 }
+
+}  // namespace
 
 AtomicFile::AtomicFile(fs::path target) : m_target(std::move(target)) {
     if (m_target.filename().empty()) throw Error("cannot write \"" + m_target.string() + "\": it names a folder");

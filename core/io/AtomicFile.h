@@ -51,7 +51,4 @@ private:
     int m_fd = -1;
 };
 
-// The words for an errno from a failed write, with what to do about it.
-std::string writeErrorText(int error);
-
 }  // namespace bertlens

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
