@@ -6,6 +6,7 @@
 #include "analysis/AnalyzeRequest.h"
 #include "export/AnalysisJson.h"
 #include "export/AnalysisText.h"
+#include "export/AnalysisArrays.h"
 
 namespace bertlens::cli {
 namespace {
@@ -37,7 +38,7 @@ std::pair<int, int> parsePair(const std::string& text, const std::string& flag) 
 
 int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args,
-                    {"--model", "--text", "--format", "--mask-mode", "--top-k", "--threads", "--target", "--ablate"},
+                    {"--model", "--text", "--format", "--mask-mode", "--top-k", "--threads", "--target", "--ablate", "--npy"},
                     {"--predict-all", "--hidden-states", "--rollout", "--flow", "--norms", "--saliency",
                      "--head-importance", "--layer-predictions"});
     const std::string format = a.valueOr("--format", "json");
@@ -82,6 +83,18 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
         m = runAnalysis(encoder, text, rq);
     } catch (const RequestError& e) {
         throw UsageError(e.what());  // a head, position or id that does not exist: exit 2
+    }
+    if (a.has("--npy")) {
+        // The same arrays as the JSON, for numpy; the JSON still goes to stdout.
+        ArrayFolder folder;
+        folder.meta = analysisMeta(m.analysis);
+        folder.meta["model"] = modelFolder(a);
+        folder.meta["text"] = text;
+        folder.meta["mask_mode"] = maskModeName(m.analysis.maskMode);
+        const std::string prefix = std::string(maskModeName(m.analysis.maskMode)) + "_";
+        addAnalysisArrays(folder, m.analysis, prefix);
+        addMeasuresArrays(folder, m, prefix);
+        writeArrayFolder(a.value("--npy"), folder);
     }
     if (format == "text") {
         writeAnalysisText(out, m.analysis);

@@ -19,7 +19,7 @@ const CommandUsage kCommands[] = {
      "                        [--mask-mode bidirectional|causal] [--top-k K] [--predict-all]\n"
      "                        [--hidden-states] [--threads T] [--rollout] [--flow] [--norms]\n"
      "                        [--saliency [--target P:ID]] [--ablate L:H,...] [--head-importance]\n"
-     "                        [--layer-predictions]\n",
+     "                        [--layer-predictions] [--npy DIR]\n",
      "Runs the model on TEXT and prints its attentions and predictions.\n"
      "  --model DIR          a BERT folder (default: the bundled bertlens-mini)\n"
      "  --text TEXT          the sentence; - reads standard input\n"
@@ -35,7 +35,9 @@ const CommandUsage kCommands[] = {
      "  --saliency           gradient x input for the target word (--target P:ID)\n"
      "  --ablate L:H,...     switch heads off (layer:head, from 0)\n"
      "  --head-importance    the target's sensitivity to each head's gate\n"
-     "  --layer-predictions  the masked-word guesses read after every layer\n"},
+     "  --layer-predictions  the masked-word guesses read after every layer\n"
+     "  --npy DIR            also write every array as a NumPy .npy file in DIR, with\n"
+     "                       arrays.json saying what each axis is (the JSON still prints)\n"},
     {"bench", "  bertlens-cli bench    [--model DIR] [--lengths 16,32,128] [--repeats R] [--threads T]\n",
      "Times forward passes at each length and prints the medians as JSON.\n"
      "  --model DIR        a BERT folder (default: the bundled bertlens-mini)\n"

@@ -30,21 +30,27 @@ void writeArray(std::ostream& out, const std::vector<T>& items, Fn&& writeItem) 
     out << ']';
 }
 
-// A [count][rows][cols] block of floats as nested arrays.
+// A [rows][cols] block of floats as nested arrays.
+void writeMatrix(std::ostream& out, const float* data, size_t rows, size_t cols) {
+    out << '[';
+    for (size_t r = 0; r < rows; ++r) {
+        out << (r ? ",[" : "[");
+        const float* row = data + r * cols;
+        for (size_t k = 0; k < cols; ++k) {
+            if (k) out << ',';
+            writeFloat(out, row[k]);
+        }
+        out << ']';
+    }
+    out << ']';
+}
+
+// [count][rows][cols]: count matrices.
 void writeTensor3(std::ostream& out, const float* data, size_t count, size_t rows, size_t cols) {
     out << '[';
     for (size_t c = 0; c < count; ++c) {
-        out << (c ? ",[" : "[");
-        for (size_t r = 0; r < rows; ++r) {
-            out << (r ? ",[" : "[");
-            const float* row = data + (c * rows + r) * cols;
-            for (size_t k = 0; k < cols; ++k) {
-                if (k) out << ',';
-                writeFloat(out, row[k]);
-            }
-            out << ']';
-        }
-        out << ']';
+        if (c) out << ',';
+        writeMatrix(out, data + c * rows * cols, rows, cols);
     }
     out << ']';
 }
@@ -140,9 +146,9 @@ void writeMeasuresJson(std::ostream& out, const Measures& m, const ModelConfig& 
     }
     if (m.flow) {
         out << ",\"flow\":";
-        writeTensor3(out, m.flow->flow.data(), 1, n, n);
+        writeMatrix(out, m.flow->flow.data(), n, n);
         out << ",\"flow_normalized\":";
-        writeTensor3(out, m.flow->normalized.data(), 1, n, n);
+        writeMatrix(out, m.flow->normalized.data(), n, n);
     }
     if (!m.norms.empty()) {
         out << ",\"norms\":[";
@@ -166,7 +172,7 @@ void writeMeasuresJson(std::ostream& out, const Measures& m, const ModelConfig& 
     }
     if (!m.headImportance.empty()) {
         out << ",\"head_importance\":";
-        writeTensor3(out, m.headImportance.data(), 1, static_cast<size_t>(a.layers), static_cast<size_t>(a.heads));
+        writeMatrix(out, m.headImportance.data(), static_cast<size_t>(a.layers), static_cast<size_t>(a.heads));
     }
     if (!m.layerPredictions.empty()) {
         out << ",\"layer_predictions\":";

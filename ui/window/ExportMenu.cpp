@@ -2,6 +2,7 @@
 
 #include "SafeDisplay.h"
 
+#include "DataExport.h"
 #include "FigureCaption.h"
 #include "MainWindow.h"
 #include "SelectedAttention.h"
@@ -13,6 +14,9 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QThread>
+
+#include <memory>
 
 namespace bertlens::ui {
 
@@ -34,8 +38,13 @@ ExportMenu::ExportMenu(QMenu* menu, MainWindow* window) : QObject(window), m_win
     m_needResult << menu->addAction(tr("&Copy figure"), this, &ExportMenu::copyFigure);
     m_needResult.back()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_needResult << menu->addAction(tr("Attention &tensor (CSV or JSON)…"), this, &ExportMenu::exportTensor);
+    m_needResult << menu->addAction(tr("&Data as NumPy arrays (.npy)…"), this, &ExportMenu::exportData);
     connect(window, &MainWindow::resultShown, this, &ExportMenu::updateEnabled);
     updateEnabled();
+}
+
+ExportMenu::~ExportMenu() {
+    if (m_dataThread) m_dataThread->wait();
 }
 
 void ExportMenu::updateEnabled() {
@@ -97,6 +106,56 @@ void ExportMenu::exportTensor() {
         if (!path.isEmpty()) {
             m_window->statusBar()->showMessage(tr("Saved %1").arg(safeDisplayQuote(QDir::toNativeSeparators(path), 200)), 5000);
         }
+    }
+}
+
+void ExportMenu::exportData() {
+    if (dataExportRunning()) {
+        m_window->statusBar()->showMessage(tr("The last data export is still writing; try again when it is done."), 5000);
+        return;
+    }
+    const QString folder = QFileDialog::getExistingDirectory(
+        m_window, tr("Export the data: choose or make a folder for the .npy files"), QDir::homePath());
+    if (!folder.isEmpty()) startDataExport(folder);
+}
+
+bool ExportMenu::dataExportRunning() const { return m_dataThread && m_dataThread->isRunning(); }
+
+bool ExportMenu::startDataExport(const QString& folder) {
+    const AnalysisResultPtr result = m_window->shownResult();
+    if (!result || dataExportRunning()) return false;
+    const FlowMeasuresPtr measures = m_window->shownMeasures();
+    m_window->statusBar()->showMessage(
+        tr("Writing the arrays into %1…").arg(safeDisplayQuote(QDir::toNativeSeparators(folder), 200)));
+    struct Outcome {
+        QString error;
+        qint64 bytes = 0;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    // The result and measures are immutable and shared: safe to read on the
+    // thread, which also does the PCA (half a second for bert-base at 512 tokens).
+    m_dataThread = QThread::create([result, measures, folder, outcome] {
+        outcome->error = writeResultArrays(*result, measures.get(), folder, &outcome->bytes);
+    });
+    connect(m_dataThread, &QThread::finished, this, [this, folder, outcome] {
+        m_dataThread->deleteLater();
+        onDataExportFinished(folder, outcome->error, outcome->bytes);
+        emit dataExportFinished(folder, outcome->error);
+    });
+    m_dataThread->start(QThread::LowPriority);
+    return true;
+}
+
+void ExportMenu::onDataExportFinished(const QString& folder, const QString& error, qint64 bytes) {
+    if (error.isEmpty()) {
+        m_window->statusBar()->showMessage(tr("Saved %1 of arrays in %2 (arrays.json says what each one is)")
+                                               .arg(byteSizeText(bytes),
+                                                    safeDisplayQuote(QDir::toNativeSeparators(folder), 200)),
+                                           8000);
+    } else {
+        m_window->statusBar()->clearMessage();
+        warnPlain(m_window, tr("Cannot export the data"),
+                  error + QLatin1Char('\n') + tr("Choose another folder, or free some space, and export again."));
     }
 }
 

@@ -1,6 +1,7 @@
 // File > Export: the current view as PNG (at a chosen resolution), SVG or
-// PDF with its caption line, the figure to the clipboard, and the attention
-// tensor as CSV or JSON. The drawing and writing are the exporter's
+// PDF with its caption line, the figure to the clipboard, the attention
+// tensor as CSV or JSON, and every array of the result as NumPy files (on a
+// background thread). The drawing and writing are the exporter's
 // (ui/export); this asks where, and says what went wrong.
 //
 // UI thread only.
@@ -10,9 +11,11 @@
 
 #include <QList>
 #include <QObject>
+#include <QPointer>
 
 class QAction;
 class QMenu;
+class QThread;
 
 namespace bertlens::ui {
 
@@ -22,21 +25,33 @@ class ExportMenu : public QObject {
     Q_OBJECT
 public:
     ExportMenu(QMenu* menu, MainWindow* window);
+    ~ExportMenu() override;  // waits for a data export still writing
 
     // Writes the current view to path without asking; "" on success, else the message.
     QString exportCurrentFigure(const QString& path, FigureExporter::Format format);
     double pngDpi() const { return m_dpi; }
+    // Writes the shown result's arrays into folder on a background thread;
+    // dataExportFinished says how it went. False (and nothing started) when
+    // there is no result or an export is still writing.
+    bool startDataExport(const QString& folder);
+    bool dataExportRunning() const;
+
+signals:
+    void dataExportFinished(const QString& folder, const QString& error);
 
 private:
     void askAndExport(FigureExporter::Format format);
     void copyFigure();
     void exportTensor();
+    void exportData();
+    void onDataExportFinished(const QString& folder, const QString& error, qint64 bytes);
     void updateEnabled();
     FigureExporter::Options options(FigureExporter::Format format) const;
     QString suggestedName(FigureExporter::Format format) const;
 
     MainWindow* m_window;
     double m_dpi = 150.0;
+    QPointer<QThread> m_dataThread;
     QList<QAction*> m_needResult;  // enabled once there is something to export
 };
 

@@ -1,0 +1,140 @@
+// File > Export > Data as NumPy arrays, in the real window: the write runs
+// off the UI thread, the files are .npy whose header and bytes an
+// independent reader here (not core's writer) decodes to the engine's exact
+// floats, arrays.json names every file, and a folder that cannot be made
+// gets a message and a dialog while the window keeps its result. (numpy
+// itself reads the same writer's files in tests/npy/npy_check.py.)
+#include "ExportMenu.h"
+#include "MainWindow.h"
+#include "UiTestSupport.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QFile>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstring>
+
+using namespace bertlens;
+using namespace bertlens::ui;
+
+namespace {
+
+struct Npy {
+    QString descr;
+    std::vector<qint64> shape;
+    QByteArray data;
+};
+
+// Format 1.0 by hand: magic, version, little-endian header length, the dict.
+Npy readNpy(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    const QByteArray bytes = f.readAll();
+    if (!bytes.startsWith(QByteArray("\x93NUMPY\x01\x00", 8))) return {};
+    const int length = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+    if ((10 + length) % 64 != 0) return {};  // numpy's alignment
+    const QString dict = QString::fromLatin1(bytes.mid(10, length));
+    Npy n;
+    n.descr = QRegularExpression(QStringLiteral("'descr': '([^']*)'")).match(dict).captured(1);
+    const QString shape = QRegularExpression(QStringLiteral("'shape': \\(([^)]*)\\)")).match(dict).captured(1);
+    for (const QString& d : shape.split(QLatin1Char(','), Qt::SkipEmptyParts)) n.shape.push_back(d.trimmed().toLongLong());
+    n.data = bytes.mid(10 + length);
+    return n;
+}
+
+bool sameFloats(const Npy& n, const std::vector<float>& values) {
+    return n.descr == QLatin1String("<f4") && n.data.size() == static_cast<qsizetype>(values.size() * 4) &&
+           std::memcmp(n.data.constData(), values.data(), n.data.size()) == 0;
+}
+
+}  // namespace
+
+class TestDataExport : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("BertLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_dataexport"));
+    }
+
+    void arraysAreTheEnginesNumbers() {
+        auto w = test::openWindow(test::fixtureModel("h12-f32"));
+        QVERIFY(w);
+        w->setText(QStringLiteral("the cat [MASK] on the mat ."));
+        QVERIFY(test::waitForText(*w, "the cat [MASK] on the mat ."));
+        const AnalysisResultPtr r = w->shownResult();
+        auto* menu = w->findChild<ExportMenu*>();
+        QVERIFY(menu);
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("new/arrays"));
+        QSignalSpy done(menu, &ExportMenu::dataExportFinished);
+        QVERIFY(menu->startDataExport(folder));
+        QVERIFY(!menu->startDataExport(folder));  // one at a time
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.at(0).at(1).toString(), QString());
+        QVERIFY(w->statusBar()->currentMessage().contains(QStringLiteral("Saved")));
+
+        const int L = r->bidirectional.layers, H = r->bidirectional.heads, n = r->tokenCount();
+        for (const auto& [name, analysis] : {std::pair{"bidirectional", &r->bidirectional}, std::pair{"causal", &r->causal}}) {
+            const Npy a = readNpy(folder + QStringLiteral("/%1_attentions.npy").arg(QLatin1String(name)));
+            QCOMPARE(a.shape, (std::vector<qint64>{L, H, n, n}));
+            QVERIFY2(sameFloats(a, analysis->attentions), name);
+            const Npy h = readNpy(folder + QStringLiteral("/%1_hidden_states.npy").arg(QLatin1String(name)));
+            QCOMPARE(h.shape, (std::vector<qint64>{L + 1, n, analysis->hidden}));
+            QVERIFY2(sameFloats(h, analysis->hiddenStates), name);
+            const Npy ids = readNpy(folder + QStringLiteral("/%1_predictions_top_ids.npy").arg(QLatin1String(name)));
+            QCOMPARE(ids.descr, QStringLiteral("<i4"));
+            QCOMPARE(ids.shape.front(), static_cast<qint64>(analysis->predictions.size()));
+            int32_t first = 0;
+            std::memcpy(&first, ids.data.constData(), 4);
+            QCOMPARE(first, analysis->predictions.front().top.front().id);
+        }
+        QFile sidecar(folder + QStringLiteral("/arrays.json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        const auto meta = nlohmann::json::parse(sidecar.readAll().toStdString());
+        QCOMPARE(meta["text"].get<std::string>(), r->text);
+        QCOMPARE(meta["tokens"].size(), static_cast<size_t>(n));
+        for (const auto& [key, info] : meta["arrays"].items()) {
+            const Npy a = readNpy(folder + QLatin1Char('/') + QString::fromStdString(info["file"].get<std::string>()));
+            QVERIFY2(!a.descr.isEmpty(), key.c_str());
+            QCOMPARE(a.shape, info["shape"].get<std::vector<qint64>>());
+            QCOMPARE(info["axes"].size(), a.shape.size());
+        }
+        // The measures arrive after the result; once in, they are exported too.
+        QTRY_VERIFY_WITH_TIMEOUT(w->shownMeasures() != nullptr, 20000);
+        QVERIFY(menu->startDataExport(folder));
+        QVERIFY(done.wait(30000));
+        const Npy rollout = readNpy(folder + QStringLiteral("/bidirectional_rollout.npy"));
+        QCOMPARE(rollout.shape, (std::vector<qint64>{L, n, n}));
+        QVERIFY(sameFloats(rollout, w->shownMeasures()->bidirectional.rollout));
+    }
+
+    void aFolderThatCannotBeMadeIsNamedAndTheResultKept() {
+        auto w = test::openWindow(test::fixtureModel("h12-f32"));
+        QVERIFY(w);
+        w->setText(QStringLiteral("the cat sat ."));
+        QVERIFY(test::waitForText(*w, "the cat sat ."));
+        QTemporaryDir dir;
+        QFile blocker(dir.filePath(QStringLiteral("a-file")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        auto* menu = w->findChild<ExportMenu*>();
+        QSignalSpy done(menu, &ExportMenu::dataExportFinished);
+        QVERIFY(menu->startDataExport(blocker.fileName() + QStringLiteral("/arrays")));
+        QVERIFY(done.wait(30000));
+        const QString error = done.at(0).at(1).toString();
+        QVERIFY2(error.contains(QStringLiteral("cannot create the folder")), qPrintable(error));
+        QTRY_VERIFY(w->findChild<QMessageBox*>());
+        QVERIFY(w->findChild<QMessageBox*>()->text().contains(QStringLiteral("Choose another folder")));
+        QCOMPARE(w->shownResult()->text, std::string("the cat sat ."));
+    }
+};
+
+QTEST_MAIN(TestDataExport)
+#include "tst_dataexport.moc"
