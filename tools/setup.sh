@@ -18,6 +18,8 @@ packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libutf8proc
 if [ "$mode" = test ]; then packages+=(clang libclang-rt-14-dev libomp-14-dev); fi
 # The install test validates the .desktop file and the AppStream metainfo with these.
 if [ "$mode" = test ]; then packages+=(desktop-file-utils appstream); fi
+# tests/npy reads the .npy export back with numpy.
+if [ "$mode" = test ]; then packages+=(python3-numpy); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
