@@ -13,6 +13,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <cstdio>
@@ -182,9 +184,15 @@ int main(int argc, char** argv) {
     if (batch) return runBatch(QApplication::arguments().mid(1));
     parser.parse(QApplication::arguments());  // checked above; now without what Qt took
 
-    const Selection selection = selectionFrom(parser, o);
+    const Selection asked = selectionFrom(parser, o);  // usage errors before any window
+    // Before anything else reads QSettings: an unreadable file is moved aside here.
+    const SettingsLoad settings = loadWindowSettings();
+    if (!settings.note.isEmpty()) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(settings.note)));
     QString folder = parser.value(o.model);
     QString note;
+    if (folder.isEmpty() && QFileInfo::exists(settings.state.modelFolder + QStringLiteral("/config.json"))) {
+        folder = settings.state.modelFolder;  // the model open when BertLens last closed
+    }
     if (folder.isEmpty()) {
         const BundledModel bundled = findBundledModel();
         folder = bundled.folder;
@@ -192,13 +200,27 @@ int main(int argc, char** argv) {
     }
 
     MainWindow window;
+    window.setSaveSettingsOnClose(settings.writable);
+    window.applyRemembered(settings.state);
     window.setModelNote(note);
+    if (!settings.note.isEmpty()) {
+        // Once the model is in and its status shown, so nothing covers the note.
+        QObject::connect(
+            &window, &MainWindow::resultShown, &window,
+            [&window, note = settings.note] { window.statusBar()->showMessage(safeDisplay(note), 30000); },
+            Qt::SingleShotConnection);
+    }
     if (!folder.isEmpty()) window.openModel(folder);
     if (parser.isSet(o.text)) {
         window.setText(parser.value(o.text));
     } else if (!window.examples().isEmpty()) {
         window.showExample(0);
     }
+    // The command line wins over what was remembered.
+    Selection selection = settings.state.selection.value_or(Selection{});
+    if (parser.isSet(o.layer)) selection.layer = asked.layer;
+    if (parser.isSet(o.head)) selection.head = asked.head;
+    if (parser.isSet(o.maskMode)) selection.maskMode = asked.maskMode;
     window.selectionControls()->setSelection(selection);
     if (parser.isSet(o.view)) window.setCurrentView(parser.value(o.view));
     if (parser.isSet(o.colorMap)) {

@@ -343,6 +343,7 @@ void MainWindow::setPresentationMode(bool on) {
 void MainWindow::applyTheme() {
     m_theme = m_presentation ? Theme::presentation() : Theme::normal();
     m_theme.colorMap = m_colorMap;
+    m_theme.fontScale *= m_textScale;
     m_sentence->setFont(m_theme.font(18));
     m_sentence->setMinimumHeight(QFontMetrics(m_sentence->font()).height() + 16);
     const QFont body = m_theme.font(10);

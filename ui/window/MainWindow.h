@@ -14,6 +14,7 @@
 #include "InferenceWorker.h"
 #include "Selection.h"
 #include "Theme.h"
+#include "WindowSettings.h"
 
 #include <QMainWindow>
 
@@ -61,6 +62,17 @@ public:
     void setPresentationMode(bool on);
     void setColorMap(ColorMap map);
     void setCurrentView(const QString& name);
+    // View > Larger / Smaller text: every font of the window and its figures
+    // (exports too) times this, on top of presentation mode's.
+    void setTextScale(double scale);
+    double textScale() const { return m_textScale; }
+
+    // What the window remembers between runs (MainWindowSettings.cpp). The
+    // window saves it on close only when told to (main.cpp does; tests do
+    // not, so they never touch the user's settings).
+    RememberedState remembered() const;
+    void applyRemembered(const RememberedState& state);
+    void setSaveSettingsOnClose(bool on) { m_saveSettingsOnClose = on; }
     // The red line under the sentence (not a dialog): analysis errors, a
     // refused drop. It goes when the next result is shown.
     void showMessage(const QString& message);
@@ -87,6 +99,9 @@ public:
 
 signals:
     void resultShown(const bertlens::ui::AnalysisResultPtr& result);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void buildCentralWidget();
@@ -144,6 +159,8 @@ private:
     Theme m_theme;
     ColorMap m_colorMap = ColorMap::Viridis;
     bool m_presentation = false;
+    double m_textScale = 1.0;
+    bool m_saveSettingsOnClose = false;
     bool m_textAtLimit = false;  // the sentence box is full: a longer text was cut to fit
 };
 

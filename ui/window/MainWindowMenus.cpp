@@ -68,6 +68,13 @@ void MainWindow::buildMenus() {
         colourGroup->addAction(a);
     }
 
+    QMenu* size = view->addMenu(tr("&Text size"));
+    QAction* larger = size->addAction(tr("&Larger"), this, [this] { setTextScale(nextTextScale(m_textScale, 1)); });
+    larger->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    size->addAction(tr("&Smaller"), this, [this] { setTextScale(nextTextScale(m_textScale, -1)); })
+        ->setShortcut(QKeySequence::ZoomOut);
+    size->addAction(tr("&Normal"), this, [this] { setTextScale(1.0); })->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
     view->addSeparator();
     auto addKey = [this, view](const QString& text, const QKeySequence& key, auto slot) {
         QAction* a = view->addAction(text, this, slot);

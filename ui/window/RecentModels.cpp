@@ -1,5 +1,7 @@
 #include "RecentModels.h"
 
+#include "WindowSettings.h"
+
 #include <QDir>
 #include <QSettings>
 
@@ -19,17 +21,17 @@ void RecentModels::add(const QString& folder) {
     entries.removeAll(clean);
     entries.prepend(clean);
     while (entries.size() > kMaxEntries) entries.removeLast();
-    QSettings().setValue(kKey, entries);
+    if (settingsWritable()) QSettings().setValue(kKey, entries);
 }
 
 void RecentModels::remove(const QString& folder) {
     QStringList entries = list();
     entries.removeAll(QDir::cleanPath(QDir(folder).absolutePath()));
-    QSettings().setValue(kKey, entries);
+    if (settingsWritable()) QSettings().setValue(kKey, entries);
 }
 
 void RecentModels::clear() {
-    QSettings().remove(kKey);
+    if (settingsWritable()) QSettings().remove(kKey);
 }
 
 }  // namespace bertlens::ui
