@@ -23,6 +23,7 @@
 #include "FigureExporter.h"
 #include "FigureView.h"
 #include "MainWindow.h"
+#include "SentenceEdit.h"
 #include "TokenStrip.h"
 #include "UiTestSupport.h"
 
@@ -269,7 +270,7 @@ void TestMonkey::randomActionsKeepTheWindowSound() {
             if (QGuiApplication::clipboard()->text() == clipboardText) {
                 QTest::keySequence(w->sentenceEdit(), QKeySequence::Paste);
             } else {
-                w->sentenceEdit()->insert(clipboardText);
+                qobject_cast<SentenceEdit*>(w->sentenceEdit())->insertCut(clipboardText);  // what Ctrl+V does
             }
             return QStringLiteral("paste %1 characters").arg(clipboardText.size());
         },

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "SentenceEdit.h"
 
 #include "SafeDisplay.h"
 
@@ -60,7 +61,7 @@ void MainWindow::buildCentralWidget() {
     layout->setContentsMargins(12, 10, 12, 6);
     layout->setSpacing(6);
 
-    m_sentence = new QLineEdit(central);
+    m_sentence = new SentenceEdit(central);
     m_sentence->setObjectName(QStringLiteral("sentence"));
     m_sentence->setPlaceholderText(tr("Type a sentence; write [MASK] where BERT should guess a word"));
     m_sentence->setClearButtonEnabled(true);

@@ -43,7 +43,8 @@ public:
     // The sentence box holds at most this many characters (QLineEdit's own
     // default), far more than any BERT reads (512 tokens are a few thousand
     // characters); a longer paste or drop is cut there and the red line says
-    // so. Not more: QLineEdit cuts an over-long paste in quadratic time, as
+    // so (SentenceEdit cuts a paste before inserting it). Not more: QLineEdit
+    // cuts an over-long insert() in quadratic time, as
     // measured here for a 1 MB paste: 53 ms to cut it to 32767 characters,
     // 450 ms to 100000, 4.4 s to 300000; and it lays its whole line out again
     // on every keystroke (14 ms at 32767, 285 ms at 1M).
