@@ -8,6 +8,7 @@
 #include "HeadChips.h"
 #include "LinesView.h"
 #include "MeasuresPass.h"
+#include "PageExport.h"
 #include "ViewRegistry.h"
 
 #include "Errors.h"
@@ -66,14 +67,16 @@ bool parseInt(const QString& text, int& value) {
 
 QString batchExportUsage() {
     return QObject::tr(
-               "usage: bertlens --export DIR --text TEXT [--view %1|all] [--layer L] [--head H|mean]\n"
+               "usage: bertlens --export DIR --text TEXT [--view %1|all|page] [--layer L] [--head H|mean]\n"
                "                [--mask-mode bidirectional|causal] [--format png|svg|pdf] [--model DIR]\n"
                "                [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]\n"
                "                [--compare-with mask|l2r|r2l|shallow]\n"
                "Writes the chosen view of TEXT as a figure into DIR, with no window. --text - reads stdin.\n"
                "--heads: the heads the lines view overlays; --paths: the embeddings view's paths through the layers.\n"
                "--compare-with: what the compare view puts beside BERT (default: the left-to-right twin when the\n"
-               "model has one, else its own weights under a left-to-right mask).")
+               "model has one, else its own weights under a left-to-right mask).\n"
+               "--view page: one HTML page with every layer and head under both masks, to open in a browser (it\n"
+               "needs no network); it opens on --layer, --head and --mask-mode.")
         .arg(viewNames().join(QLatin1Char('|')));
 }
 
@@ -184,7 +187,9 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
 QString batchFileName(const QString& view, const BatchExportOptions& o) {
     const QString head = o.averageHeads ? QStringLiteral("mean") : QStringLiteral("head%1").arg(o.head);
     QString name;
-    if (view == QLatin1String("model")) {
+    if (view == QLatin1String("page")) {
+        return QStringLiteral("page-layer%1-%2-%3.html").arg(o.layer).arg(head, maskModeName(o.maskMode));
+    } else if (view == QLatin1String("model")) {
         name = QStringLiteral("model-%1").arg(maskModeName(o.maskMode));
     } else if (view == QLatin1String("compare")) {
         name = QStringLiteral("compare-layer%1-%2").arg(o.layer).arg(head);
@@ -209,14 +214,16 @@ QString batchFileName(const QString& view, const BatchExportOptions& o) {
 }
 
 BatchExportResult runBatchExport(const BatchExportOptions& o) {
-    // Check everything cheap before loading the model.
+    // Check everything cheap before loading the model. The page is not a
+    // figure: it has no registry entry and ignores --format.
+    const bool page = o.view == QLatin1String("page");
     QStringList views;
     if (o.view == QLatin1String("all")) {
         views = viewNames();
     } else if (viewNames().contains(o.view)) {
         views << o.view;
-    } else {
-        return failure(QObject::tr("there is no view \"%1\": choose one of %2, or all")
+    } else if (!page) {
+        return failure(QObject::tr("there is no view \"%1\": choose one of %2, all, or page")
                            .arg(o.view, viewNames().join(QStringLiteral(", "))));
     }
     FigureExporter::Options figure;
@@ -273,6 +280,22 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         }
     }
 
+    Selection selection;
+    selection.layer = o.layer;
+    selection.head = o.head;
+    selection.averageHeads = o.averageHeads;
+    selection.maskMode = o.maskMode;
+    BatchExportResult out;
+    if (page) {
+        const QString path = QDir(o.outputDir).absoluteFilePath(batchFileName(QStringLiteral("page"), o));
+        const QString error = writeInteractivePage(*result, path, selection);
+        if (!error.isEmpty()) return failure(error);
+        out.ok = true;
+        out.files << path;
+        out.note = interactivePageSizeNote(QFileInfo(path).size());
+        return out;
+    }
+
     // The measures the flow and layers views draw (flow only when one of them is exported).
     FlowMeasuresPtr measures;
     try {
@@ -284,12 +307,6 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         return failure(QString::fromStdString(e.what()));
     }
 
-    Selection selection;
-    selection.layer = o.layer;
-    selection.head = o.head;
-    selection.averageHeads = o.averageHeads;
-    selection.maskMode = o.maskMode;
-    BatchExportResult out;
     for (const QString& name : views) {
         std::unique_ptr<FigureView> view(createView(name));
         view->setTheme(figure.theme);

@@ -12,6 +12,10 @@
 //   o.modelDir = ...;  // the bundled model unless --model was given
 //   BatchExportResult r = runBatchExport(o);  // r.files, or r.error
 //
+// --view page writes one HTML page (export/PageExport.h) with every layer,
+// head and both masks instead of a figure; it opens on --layer, --head and
+// --mask-mode, and r.note gives its size.
+//
 // No worker thread: the encoder runs here, once per mask mode, and the views
 // come from the ViewRegistry. Needs a QApplication (the offscreen platform
 // will do). UI thread only.
@@ -51,6 +55,7 @@ struct BatchExportResult {
     bool ok = false;
     QStringList files;  // absolute paths written, in view order
     QString error;      // what went wrong and what to do, when !ok
+    QString note;       // what to know about what was written (the page's size), or ""
 };
 
 // Parses the arguments (without the program name). The model folder is left
@@ -61,7 +66,8 @@ bool parseBatchExportArguments(const QStringList& arguments, BatchExportOptions&
 // The usage text for --help and for errors.
 QString batchExportUsage();
 
-// The file name a figure is written under, e.g. "head-layer1-head3-bidirectional.png".
+// The file name a figure is written under, e.g. "head-layer1-head3-bidirectional.png";
+// the interactive page (--view page): "page-layer1-head3-bidirectional.html".
 QString batchFileName(const QString& view, const BatchExportOptions& options);
 
 BatchExportResult runBatchExport(const BatchExportOptions& options);
