@@ -16,8 +16,9 @@ packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libutf8proc
           nlohmann-json3-dev libgtest-dev qt6-base-dev qt6-svg-dev libqcustomplot-dev python3)
 # The test mode's fuzzing needs clang with libFuzzer (libclang-rt) and clang's OpenMP.
 if [ "$mode" = test ]; then packages+=(clang libclang-rt-14-dev libomp-14-dev); fi
-# The install test validates the .desktop file and the AppStream metainfo with these.
-if [ "$mode" = test ]; then packages+=(desktop-file-utils appstream); fi
+# The install test validates the .desktop file and the AppStream metainfo with these;
+# tests/page opens the interactive page in headless chromium.
+if [ "$mode" = test ]; then packages+=(desktop-file-utils appstream chromium); fi
 # tests/npy reads the .npy export back with numpy.
 if [ "$mode" = test ]; then packages+=(python3-numpy); fi
 missing=()
