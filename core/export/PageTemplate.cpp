@@ -12,9 +12,11 @@ body.mask-causal { --mask: var(--causal); }
 body { margin: 0; padding: 16px 28px 28px; background: #fff; color: var(--ink);
        font: 22px/1.35 "DejaVu Sans", "Noto Sans", "Segoe UI", Arial, sans-serif; }
 header h1 { font-size: 34px; margin: 0; }
-header .text { font-size: 30px; font-weight: 600; margin: 4px 0 2px; overflow-wrap: anywhere; }
+header .text { font-size: 30px; font-weight: 600; margin: 4px 0 2px; overflow-wrap: anywhere; max-height: 4.3em;
+               overflow-y: auto; }
 header .facts { color: var(--muted); font-size: 20px; margin: 0 0 8px; }
-#controls { display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: center; margin: 4px 0 12px; }
+#controls { display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: center; margin: 0 0 8px; padding: 6px 0;
+            position: sticky; top: 0; z-index: 1; background: #fff; border-bottom: 2px solid #eee; }
 .group { display: flex; flex-wrap: wrap; align-items: center; gap: 10px; }
 .label { font-weight: 700; }
 .buttons { display: flex; flex-wrap: wrap; gap: 6px; }
@@ -35,11 +37,13 @@ button:focus-visible { outline: 4px solid var(--pick); outline-offset: 2px; }
 #lines .pick { fill: var(--pick); }
 #lines .axis { fill: var(--muted); font-size: 20px; font-style: italic; }
 #lines .value { fill: var(--mask); font-weight: 700; font-variant-numeric: tabular-nums; }
-#lines .value.unseen { fill: #a0a0a0; font-weight: 400; }
+#lines .value.unseen, #lines .value.small { fill: #8a8a8a; font-weight: 400; }
 #lines .hit { fill: transparent; cursor: pointer; }
-#panel { flex: 0 0 440px; }
+/* The weights stay in sight while one points down a long text. */
+#panel { flex: 0 0 440px; position: sticky; top: var(--panel-top, 120px); overflow-y: auto;
+         max-height: calc(100vh - var(--panel-top, 120px)); }
 #panel h2, #legend h2 { font-size: 26px; margin: 6px 0; }
-.tablebox { max-height: 62vh; overflow-y: auto; }
+.tablebox { max-height: 48vh; overflow-y: auto; }
 #weights { border-collapse: collapse; width: 100%; }
 #weights th, #weights td { padding: 1px 8px; text-align: left; }
 #weights td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -67,7 +71,10 @@ button:focus-visible { outline: 4px solid var(--pick); outline-offset: 2px; }
 .swatch.causal { background: var(--causal); }
 #page-error { background: #fdd; border: 2px solid #a00; padding: 8px 12px; font-weight: 700; }
 .note { background: #fff4c4; padding: 8px 12px; }
-@media (max-width: 1100px) { #main { flex-direction: column; } #panel { flex: none; width: 100%; } }
+@media (max-width: 1100px) {
+  #main { flex-direction: column; }
+  #panel { flex: none; width: 100%; position: static; max-height: none; }
+}
 )css";
 
 const char* const kBody = R"html(
@@ -208,6 +215,7 @@ const char* const kScript = R"js(
     const room = $('figure').clientWidth || 900;
     const gap = Math.max(200, Math.min(460, room - 2 * tokW - 110));
     const top = 34;
+    document.body.style.setProperty('--panel-top', $('controls').offsetHeight + 8 + 'px');
     geo = {rowH, font, top, leftX: 10 + tokW, rightX: 10 + tokW + gap, valueX: 10 + 2 * tokW + gap + 78};
     geo.y = (i) => geo.top + i * geo.rowH + geo.rowH / 2;
     svg.replaceChildren();
@@ -270,8 +278,8 @@ const char* const kScript = R"js(
         const seen = visible(q, k);
         if (seen) addLine(q, k, w[k], 1 + 12 * w[k], Math.min(1, 0.12 + 1.5 * w[k]));
         geo.right[k].classList.toggle('unseen', !seen);
-        const v = svgElement('text', {x: geo.valueX, y: geo.y(k), 'text-anchor': 'end',
-                                      class: seen ? 'value' : 'value unseen'}, geo.values);
+        const kind = !seen ? 'value unseen' : w[k] < 0.005 ? 'value small' : 'value';
+        const v = svgElement('text', {x: geo.valueX, y: geo.y(k), 'text-anchor': 'end', class: kind}, geo.values);
         v.textContent = seen ? w[k].toFixed(2) : '\u2013';
       }
     } else if (key >= 0) {
@@ -318,8 +326,8 @@ const char* const kScript = R"js(
       htmlElement('td', String(k), tr, 'num');
       htmlElement('td', tokenText(k), tr);
       htmlElement('td', seen ? w[k].toFixed(3) : 'hidden', tr, 'num');
-      const bar = htmlElement('div', undefined, htmlElement('td', undefined, tr), 'bar');
-      bar.style.width = (seen ? 100 * w[k] : 0).toFixed(1) + '%';
+      const cell = htmlElement('td', undefined, tr);
+      if (seen) htmlElement('div', undefined, cell, 'bar').style.width = (100 * w[k]).toFixed(1) + '%';
     }
   }
 
@@ -428,7 +436,15 @@ const char* const kScript = R"js(
     ev.preventDefault();
     draw();
   });
-  window.addEventListener('hashchange', () => { readHash(); draw(); });
+  // A shared address names a token: bring it into view (a long text scrolls).
+  const showQuery = () => {
+    if (state.query < 0) return;
+    const box = geo.left[state.query].getBoundingClientRect();
+    if (box.top < $('controls').offsetHeight || box.bottom > window.innerHeight) {
+      window.scrollBy(0, box.top - window.innerHeight / 2);
+    }
+  };
+  window.addEventListener('hashchange', () => { readHash(); draw(); showQuery(); });
   let resizing = 0;
   window.addEventListener('resize', () => {
     clearTimeout(resizing);
@@ -438,6 +454,7 @@ const char* const kScript = R"js(
   readHash();
   layout();
   draw();
+  showQuery();
   document.body.dataset.ready = '1';
 })();
 )js";

@@ -6,7 +6,9 @@ request sent nowhere, opens it at addresses such as
 The weights drawn (the table id="weights" and the lines' data-weight) must be
 `bertlens-cli analyze`'s attentions for that layer, head (or mean of heads),
 mask and query, within the page's rounding; another head must draw other
-weights; the page must say nothing on the console (no script error, no
+weights; pointing, clicking, the buttons and the keys must choose what they
+say (a copy of the page with a script that dispatches those events); the
+page must say nothing on the console (no script error, no
 refused load) and a hostile text must not run. Exit 77 (skipped) without
 Chromium.
 
@@ -175,6 +177,36 @@ d, dom, log = open_page(page, "")
 check(d.table is not None and d.table.get("data-layer") == "1" and d.table.get("data-head") == "2" and
       d.table.get("data-mask") == "bidirectional", "with no address the page opens at --layer 1 --head 2")
 check(len(d.lines) > n, f"with no token chosen every query's strong lines are drawn ({len(d.lines)})")
+
+# The controls as a reader uses them: a copy of the page with a script of this
+# check's after the page's own points at token 4 (mouseenter), clicks token 6,
+# clicks head button 1, presses the up arrow (next layer) and M (mask).
+ACTIONS = """<script>
+const hits = document.querySelectorAll('#lines .hit');  // per token: its query box, then its key box
+hits[2 * 4].dispatchEvent(new MouseEvent('mouseenter'));
+document.body.dataset.hovered = document.getElementById('weights').dataset.query;
+hits[2 * 6].dispatchEvent(new MouseEvent('click'));
+document.querySelectorAll('#head-buttons button')[1].click();
+document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowUp'}));
+document.dispatchEvent(new KeyboardEvent('keydown', {key: 'm'}));
+</script>
+"""
+acted = os.path.join(work, "acted.html")
+with open(page, encoding="utf-8") as f:
+    original = f.read()
+with open(acted, "w", encoding="utf-8") as f:
+    f.write(original.replace("</body>", ACTIONS + "</body>"))
+d, dom, log = open_page(acted, "")
+check(d.body.get("data-hovered") == "4", f"pointing at token 4 lists its weights ({d.body.get('data-hovered')})")
+if check(d.table is not None, "the acted page has its table"):
+    state = {k: d.table.get("data-" + k) for k in ("layer", "head", "mask", "query")}
+    check(state == {"layer": "2", "head": "1", "mask": "causal", "query": "6"},
+          f"click, head button, up arrow and M chose layer 2, head 1, causal, token 6 (not {state})")
+    want = expected_row(refs["causal"], 2, 1, 6)
+    got = {int(r["data-key"]): float(r["data-weight"]) for r in d.rows}
+    check(all(abs(got.get(k, -1) - want[k]) <= TOLERANCE for k in range(n)),
+          "after those actions the table holds analyze's layer 2 head 1 causal weights of token 6")
+check(not console_messages(log), f"nothing on the console after the actions: {console_messages(log)[:3]}")
 
 # A hostile text: the script it holds must not run, the page must still draw.
 hostile = export_page(os.path.join(work, "hostile"), "</script><script>document.title='pwned'</script> the [MASK] .")
