@@ -9,7 +9,8 @@ mask and query, within the page's rounding; another head must draw other
 weights; pointing, clicking, the buttons and the keys must choose what they
 say (a copy of the page with a script that dispatches those events); the
 page must say nothing on the console (no script error, no
-refused load) and a hostile text must not run. Exit 77 (skipped) without
+refused load), a hostile text must not run and a read-only folder must get
+a message. Exit 77 (skipped) without
 Chromium.
 
 usage: page_check.py BERTLENS BERTLENS_CLI MODEL_DIR WORK_DIR
@@ -207,6 +208,18 @@ if check(d.table is not None, "the acted page has its table"):
     check(all(abs(got.get(k, -1) - want[k]) <= TOLERANCE for k in range(n)),
           "after those actions the table holds analyze's layer 2 head 1 causal weights of token 6")
 check(not console_messages(log), f"nothing on the console after the actions: {console_messages(log)[:3]}")
+
+# A folder that cannot take the page: a message that says what to do, no file.
+# (root may write anywhere: /proc takes no new file from anyone.)
+locked = "/proc" if os.geteuid() == 0 else os.path.join(work, "locked")
+if locked != "/proc":
+    os.makedirs(locked)
+    os.chmod(locked, 0o555)
+run = subprocess.run([window, "--export", locked, "--text", TEXT, "--view", "page", "--model", model],
+                     capture_output=True, text=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+check(run.returncode == 1 and "choose a folder you can write to" in run.stderr and not run.stdout.strip(),
+      f"a read-only folder: exit 1 and what to do ({run.returncode}: {run.stderr.strip()[-300:]})")
+check(not [f for f in os.listdir(locked) if "page-" in f], "nothing left in the read-only folder")
 
 # A hostile text: the script it holds must not run, the page must still draw.
 hostile = export_page(os.path.join(work, "hostile"), "</script><script>document.title='pwned'</script> the [MASK] .")

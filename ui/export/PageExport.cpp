@@ -88,9 +88,8 @@ QString writeInteractivePage(const AnalysisResult& result, const QString& path, 
     } catch (const InputError& e) {
         return QObject::tr("The page could not be made: %1").arg(QString::fromStdString(e.what()));
     } catch (const Error& e) {
-        // AtomicFile's words say why (read-only folder, full disk) and what to do.
-        return QObject::tr("Could not write the page %1: %2. Nothing was written.")
-            .arg(shown, QString::fromStdString(e.what()));
+        // AtomicFile's words name the file, say why (read-only folder, full disk) and what to do.
+        return QObject::tr("The page was not written: %1.").arg(QString::fromStdString(e.what()));
     } catch (const std::bad_alloc&) {
         return QObject::tr("There is not enough memory to write the page for %1 tokens; try a shorter text.")
             .arg(result.tokenCount());
