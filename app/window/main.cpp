@@ -106,6 +106,7 @@ int runBatch(const QStringList& arguments) {
         return 1;
     }
     for (const QString& file : result.files) std::printf("%s\n", qPrintable(bertlens::ui::safeDisplay(file)));
+    if (!result.note.isEmpty()) std::fprintf(stderr, "bertlens: %s\n", qPrintable(bertlens::ui::safeDisplay(result.note)));
     return 0;
 }
 

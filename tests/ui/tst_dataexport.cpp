@@ -1,4 +1,6 @@
-// File > Export > Data as NumPy arrays, in the real window: the write runs
+// File > Export > Data as NumPy arrays (and the interactive page, whose
+// content tests/core/InteractivePageTest and tests/page check), in the real
+// window: the write runs
 // off the UI thread, the files are .npy whose header and bytes an
 // independent reader here (not core's writer) decodes to the engine's exact
 // floats, arrays.json names every file, and a folder that cannot be made
@@ -113,6 +115,33 @@ private slots:
         const Npy rollout = readNpy(folder + QStringLiteral("/bidirectional_rollout.npy"));
         QCOMPARE(rollout.shape, (std::vector<qint64>{L, n, n}));
         QVERIFY(sameFloats(rollout, w->shownMeasures()->bidirectional.rollout));
+    }
+
+    void thePageIsWrittenOffTheUiThreadWithItsSize() {
+        auto w = test::openWindow(test::fixtureModel("h12-f32"));
+        QVERIFY(w);
+        w->setText(QStringLiteral("the cat [MASK] on the mat ."));
+        QVERIFY(test::waitForText(*w, "the cat [MASK] on the mat ."));
+        auto* menu = w->findChild<ExportMenu*>();
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("page.html"));
+        QSignalSpy done(menu, &ExportMenu::pageExportFinished);
+        QVERIFY(menu->startPageExport(path));
+        QVERIFY(!menu->startDataExport(dir.path()));  // one export at a time
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.at(0).at(1).toString(), QString());
+        QFile page(path);
+        QVERIFY(page.open(QIODevice::ReadOnly));
+        const QByteArray html = page.readAll();
+        QVERIFY(html.startsWith("<!DOCTYPE html>") || html.startsWith("<!doctype html>"));
+        QVERIFY(html.contains("mat"));
+        QVERIFY(w->statusBar()->currentMessage().contains(QStringLiteral("page")));
+        // Into a folder that is a file: the message, a dialog, the result kept.
+        QVERIFY(menu->startPageExport(path + QStringLiteral("/inside.html")));
+        QVERIFY(done.wait(30000));
+        QVERIFY(!done.at(1).at(1).toString().isEmpty());
+        QTRY_VERIFY(w->findChild<QMessageBox*>());
+        QCOMPARE(w->shownResult()->text, std::string("the cat [MASK] on the mat ."));
     }
 
     void aFolderThatCannotBeMadeIsNamedAndTheResultKept() {

@@ -3,7 +3,8 @@
 // megabyte, invalid UTF-8, right-to-left, emoji, 5,000 [MASK]s), clicking
 // tokens and figures, poking every spin box, combo box and check box,
 // switching views, opening good, broken, missing and vanishing model
-// folders, cancelling loads, exporting into good and impossible places,
+// folders, cancelling loads, exporting (figures, and in the background the
+// arrays and the interactive page) into good and impossible places,
 // presentation mode, resizing. After every action:
 //   - the UI thread did not stall longer than the bound: 500 ms by default
 //     (2 s in sanitizer builds), BERTLENS_MONKEY_STALL_MS=100 for the
@@ -340,6 +341,15 @@ void TestMonkey::randomActionsKeepTheWindowSound() {
             worstExportMs = std::max(worstExportMs, exportClock.nsecsElapsed() / 1e6);
             exported = true;
             return QStringLiteral("export %1: %2").arg(ok ? "good" : "impossible", error.isEmpty() ? "ok" : "refused");
+        },
+        [&] {  // the arrays or the page, written in the background: the window must stay live meanwhile
+            const bool ok = random() % 2 == 0;
+            const bool page = random() % 2 == 0;
+            const QString where = ok ? exports + QStringLiteral("/d%1").arg(actions) : impossible;
+            const bool started = page ? exporter->startPageExport(where + QStringLiteral(".html"))
+                                      : exporter->startDataExport(where);
+            return QStringLiteral("%1 to a%2 place: %3")
+                .arg(page ? "page" : "arrays", ok ? " good" : "n impossible", started ? "started" : "busy or no result");
         },
         [&] {
             const bool on = random() % 2 == 0;

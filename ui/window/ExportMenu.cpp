@@ -3,6 +3,7 @@
 #include "SafeDisplay.h"
 
 #include "DataExport.h"
+#include "PageExport.h"
 #include "FigureCaption.h"
 #include "MainWindow.h"
 #include "SelectedAttention.h"
@@ -11,6 +12,7 @@
 #include <QActionGroup>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -39,12 +41,13 @@ ExportMenu::ExportMenu(QMenu* menu, MainWindow* window) : QObject(window), m_win
     m_needResult.back()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_needResult << menu->addAction(tr("Attention &tensor (CSV or JSON)…"), this, &ExportMenu::exportTensor);
     m_needResult << menu->addAction(tr("&Data as NumPy arrays (.npy)…"), this, &ExportMenu::exportData);
+    m_needResult << menu->addAction(tr("&Interactive page (HTML) to hand out…"), this, &ExportMenu::exportPage);
     connect(window, &MainWindow::resultShown, this, &ExportMenu::updateEnabled);
     updateEnabled();
 }
 
 ExportMenu::~ExportMenu() {
-    if (m_dataThread) m_dataThread->wait();
+    if (m_writer) m_writer->wait();
 }
 
 void ExportMenu::updateEnabled() {
@@ -110,8 +113,8 @@ void ExportMenu::exportTensor() {
 }
 
 void ExportMenu::exportData() {
-    if (dataExportRunning()) {
-        m_window->statusBar()->showMessage(tr("The last data export is still writing; try again when it is done."), 5000);
+    if (writing()) {
+        m_window->statusBar()->showMessage(tr("The last export is still writing; try again when it is done."), 5000);
         return;
     }
     const QString folder = QFileDialog::getExistingDirectory(
@@ -119,44 +122,89 @@ void ExportMenu::exportData() {
     if (!folder.isEmpty()) startDataExport(folder);
 }
 
-bool ExportMenu::dataExportRunning() const { return m_dataThread && m_dataThread->isRunning(); }
-
-bool ExportMenu::startDataExport(const QString& folder) {
+void ExportMenu::exportPage() {
     const AnalysisResultPtr result = m_window->shownResult();
-    if (!result || dataExportRunning()) return false;
-    const FlowMeasuresPtr measures = m_window->shownMeasures();
-    m_window->statusBar()->showMessage(
-        tr("Writing the arrays into %1…").arg(safeDisplayQuote(QDir::toNativeSeparators(folder), 200)));
+    if (!result) return;
+    if (writing()) {
+        m_window->statusBar()->showMessage(tr("The last export is still writing; try again when it is done."), 5000);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export an interactive page (%1)").arg(interactivePageSizeNote(interactivePageBytes(*result))),
+        QDir::home().filePath(QStringLiteral("bertlens-page.html")), tr("Web pages (*.html)"));
+    if (!path.isEmpty()) startPageExport(path);
+}
+
+bool ExportMenu::writing() const { return m_writer && m_writer->isRunning(); }
+
+bool ExportMenu::startInBackground(const QString& what, std::function<QString(qint64*)> work,
+                                   std::function<void(const QString&, qint64)> done) {
+    if (writing()) return false;
+    m_window->statusBar()->showMessage(what);
     struct Outcome {
         QString error;
         qint64 bytes = 0;
     };
     auto outcome = std::make_shared<Outcome>();
-    // The result and measures are immutable and shared: safe to read on the
-    // thread, which also does the PCA (half a second for bert-base at 512 tokens).
-    m_dataThread = QThread::create([result, measures, folder, outcome] {
-        outcome->error = writeResultArrays(*result, measures.get(), folder, &outcome->bytes);
+    m_writer = QThread::create([work = std::move(work), outcome] { outcome->error = work(&outcome->bytes); });
+    connect(m_writer, &QThread::finished, this, [this, outcome, done = std::move(done)] {
+        m_writer->deleteLater();
+        done(outcome->error, outcome->bytes);
     });
-    connect(m_dataThread, &QThread::finished, this, [this, folder, outcome] {
-        m_dataThread->deleteLater();
-        onDataExportFinished(folder, outcome->error, outcome->bytes);
-        emit dataExportFinished(folder, outcome->error);
-    });
-    m_dataThread->start(QThread::LowPriority);
+    m_writer->start(QThread::LowPriority);
     return true;
 }
 
-void ExportMenu::onDataExportFinished(const QString& folder, const QString& error, qint64 bytes) {
-    if (error.isEmpty()) {
-        m_window->statusBar()->showMessage(tr("Saved %1 of arrays in %2 (arrays.json says what each one is)")
-                                               .arg(byteSizeText(bytes),
-                                                    safeDisplayQuote(QDir::toNativeSeparators(folder), 200)),
-                                           8000);
-    } else {
-        m_window->statusBar()->clearMessage();
-        warnPlain(m_window, tr("Cannot export the data"),
-                  error + QLatin1Char('\n') + tr("Choose another folder, or free some space, and export again."));
-    }
+bool ExportMenu::startDataExport(const QString& folder) {
+    const AnalysisResultPtr result = m_window->shownResult();
+    if (!result) return false;
+    const FlowMeasuresPtr measures = m_window->shownMeasures();
+    // The result and measures are immutable and shared: safe to read on the
+    // thread, which also does the PCA (half a second for bert-base at 512 tokens).
+    return startInBackground(
+        tr("Writing the arrays into %1…").arg(safeDisplayQuote(QDir::toNativeSeparators(folder), 200)),
+        [result, measures, folder](qint64* bytes) { return writeResultArrays(*result, measures.get(), folder, bytes); },
+        [this, folder](const QString& error, qint64 bytes) {
+            if (error.isEmpty()) {
+                m_window->statusBar()->showMessage(tr("Saved %1 of arrays in %2 (arrays.json says what each one is)")
+                                                       .arg(byteSizeText(bytes),
+                                                            safeDisplayQuote(QDir::toNativeSeparators(folder), 200)),
+                                                   8000);
+            } else {
+                failed(tr("Cannot export the data"), error);
+            }
+            emit dataExportFinished(folder, error);
+        });
+}
+
+bool ExportMenu::startPageExport(const QString& path) {
+    const AnalysisResultPtr result = m_window->shownResult();
+    if (!result) return false;
+    const Selection selection = m_window->selection();
+    return startInBackground(
+        tr("Writing the interactive page %1…").arg(safeDisplayQuote(QDir::toNativeSeparators(path), 200)),
+        [result, path, selection](qint64* bytes) {
+            const QString error = writeInteractivePage(*result, path, selection);
+            if (error.isEmpty()) *bytes = QFileInfo(path).size();
+            return error;
+        },
+        [this, path](const QString& error, qint64 bytes) {
+            if (error.isEmpty()) {
+                m_window->statusBar()->showMessage(
+                    tr("Saved %1 %2").arg(safeDisplayQuote(QDir::toNativeSeparators(path), 200),
+                                          interactivePageSizeNote(bytes)),
+                    8000);
+            } else {
+                failed(tr("Cannot export the page"), error);
+            }
+            emit pageExportFinished(path, error);
+        });
+}
+
+void ExportMenu::failed(const QString& title, const QString& error) {
+    m_window->statusBar()->clearMessage();
+    warnPlain(m_window, title,
+              error + QLatin1Char('\n') + tr("Choose another folder, or free some space, and export again."));
 }
 
 }  // namespace bertlens::ui

@@ -204,11 +204,12 @@ void MainWindow::syncView(int index) {
     if (index < 0 || index >= static_cast<int>(m_views.size())) return;
     Given& given = m_given[static_cast<size_t>(index)];
     FigureView* v = m_views[static_cast<size_t>(index)];
+    if (!given.fresh || given.theme != m_themeGeneration) v->setTheme(m_theme);
     // Selection first: a view then draws the new result once, for the right head.
     if (!given.fresh || given.selection != m_selection) v->setSelection(m_selection);
     if (!given.fresh || given.result != m_result) v->setResult(m_result);
     if (!given.fresh || given.result != m_result || given.measures != m_measures) v->setMeasures(m_measures);
-    given = {m_result, m_measures, m_selection, true};
+    given = {m_result, m_measures, m_selection, m_themeGeneration, true};
     if (index == m_tabs->currentIndex()) m_controller->setFlowWanted(v->wantsFlow());
 }
 
@@ -358,7 +359,10 @@ void MainWindow::applyTheme() {
     m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_note->setStyleSheet(QStringLiteral("color: #8a4b00;"));
     m_tokens->setTheme(m_theme);
-    for (FigureView* v : m_views) v->setTheme(m_theme);
+    // Hidden views take the theme when they are shown (syncView): a theme
+    // change redraws one figure, not all of them.
+    ++m_themeGeneration;
+    syncView(m_tabs->currentIndex());
 }
 
 }  // namespace bertlens::ui

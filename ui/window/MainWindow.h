@@ -138,6 +138,7 @@ private:
         AnalysisResultPtr result;
         FlowMeasuresPtr measures;
         Selection selection;
+        quint64 theme = 0;  // m_themeGeneration when it was handed m_theme
         bool fresh = false;
     };
     std::vector<Given> m_given;
@@ -161,6 +162,7 @@ private:
     ColorMap m_colorMap = ColorMap::Viridis;
     bool m_presentation = false;
     double m_textScale = 1.0;
+    quint64 m_themeGeneration = 0;  // counts applyTheme() calls
     bool m_saveSettingsOnClose = false;
     bool m_textAtLimit = false;  // the sentence box is full: a longer text was cut to fit
 };
