@@ -12,7 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QClipboard>
 #include <QFile>
+#include <QGuiApplication>
+#include <QImage>
+#include <QLineEdit>
+#include <QMimeData>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QRegularExpression>
@@ -142,6 +147,31 @@ private slots:
         QVERIFY(!done.at(1).at(1).toString().isEmpty());
         QTRY_VERIFY(w->findChild<QMessageBox*>());
         QCOMPARE(w->shownResult()->text, std::string("the cat [MASK] on the mat ."));
+    }
+
+    // Ctrl+C outside the sentence box copies the figure as PNG and SVG; in
+    // the box it copies the selected text, as everywhere else.
+    void ctrlCCopiesTheFigureOutsideTheTextBox() {
+        auto w = test::openWindow(test::fixtureModel("h12-f32"));
+        QVERIFY(w);
+        w->setText(QStringLiteral("the cat sat ."));
+        QVERIFY(test::waitForText(*w, "the cat sat ."));
+        w->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(w.get()));
+        QGuiApplication::clipboard()->clear();
+        w->currentView()->setFocus();
+        QTest::keySequence(w->currentView(), QKeySequence::Copy);
+        const QMimeData* mime = QGuiApplication::clipboard()->mimeData();
+        QVERIFY(mime && mime->hasImage());
+        QVERIFY(mime->data(QStringLiteral("image/svg+xml")).startsWith("<?xml"));
+        const QImage image = qvariant_cast<QImage>(mime->imageData());
+        QVERIFY(image.width() > 400);
+
+        w->sentenceEdit()->setFocus();
+        w->sentenceEdit()->setSelection(4, 3);
+        QTest::keySequence(w->sentenceEdit(), QKeySequence::Copy);
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("cat"));
+        QVERIFY(!QGuiApplication::clipboard()->mimeData()->hasImage());
     }
 
     void aFolderThatCannotBeMadeIsNamedAndTheResultKept() {

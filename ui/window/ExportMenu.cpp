@@ -38,7 +38,9 @@ ExportMenu::ExportMenu(QMenu* menu, MainWindow* window) : QObject(window), m_win
     }
     menu->addSeparator();
     m_needResult << menu->addAction(tr("&Copy figure"), this, &ExportMenu::copyFigure);
-    m_needResult.back()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    // Ctrl+C too: in the sentence box the box takes it (it claims the
+    // standard Copy key first), anywhere else it copies the figure.
+    m_needResult.back()->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), QKeySequence::Copy});
     m_needResult << menu->addAction(tr("Attention &tensor (CSV or JSON)…"), this, &ExportMenu::exportTensor);
     m_needResult << menu->addAction(tr("&Data as NumPy arrays (.npy)…"), this, &ExportMenu::exportData);
     m_needResult << menu->addAction(tr("&Interactive page (HTML) to hand out…"), this, &ExportMenu::exportPage);
