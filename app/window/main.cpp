@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
     }
 
     MainWindow window;
-    window.setSaveSettingsOnClose(settings.writable);
+    // A --screenshot run is a look at the window, not a session to remember.
+    window.setSaveSettingsOnClose(settings.writable && !parser.isSet(o.screenshot));
     window.applyRemembered(settings.state);
     window.setModelNote(note);
     if (!settings.note.isEmpty()) {

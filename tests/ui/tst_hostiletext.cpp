@@ -9,6 +9,7 @@
 #include "AnalysisController.h"
 #include "FileDropHandler.h"
 #include "MainWindow.h"
+#include "TokenStripArea.h"
 #include "TokenStrip.h"
 #include "UiTestSupport.h"
 #include "tokenizer/Unicode.h"
@@ -16,6 +17,7 @@
 
 #include <QClipboard>
 #include <QElapsedTimer>
+#include <QScrollBar>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -210,6 +212,17 @@ private slots:
         QCOMPARE(w->tokenStrip()->chipText(TokenStrip::kMaxChips),
                  QStringLiteral("\u2026 %1 more").arg(n - TokenStrip::kMaxChips));
         QCOMPARE(w->tokenStrip()->chipText(1), QStringLiteral("the"));
+        // The strip's box stops at three rows and scrolls: the figure keeps the screen.
+        auto* area = qobject_cast<TokenStripArea*>(w->tokenStrip()->parentWidget()->parentWidget());
+        QVERIFY(area);
+        QTRY_COMPARE(area->height(), TokenStripArea::kMaxRows * w->tokenStrip()->rowPitch());
+        QTRY_VERIFY(w->tokenStrip()->height() > 3 * area->height());
+        QVERIFY(area->verticalScrollBar()->maximum() > 0);
+        // A short text's strip is shown whole.
+        w->setText(QStringLiteral("the dog sat ."));
+        QVERIFY(waitForText(*w, "the dog sat ."));
+        QTRY_COMPARE(area->height(), w->tokenStrip()->heightForWidth(area->viewport()->width()));
+        QCOMPARE(area->verticalScrollBar()->maximum(), 0);
     }
 
     // Attention maps grow with the square of the length: with the worker

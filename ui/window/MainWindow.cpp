@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "SentenceEdit.h"
+#include "TokenStripArea.h"
 
 #include "SafeDisplay.h"
 
@@ -82,8 +83,8 @@ void MainWindow::buildCentralWidget() {
     m_message->setVisible(false);
     m_message->setTextFormat(Qt::PlainText);
 
-    m_tokens = new TokenStrip(central);
-    layout->addWidget(m_tokens);
+    m_tokens = new TokenStrip;
+    layout->addWidget(new TokenStripArea(m_tokens, central));
     layout->addWidget(m_message);
     m_changedBar = new ModelChangedBar(central);
     layout->addWidget(m_changedBar);

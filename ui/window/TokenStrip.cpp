@@ -102,6 +102,8 @@ void TokenStrip::relayout() {
     for (size_t i = 0; i < rects.size(); ++i) m_chips[i].rect = rects[i];
 }
 
+int TokenStrip::rowPitch() const { return QFontMetrics(font()).height() + 2 * kPadY + kGap; }
+
 int TokenStrip::heightForWidth(int width) const {
     int height = 0;
     chipRects(width, &height);

@@ -34,6 +34,9 @@ public:
     QRect chipRect(int position) const;
     QString chipText(int position) const;
 
+    // The height of one row of chips plus the gap to the next.
+    int rowPitch() const;
+
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int width) const override;
     QSize sizeHint() const override;
