@@ -23,6 +23,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 #include <cstring>
@@ -172,6 +173,31 @@ private slots:
         QTest::keySequence(w->sentenceEdit(), QKeySequence::Copy);
         QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("cat"));
         QVERIFY(!QGuiApplication::clipboard()->mimeData()->hasImage());
+    }
+
+    // The monkey's seed 11: an export started after the previous one's thread
+    // had ended but before its result was handled took the previous one's
+    // place and was deleted while running (an abort).
+    void aSecondExportWaitsUntilTheFirstIsHandled() {
+        auto w = test::openWindow(test::fixtureModel("h12-f32"));
+        QVERIFY(w);
+        w->setText(QStringLiteral("the cat sat ."));
+        QVERIFY(test::waitForText(*w, "the cat sat ."));
+        auto* menu = w->findChild<ExportMenu*>();
+        QTemporaryDir dir;
+        QSignalSpy data(menu, &ExportMenu::dataExportFinished);
+        QSignalSpy page(menu, &ExportMenu::pageExportFinished);
+        QVERIFY(menu->startDataExport(dir.filePath(QStringLiteral("a"))));
+        QThread::msleep(1500);  // the thread ends; its result waits in the event queue
+        QVERIFY(menu->writing());
+        QVERIFY(!menu->startPageExport(dir.filePath(QStringLiteral("b.html"))));
+        QVERIFY(data.wait(30000));
+        QVERIFY(!menu->writing());
+        QVERIFY(menu->startPageExport(dir.filePath(QStringLiteral("b.html"))));
+        QVERIFY(page.wait(30000));
+        QCOMPARE(data.size(), 1);
+        QCOMPARE(page.size(), 1);
+        QCOMPARE(page.at(0).at(1).toString(), QString());
     }
 
     void aFolderThatCannotBeMadeIsNamedAndTheResultKept() {

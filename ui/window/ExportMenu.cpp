@@ -137,7 +137,7 @@ void ExportMenu::exportPage() {
     if (!path.isEmpty()) startPageExport(path);
 }
 
-bool ExportMenu::writing() const { return m_writer && m_writer->isRunning(); }
+bool ExportMenu::writing() const { return m_writer != nullptr; }
 
 bool ExportMenu::startInBackground(const QString& what, std::function<QString(qint64*)> work,
                                    std::function<void(const QString&, qint64)> done) {
@@ -148,12 +148,17 @@ bool ExportMenu::startInBackground(const QString& what, std::function<QString(qi
         qint64 bytes = 0;
     };
     auto outcome = std::make_shared<Outcome>();
-    m_writer = QThread::create([work = std::move(work), outcome] { outcome->error = work(&outcome->bytes); });
-    connect(m_writer, &QThread::finished, this, [this, outcome, done = std::move(done)] {
-        m_writer->deleteLater();
+    QThread* thread = QThread::create([work = std::move(work), outcome] { outcome->error = work(&outcome->bytes); });
+    m_writer = thread;
+    // Busy until this runs, not merely until the thread ends: a second export
+    // started in between would be deleted here in the first one's place (the
+    // monkey's seed 11 found it: a running QThread destroyed, an abort).
+    connect(thread, &QThread::finished, this, [this, thread, outcome, done = std::move(done)] {
+        thread->deleteLater();
+        if (m_writer == thread) m_writer = nullptr;
         done(outcome->error, outcome->bytes);
     });
-    m_writer->start(QThread::LowPriority);
+    thread->start(QThread::LowPriority);
     return true;
 }
 

@@ -59,7 +59,7 @@ private:
 
     MainWindow* m_window;
     double m_dpi = 150.0;
-    QPointer<QThread> m_writer;  // the data or page export being written, one at a time
+    QPointer<QThread> m_writer;  // the export being written (one at a time), until its result is handled
     QList<QAction*> m_needResult;  // enabled once there is something to export
 };
 
