@@ -128,25 +128,34 @@ void addAnalysisArrays(ArrayFolder& folder, const Analysis& a, const std::string
     addPredictionArrays(folder, a.predictions, prefix + "predictions");
 }
 
+void addFlowArrays(ArrayFolder& folder, const FlowArrays& f, const std::string& prefix) {
+    const int64_t L = f.layers, H = f.heads, n = f.tokens;
+    if (f.rollout && !f.rollout->empty()) {
+        folder.add({prefix + "rollout", {L, n, n}, {"layer", "query", "key"},
+                    "attention rollout (Abnar & Zuidema 2020) through each layer; the last is the whole stack",
+                    f.rollout->data()});
+    }
+    if (f.flow) {
+        folder.add({prefix + "flow", {n, n}, {"query", "key"},
+                    "attention flow: maximum flow from input token (key) to output token (query)",
+                    f.flow->flow.data()});
+        folder.add({prefix + "flow_normalized", {n, n}, {"query", "key"}, "the same, each row divided by its sum",
+                    f.flow->normalized.data()});
+    }
+    if (f.norms && !f.norms->empty()) {
+        folder.add({prefix + "norms", {L, H, n, n}, {"layer", "head", "query", "key"},
+                    "norm-weighted attention ||alpha_ij f(x_j)|| (Kobayashi et al. 2020)", f.norms->data()});
+    }
+    if (f.layerPredictions) addLayerPredictionArrays(folder, *f.layerPredictions, prefix + "layer_predictions");
+}
+
 void addMeasuresArrays(ArrayFolder& folder, const Measures& m, const std::string& prefix) {
     const Analysis& a = m.analysis;
     const int64_t L = a.layers, H = a.heads, n = a.tokenCount;
-    if (!m.rollout.empty()) {
-        folder.add({prefix + "rollout", {L, n, n}, {"layer", "query", "key"},
-                    "attention rollout (Abnar & Zuidema 2020) through each layer; the last is the whole stack",
-                    m.rollout.data()});
-    }
-    if (m.flow) {
-        folder.add({prefix + "flow", {n, n}, {"query", "key"},
-                    "attention flow: maximum flow from input token (key) to output token (query)",
-                    m.flow->flow.data()});
-        folder.add({prefix + "flow_normalized", {n, n}, {"query", "key"}, "the same, each row divided by its sum",
-                    m.flow->normalized.data()});
-    }
-    if (!m.norms.empty()) {
-        folder.add({prefix + "norms", {L, H, n, n}, {"layer", "head", "query", "key"},
-                    "norm-weighted attention ||alpha_ij f(x_j)|| (Kobayashi et al. 2020)", m.norms.data()});
-    }
+    addFlowArrays(folder,
+                  {a.layers, a.heads, a.tokenCount, &m.rollout, &m.norms, m.flow ? &*m.flow : nullptr,
+                   &m.layerPredictions},
+                  prefix);
     if (m.saliency) {
         folder.add({prefix + "saliency_grad_x_input", {n}, {"token"},
                     "gradient x input saliency of the target prediction, sums to 1", m.saliency->gradXInput.data()});
@@ -157,7 +166,6 @@ void addMeasuresArrays(ArrayFolder& folder, const Measures& m, const std::string
         folder.add({prefix + "head_importance", {L, H}, {"layer", "head"},
                     "|d log P(target) / d gate| of each head (Michel et al. 2019)", m.headImportance.data()});
     }
-    addLayerPredictionArrays(folder, m.layerPredictions, prefix + "layer_predictions");
 }
 
 }  // namespace bertlens

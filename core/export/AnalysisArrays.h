@@ -36,8 +36,20 @@ void addPredictionArrays(ArrayFolder& folder, const std::vector<Prediction>& pre
 void addLayerPredictionArrays(ArrayFolder& folder, const std::vector<std::vector<Prediction>>& layers,
                               const std::string& name);
 
-// Rollout, flow, norms, saliency, head importance and the layer-by-layer
-// predictions that the Measures hold (each only when computed), after
+// The measures of where information flows, each only when non-empty:
+// rollout [L][n][n], norms [L][H][n][n], flow and flow_normalized [n][n],
+// the layer-by-layer predictions. Shared by analyze and the window, whose
+// worker keeps them apart from the Measures struct.
+struct FlowArrays {
+    int layers = 0, heads = 0, tokens = 0;
+    const std::vector<float>* rollout = nullptr;
+    const std::vector<float>* norms = nullptr;
+    const AttentionFlowResult* flow = nullptr;
+    const std::vector<std::vector<Prediction>>* layerPredictions = nullptr;
+};
+void addFlowArrays(ArrayFolder& folder, const FlowArrays& arrays, const std::string& prefix);
+
+// addFlowArrays of the Measures, and its saliency and head importance, after
 // addAnalysisArrays of its analysis.
 void addMeasuresArrays(ArrayFolder& folder, const Measures& measures, const std::string& prefix);
 

@@ -8,26 +8,11 @@
 namespace bertlens::ui {
 namespace {
 
-void addMaskMeasures(ArrayFolder& folder, const MaskMeasures& m, int layers, int tokens, const std::string& prefix) {
-    const int64_t L = layers, n = tokens;
-    if (!m.rollout.empty()) {
-        folder.add({prefix + "rollout", {L, n, n}, {"layer", "query", "key"},
-                    "attention rollout (Abnar & Zuidema 2020) through each layer; the last is the whole stack",
-                    m.rollout.data()});
-    }
-    if (!m.norms.empty()) {
-        const int64_t H = static_cast<int64_t>(m.norms.size()) / (L * n * n);
-        folder.add({prefix + "norms", {L, H, n, n}, {"layer", "head", "query", "key"},
-                    "norm-weighted attention ||alpha_ij f(x_j)|| (Kobayashi et al. 2020)", m.norms.data()});
-    }
-    if (m.flow) {
-        folder.add({prefix + "flow", {n, n}, {"query", "key"},
-                    "attention flow: maximum flow from input token (key) to output token (query)",
-                    m.flow->flow.data()});
-        folder.add({prefix + "flow_normalized", {n, n}, {"query", "key"}, "the same, each row divided by its sum",
-                    m.flow->normalized.data()});
-    }
-    addLayerPredictionArrays(folder, m.layerPredictions, prefix + "layer_predictions");
+void addMaskMeasures(ArrayFolder& folder, const MaskMeasures& m, const Analysis& a, const std::string& prefix) {
+    addFlowArrays(folder,
+                  {a.layers, a.heads, a.tokenCount, &m.rollout, &m.norms, m.flow ? &*m.flow : nullptr,
+                   &m.layerPredictions},
+                  prefix);
 }
 
 }  // namespace
@@ -44,9 +29,8 @@ ArrayFolder resultArrays(const AnalysisResult& r, const FlowMeasures* measures) 
     if (r.hasRightToLeftTwin()) addAnalysisArrays(folder, r.rightToLeft, "right_to_left_twin_");
     addPredictionArrays(folder, r.shallow, "shallow_predictions");
     if (measures && measures->requestId == r.requestId) {
-        const int L = r.bidirectional.layers, n = r.tokenCount();
-        addMaskMeasures(folder, measures->bidirectional, L, n, "bidirectional_");
-        addMaskMeasures(folder, measures->causal, L, n, "causal_");
+        addMaskMeasures(folder, measures->bidirectional, r.bidirectional, "bidirectional_");
+        addMaskMeasures(folder, measures->causal, r.causal, "causal_");
     }
     return folder;
 }
