@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 
 #include "Errors.h"
+#include "export/NpyWriter.h"
 #include "io/AtomicFile.h"
 #include "io/SafeTensors.h"
 #include "io/SafeTensorsWriter.h"
@@ -172,8 +173,42 @@ Writer vocabularyFile() {
             }};
 }
 
+// analyze --npy and the window's data export: a folder of .npy files and
+// the sidecar, each file whole on its own (header + all values of one generation).
+Writer npyFolder() {
+    static constexpr int64_t kCount = 1 << 18;
+    return {"writeArrayFolder",
+            [](const fs::path& dir, int g) {
+                const std::vector<float> values(kCount, float(g));
+                ArrayFolder folder;
+                folder.add({"a", {kCount}, {"i"}, "first", values.data()});
+                folder.add({"b", {2, kCount / 2}, {"i", "j"}, "second", values.data()});
+                folder.meta["generation"] = g;
+                writeArrayFolder(dir / "arrays", folder);
+            },
+            [](const fs::path& dir) -> std::string {
+                for (const char* name : {"a.npy", "b.npy"}) {
+                    const std::string bytes = test::readBytes(dir / "arrays" / name);
+                    if (bytes.size() < 10) return std::string(name) + " has no header";
+                    const size_t header = 10 + size_t(uint8_t(bytes[8])) + (size_t(uint8_t(bytes[9])) << 8);
+                    if (bytes.size() != header + kCount * 4) return std::string(name) + ": size " + std::to_string(bytes.size());
+                    const auto* v = reinterpret_cast<const float*>(bytes.data() + header);
+                    for (int64_t i = 1; i < kCount; ++i) {
+                        if (v[i] != v[0]) return std::string(name) + ": two generations mixed";
+                    }
+                }
+                try {
+                    const auto sidecar = nlohmann::json::parse(test::readBytes(dir / "arrays" / "arrays.json"));
+                    if (!sidecar.contains("arrays")) return "arrays.json names no arrays";
+                } catch (const std::exception& e) {
+                    return std::string("arrays.json: ") + e.what();
+                }
+                return {};
+            }};
+}
+
 std::vector<Writer> writers() {
-    return {rawFile(), safetensorsFile(), checkpointFolder(), trainingState(), vocabularyFile()};
+    return {rawFile(), safetensorsFile(), checkpointFolder(), trainingState(), vocabularyFile(), npyFolder()};
 }
 
 std::vector<std::string> leftovers(const fs::path& dir) {
@@ -220,7 +255,7 @@ TEST(AtomicWrite, KilledAtRandomMomentsNeverLeavesATornFile) {
         std::cout << "[ info     ] " << w.name << ": 30 kills, files whole after every one; " << left
                   << " temporary files of the last kill left\n";
     }
-    EXPECT_EQ(kills, 150);
+    EXPECT_EQ(kills, 180);
 }
 
 // The same kills on a plain std::ofstream writer tear its file: the
