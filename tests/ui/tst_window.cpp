@@ -83,6 +83,45 @@ private slots:
         QCOMPARE(RecentModels::list().value(0), QDir::cleanPath(QDir(bundled.folder).absolutePath()));
     }
 
+    // Words bertlens-mini's vocabulary lacks are marked, and a lowercase
+    // [mask] gets a hint (issue 20's vocabulary honesty).
+    void wordsOutsideTheVocabularyAreMarked() {
+        const QString folder = QStringLiteral(BERTLENS_RESOURCES "/models/bertlens-mini");
+        QFile vocabFile(folder + QStringLiteral("/vocab.txt"));
+        if (!vocabFile.open(QIODevice::ReadOnly)) QSKIP("the bundled model is not built");
+        const QStringList vocab = QString::fromUtf8(vocabFile.readAll()).split(QLatin1Char('\n'));
+        // The reference: the vocabulary file itself.
+        QVERIFY(!vocab.contains(QStringLiteral("trophy")) && !vocab.contains(QStringLiteral("suitcase")));
+        QVERIFY(vocab.contains(QStringLiteral("did")) && vocab.contains(QStringLiteral("because")));
+        auto w = test::openWindow(folder);
+        QVERIFY(w);
+        const QString text = QStringLiteral("the trophy did not fit in the suitcase because it was too [mask] .");
+        w->setText(text);
+        QVERIFY(waitForText(*w, text.toStdString()));
+        const std::vector<Token>& tokens = w->shownResult()->bidirectional.tokens;
+        for (int i = 0; i < static_cast<int>(tokens.size()); ++i) {
+            const Token& t = tokens[static_cast<size_t>(i)];
+            const bool whole = !t.added && !QString::fromStdString(t.text).startsWith(QStringLiteral("##"));
+            if (!whole) continue;
+            // A piece that begins a word: marked when the word (up to the next space) is not in the file.
+            const qsizetype space = w->shownResult()->text.find(' ', size_t(t.bytes.start));
+            const QString fullWord = QString::fromStdString(
+                w->shownResult()->text.substr(size_t(t.bytes.start), size_t(space) - size_t(t.bytes.start)));
+            if (fullWord == QLatin1String("trophy") || fullWord == QLatin1String("suitcase")) {
+                QVERIFY2(w->tokenStrip()->chipIsOutOfVocabulary(i), qPrintable(fullWord));
+            } else if (vocab.contains(fullWord)) {
+                QVERIFY2(!w->tokenStrip()->chipIsOutOfVocabulary(i), qPrintable(fullWord));
+            }
+        }
+        QVERIFY(w->messageLabel()->isVisible());
+        QVERIFY2(w->messageLabel()->text().contains(QStringLiteral("write [MASK] in capitals")),
+                 qPrintable(w->messageLabel()->text()));
+        w->setText(QStringLiteral("the cat sat on the [MASK] ."));
+        QVERIFY(waitForText(*w, "the cat sat on the [MASK] ."));
+        QVERIFY(w->messageLabel()->isHidden());
+        for (int i = 0; i < w->tokenStrip()->chipCount(); ++i) QVERIFY(!w->tokenStrip()->chipIsOutOfVocabulary(i));
+    }
+
     void typedSentenceFillsTheViewsWithTheEngineNumbers() {
         auto w = openWindow();
         QVERIFY(w);

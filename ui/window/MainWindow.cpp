@@ -21,6 +21,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -240,6 +241,16 @@ void MainWindow::onResult(const AnalysisResultPtr& result) {
         showMessage(textCutNote());
     } else {
         m_message->setVisible(false);
+    }
+    // "[mask]" is not BERT's mask token: the tokenizer matches it exactly.
+    static const QRegularExpression anyCaseMask(QStringLiteral("\\[mask\\]"), QRegularExpression::CaseInsensitiveOption);
+    for (auto it = anyCaseMask.globalMatch(QString::fromStdString(result->text)); it.hasNext();) {
+        const QString found = it.next().captured();
+        if (found != QLatin1String("[MASK]")) {
+            showMessage(tr("\"%1\" is read as ordinary letters: write [MASK] in capitals for BERT to guess the word.")
+                            .arg(found));
+            break;
+        }
     }
     m_tokens->setResult(result);
     syncView(m_tabs->currentIndex());

@@ -46,6 +46,7 @@ void TokenStrip::setResult(const AnalysisResultPtr& result) {
             }
             m_chips.push_back(chip);
         }
+        markOutOfVocabulary(result->text);
         if (tokens > kMaxChips) {
             Chip more;
             more.text = tr("… %1 more").arg(tokens - kMaxChips);
@@ -64,6 +65,43 @@ void TokenStrip::setTheme(const Theme& theme) {
     relayout();
     updateGeometry();
     update();
+}
+
+// Words are runs of a piece and its "##" continuations; a word of three or
+// more pieces, at least two thirds of them single characters, is spelled
+// out because the vocabulary lacks it ("suitcase": s ##u ##i ##t ##c ##as ##e).
+void TokenStrip::markOutOfVocabulary(const std::string& text) {
+    const std::vector<Token>& tokens = m_result->bidirectional.tokens;
+    const auto wordOf = [&](const Token& first, const Token& last) {
+        const size_t begin = static_cast<size_t>(first.bytes.start), end = static_cast<size_t>(last.bytes.end);
+        return begin < end && end <= text.size() ? QString::fromStdString(text.substr(begin, end - begin))
+                                                 : QString::fromStdString(first.text);
+    };
+    const size_t n = m_chips.size();
+    for (size_t i = 0; i < n;) {
+        size_t end = i + 1;
+        while (end < n && tokens[end].text.rfind("##", 0) == 0) ++end;
+        const Token& t = tokens[i];
+        if (m_chips[i].kind == Kind::Word && t.text == "[UNK]") {
+            m_chips[i].outOfVocabulary = wordOf(t, t);
+        } else if (end - i >= 3 && m_chips[i].kind == Kind::Word) {
+            size_t single = 0;
+            bool words = true;
+            for (size_t k = i; k < end; ++k) {
+                single += QString::fromStdString(tokens[k].text).remove(QStringLiteral("##")).size() == 1;
+                words = words && m_chips[k].kind == Kind::Word;
+            }
+            if (words && 3 * single >= 2 * (end - i)) {
+                const QString word = wordOf(tokens[i], tokens[end - 1]);
+                for (size_t k = i; k < end; ++k) m_chips[k].outOfVocabulary = word;
+            }
+        }
+        i = end;
+    }
+}
+
+bool TokenStrip::chipIsOutOfVocabulary(int position) const {
+    return position >= 0 && position < chipCount() && !m_chips[static_cast<size_t>(position)].outOfVocabulary.isEmpty();
 }
 
 QRect TokenStrip::chipRect(int position) const {
@@ -162,6 +200,10 @@ void TokenStrip::paintEvent(QPaintEvent*) {
             p.setFont(small);
             p.drawText(inner, Qt::AlignRight | Qt::AlignVCenter, c.original);
         }
+        if (!c.outOfVocabulary.isEmpty()) {  // a spell-checker's underline: not a word the model knows
+            p.setPen(QPen(m_theme.positive, 2, Qt::DotLine));
+            p.drawLine(QPointF(r.left() + 4, r.bottom() - 3), QPointF(r.right() - 4, r.bottom() - 3));
+        }
     }
 }
 
@@ -184,6 +226,14 @@ QString TokenStrip::toolTipFor(const Chip& chip) const {
             return tr("The strip shows the first %1 tokens; the views show them all").arg(kMaxChips);
         case Kind::Word:
             break;
+    }
+    if (chip.text == QLatin1String("[UNK]") && !chip.outOfVocabulary.isEmpty()) {
+        return tr("\"%1\" is not in %2's vocabulary: the model reads it as [UNK], an unknown word")
+            .arg(chip.outOfVocabulary, m_result ? m_result->modelName : tr("this model"));
+    }
+    if (!chip.outOfVocabulary.isEmpty()) {
+        return tr("\"%1\" is not in %2's vocabulary: the model reads it spelled out, one letter per token")
+            .arg(chip.outOfVocabulary, m_result ? m_result->modelName : tr("this model"));
     }
     return tr("Click to hide \"%1\" from the model ([MASK]) and see its guesses").arg(chip.text);
 }

@@ -2,6 +2,8 @@
 // box, wrapping onto more lines as needed. Clicking a word's chip asks for it
 // to be turned into [MASK] (or back); a chip the user masked shows [MASK] and
 // the word it hides. [CLS]/[SEP] and typed [MASK]s are shown but not clickable.
+// A word the model's vocabulary lacks — read as [UNK], or spelled out one
+// letter per token — is underlined in red and its tooltip says so.
 //
 // UI thread only.
 #pragma once
@@ -33,6 +35,9 @@ public:
     // Where token i's chip is, in widget coordinates (for tests).
     QRect chipRect(int position) const;
     QString chipText(int position) const;
+    // Token i stands for a word the vocabulary lacks: [UNK], or a piece of a
+    // word spelled out mostly one letter per token.
+    bool chipIsOutOfVocabulary(int position) const;
 
     // The height of one row of chips plus the gap to the next.
     int rowPitch() const;
@@ -57,11 +62,13 @@ private:
         QString text;
         QString original;  // the hidden word of a user-masked chip
         Kind kind = Kind::Word;
+        QString outOfVocabulary;  // the word, when the vocabulary lacks it
         QRect rect;
     };
     // Chip rectangles for a width, and the height they need.
     std::vector<QRect> chipRects(int width, int* height) const;
     void relayout();
+    void markOutOfVocabulary(const std::string& text);
     int chipAt(const QPoint& pos) const;
     QString toolTipFor(const Chip& chip) const;
 
