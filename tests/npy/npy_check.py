@@ -18,7 +18,7 @@ import sys
 try:
     import numpy as np
 except ImportError:
-    print("SKIP: python3-numpy is not installed (apt-get install python3-numpy)")
+    print(f"SKIP: {sys.executable} has no numpy (apt-get install python3-numpy)")
     sys.exit(77)
 
 cli, model, work = sys.argv[1:4]
