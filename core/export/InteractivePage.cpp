@@ -171,6 +171,11 @@ void check(const PageInput& in) {
     if (!in.bidirectional || !in.causal) throw InputError("the page needs the analysis under both masks");
     const Analysis& a = *in.bidirectional;
     const Analysis& c = *in.causal;
+    if (a.objective != Objective::MaskedLm && a.maskMode != MaskMode::Bidirectional) {
+        throw InputError(std::string("this model reads in one direction only (trained for ") + objectiveName(a.objective) +
+                         "), so there is no bidirectional side to show: make the page with a BERT model, such as "
+                         "the bundled bertlens-mini");
+    }
     if (a.maskMode != MaskMode::Bidirectional || c.maskMode != MaskMode::Causal)
         throw InputError("the page needs one bidirectional and one causal analysis, in that order");
     const size_t cells = static_cast<size_t>(a.layers) * a.heads * a.tokenCount * a.tokenCount;
@@ -196,6 +201,24 @@ nlohmann::json predictionsJson(const Analysis& a) {
     return out;
 }
 
+// The legend says which mask the model was trained with: BERT's is the
+// bidirectional one, a left-to-right twin's the causal one.
+std::string bodyFor(Objective objective) {
+    std::string body = page::kBody;
+    const bool bert = objective == Objective::MaskedLm, leftToRight = objective == Objective::NextWord;
+    const auto put = [&body](const std::string& key, const std::string& text) {
+        body.replace(body.find(key), key.size(), text);
+    };
+    put("@BIDIRECTIONAL_NOTE@", bert ? "The mask BERT was trained with."
+                                     : "This model was not trained with it: its weights under this mask show what "
+                                       "changes when it may read both sides.");
+    put("@CAUSAL_NOTE@", leftToRight ? "The mask this model was trained with (predicting the next word)."
+                                     : (bert ? "BERT was not trained this way" : "This model was not trained this way") +
+                                           std::string(": its weights under this mask show what changes when the "
+                                                       "future is hidden."));
+    return body;
+}
+
 // Writes the page; without withWeights the attention strings are left empty
 // and their length is returned instead (what interactivePageBytes adds).
 uint64_t writePage(std::ostream& out, const PageInput& in, bool withWeights) {
@@ -214,7 +237,7 @@ uint64_t writePage(std::ostream& out, const PageInput& in, bool withWeights) {
         << "</style>\n</head>\n<body class=\"mask-bidirectional\">\n<header>\n<h1>Attention in <bdi>" << htmlText(model)
         << "</bdi></h1>\n<p class=\"text\">\xE2\x80\x9C<bdi>" << htmlText(in.text)
         << "</bdi>\xE2\x80\x9D</p>\n<p class=\"facts\">" << a.tokenCount << " tokens \xC2\xB7 " << a.layers
-        << " layers \xC3\x97 " << a.heads << " heads \xC2\xB7 made with BertLens</p>\n</header>" << page::kBody;
+        << " layers \xC3\x97 " << a.heads << " heads \xC2\xB7 made with BertLens</p>\n</header>" << bodyFor(a.objective);
 
     nlohmann::json start = {{"layer", in.layer}, {"mask", maskModeName(in.mask)}};
     start["head"] = in.head == kPageMeanHead ? nlohmann::json("mean") : nlohmann::json(in.head);

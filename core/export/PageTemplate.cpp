@@ -107,10 +107,9 @@ reaches nothing outside it).</p></noscript>
   <h2>How to read it</h2>
   <dl>
     <dt><span class="swatch bidirectional"></span>Bidirectional (BERT)</dt>
-    <dd>Every token may attend to every token, before and after it: the mask BERT was trained with.</dd>
+    <dd>Every token may attend to every token, before and after it. @BIDIRECTIONAL_NOTE@</dd>
     <dt><span class="swatch causal"></span>Causal (left-to-right)</dt>
-    <dd>Each token may attend only to itself and the tokens before it, as in GPT; later tokens are hidden. BERT was
-      not trained this way: its weights under this mask show what changes when the future is hidden.</dd>
+    <dd>Each token may attend only to itself and the tokens before it, as in GPT; later tokens are hidden. @CAUSAL_NOTE@</dd>
     <dt>Lines</dt>
     <dd>From a token on the left (the query, which reads) to the tokens on the right (the keys it reads); the
       thicker and darker, the more attention. A query's weights add up to 1. Point at a token on the left to see

@@ -13,7 +13,9 @@ namespace bertlens::page {
 
 extern const char* const kStyle;
 extern const char* const kScript;
-// Between the title and the data: controls, figure, panel and legend.
+// Between the title and the data: controls, figure, panel and legend. Its
+// legend holds @BIDIRECTIONAL_NOTE@ and @CAUSAL_NOTE@, which the writer
+// replaces by what the model was trained with (bodyFor in InteractivePage.cpp).
 extern const char* const kBody;
 
 }  // namespace bertlens::page

@@ -257,6 +257,33 @@ TEST_F(InteractivePageTest, StartViewAndRefusals) {
     EXPECT_THROW(interactivePage(in), InputError);
 }
 
+// The legend names the mask the model was trained with; a one-way model's
+// analyses are refused with a message that says why.
+TEST_F(InteractivePageTest, LegendSaysWhichMaskTheModelWasTrainedWith) {
+    const std::string page = interactivePage(input());
+    EXPECT_NE(page.find("The mask BERT was trained with."), std::string::npos);
+    EXPECT_NE(page.find("BERT was not trained this way"), std::string::npos);
+    EXPECT_EQ(page.find("_NOTE@"), std::string::npos);
+
+    Analysis twinBi = bi, twinCausal = causal;
+    twinBi.objective = twinCausal.objective = Objective::NextWord;
+    PageInput in = input();
+    in.bidirectional = &twinBi;
+    in.causal = &twinCausal;
+    const std::string twin = interactivePage(in);
+    EXPECT_NE(twin.find("The mask this model was trained with (predicting the next word)."), std::string::npos);
+    EXPECT_NE(twin.find("This model was not trained with it"), std::string::npos);
+    EXPECT_EQ(twin.find("BERT was not trained this way"), std::string::npos);
+
+    twinBi.maskMode = MaskMode::Causal;  // what a decoder's own runs are
+    try {
+        interactivePage(in);
+        ADD_FAILURE() << "a one-way model's page was made";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("reads in one direction only"), std::string::npos) << e.what();
+    }
+}
+
 TEST_F(InteractivePageTest, SizeIsKnownBeforeWriting) {
     const std::string page = interactivePage(input());
     EXPECT_EQ(interactivePageBytes(input()), page.size());
