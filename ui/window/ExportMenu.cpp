@@ -115,10 +115,7 @@ void ExportMenu::exportTensor() {
 }
 
 void ExportMenu::exportData() {
-    if (writing()) {
-        m_window->statusBar()->showMessage(tr("The last export is still writing; try again when it is done."), 5000);
-        return;
-    }
+    if (refusedWhileWriting()) return;
     const QString folder = QFileDialog::getExistingDirectory(
         m_window, tr("Export the data: choose or make a folder for the .npy files"), QDir::homePath());
     if (!folder.isEmpty()) startDataExport(folder);
@@ -127,10 +124,7 @@ void ExportMenu::exportData() {
 void ExportMenu::exportPage() {
     const AnalysisResultPtr result = m_window->shownResult();
     if (!result) return;
-    if (writing()) {
-        m_window->statusBar()->showMessage(tr("The last export is still writing; try again when it is done."), 5000);
-        return;
-    }
+    if (refusedWhileWriting()) return;
     const QString path = QFileDialog::getSaveFileName(
         m_window, tr("Export an interactive page (%1)").arg(interactivePageSizeNote(interactivePageBytes(*result))),
         QDir::home().filePath(QStringLiteral("bertlens-page.html")), tr("Web pages (*.html)"));
@@ -138,6 +132,12 @@ void ExportMenu::exportPage() {
 }
 
 bool ExportMenu::writing() const { return m_writer != nullptr; }
+
+bool ExportMenu::refusedWhileWriting() {
+    if (!writing()) return false;
+    m_window->statusBar()->showMessage(tr("The last export is still writing; try again when it is done."), 5000);
+    return true;
+}
 
 bool ExportMenu::startInBackground(const QString& what, std::function<QString(qint64*)> work,
                                    std::function<void(const QString&, qint64)> done) {

@@ -53,6 +53,7 @@ private:
     bool startInBackground(const QString& what, std::function<QString(qint64*)> work,
                            std::function<void(const QString&, qint64)> done);
     void failed(const QString& title, const QString& error);
+    bool refusedWhileWriting();  // says so in the status bar
     void updateEnabled();
     FigureExporter::Options options(FigureExporter::Format format) const;
     QString suggestedName(FigureExporter::Format format) const;

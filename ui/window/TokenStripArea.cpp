@@ -37,23 +37,20 @@ QSize TokenStripArea::minimumSizeHint() const { return QSize(100, wantedHeight()
 
 bool TokenStripArea::eventFilter(QObject* watched, QEvent* event) {
     // The strip asks for another height after a new result or theme.
-    if (watched == m_strip && event->type() == QEvent::LayoutRequest) {
-        const int h = wantedHeight();
-        if (h != m_lastHeight) {
-            m_lastHeight = h;
-            updateGeometry();
-        }
-    }
+    if (watched == m_strip && event->type() == QEvent::LayoutRequest) refreshHeight();
     return QScrollArea::eventFilter(watched, event);
 }
 
 void TokenStripArea::resizeEvent(QResizeEvent* event) {
     QScrollArea::resizeEvent(event);
+    refreshHeight();  // another width, maybe another number of rows
+}
+
+void TokenStripArea::refreshHeight() {
     const int h = wantedHeight();
-    if (h != m_lastHeight) {
-        m_lastHeight = h;
-        updateGeometry();
-    }
+    if (h == m_lastHeight) return;
+    m_lastHeight = h;
+    updateGeometry();
 }
 
 }  // namespace bertlens::ui

@@ -28,6 +28,7 @@ protected:
 
 private:
     int wantedHeight() const;
+    void refreshHeight();  // asks the layout again when the wanted height changed
 
     TokenStrip* m_strip;
     int m_lastHeight = -1;
