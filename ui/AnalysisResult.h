@@ -7,6 +7,7 @@
 // thread shares it through AnalysisResultPtr. Safe to read from any thread.
 #pragma once
 
+#include "analysis/AnalyzeRequest.h"
 #include "model/Analysis.h"
 
 #include <QString>
@@ -26,6 +27,11 @@ struct AnalysisResult {
     // are in the analyses' tokens but not listed here.
     std::vector<int> userMasked;
     std::vector<std::string> userMaskedOriginal;
+    // Heads switched off in both of BERT's passes (AnalysisRequest::ablate):
+    // the attentions stay as computed, everything downstream of them (hidden
+    // states, predictions, the measures) reflects the ablation.
+    std::vector<HeadRef> ablated;
+    int saliencyPosition = -1;  // as requested
     Analysis bidirectional;  // maskMode == Bidirectional
     Analysis causal;         // maskMode == Causal; same tokens and ids
     // The trained one-way twins of the model (BertLens's bundled model has
@@ -40,6 +46,12 @@ struct AnalysisResult {
     bool hasLeftToRightTwin() const { return leftToRight.layers > 0; }
     bool hasRightToLeftTwin() const { return rightToLeft.layers > 0; }
     int tokenCount() const { return bidirectional.tokenCount; }
+    bool isAblated(int layer, int head) const {
+        for (const HeadRef& h : ablated) {
+            if (h.layer == layer && h.head == head) return true;
+        }
+        return false;
+    }
 };
 
 using AnalysisResultPtr = std::shared_ptr<const AnalysisResult>;

@@ -2,6 +2,7 @@
 
 #include "Errors.h"
 #include "PeakFlops.h"
+#include "cli/BenchMeasures.h"
 #include "export/AnalysisJson.h"
 #include "io/DataFolder.h"
 #include "model/Encoder.h"
@@ -66,7 +67,7 @@ int runTokenize(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 int runBench(const std::vector<std::string>& args, std::ostream& out) {
-    const CliArgs a(args, {"--model", "--lengths", "--repeats", "--threads"}, {});
+    const CliArgs a(args, {"--model", "--lengths", "--repeats", "--threads"}, {"--measures"});
     setThreadCount(a);
     const std::vector<int> lengths = a.intList("--lengths", "16,32,128", 1, 1 << 16);
     const int repeats = a.intValue("--repeats", 10, 1, 100000);
@@ -108,6 +109,7 @@ int runBench(const std::vector<std::string>& args, std::ostream& out) {
         out << (li ? "," : "") << "{\"n\":" << n << ",\"median_ms\":" << median << ",\"min_ms\":" << times.front()
             << ",\"first_ms\":" << firstMs << ",\"gflops\":" << flops / (median * 1e6);
         if (peak > 0) out << ",\"of_peak\":" << flops / (median * 1e6) / peak;
+        if (a.has("--measures")) benchMeasures(encoder, ids, repeats, out);
         out << '}';
     }
     out << "]}\n";

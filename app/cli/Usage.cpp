@@ -38,12 +38,14 @@ const CommandUsage kCommands[] = {
      "  --layer-predictions  the masked-word guesses read after every layer\n"
      "  --npy DIR            also write every array as a NumPy .npy file in DIR, with\n"
      "                       arrays.json saying what each axis is (the JSON still prints)\n"},
-    {"bench", "  bertlens-cli bench    [--model DIR] [--lengths 16,32,128] [--repeats R] [--threads T]\n",
+    {"bench", "  bertlens-cli bench    [--model DIR] [--lengths 16,32,128] [--repeats R] [--threads T] [--measures]\n",
      "Times forward passes at each length and prints the medians as JSON.\n"
      "  --model DIR        a BERT folder (default: the bundled bertlens-mini)\n"
      "  --lengths N,...    token counts to time (default 16,32,128)\n"
      "  --repeats R        timed runs per length (default 10)\n"
-     "  --threads T        threads to use (default: all processors)\n"},
+     "  --threads T        threads to use (default: all processors)\n"
+     "  --measures         also time rollout, norms, saliency, layer predictions and (up to\n"
+     "                     32 tokens) flow on each length's result, and their ratio to the forward\n"},
     {"models", "  bertlens-cli models   [--cache DIR] [--table]\n",
      "Lists the BERT checkpoints in the Hugging Face cache.\n"
      "  --cache DIR   the hub cache (default: HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub)\n"

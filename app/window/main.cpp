@@ -8,6 +8,7 @@
 #include "BatchExport.h"
 #include "BundledModel.h"
 #include "MainWindow.h"
+#include "SaliencyBar.h"
 #include "SelectionControls.h"
 #include "Version.h"
 
@@ -42,6 +43,11 @@ struct Options {
     QCommandLineOption presentation{QStringLiteral("presentation"), QStringLiteral("Start in presentation mode.")};
     QCommandLineOption colorMap{QStringLiteral("color-map"), QStringLiteral("viridis, cividis or grayscale."),
                                 QStringLiteral("MAP")};
+    QCommandLineOption ablate{QStringLiteral("ablate"),
+                              QStringLiteral("Switch these heads off (layer:head, from 0), e.g. 3:1,2:0."),
+                              QStringLiteral("L:H,...")};
+    QCommandLineOption saliency{QStringLiteral("saliency"),
+                                QStringLiteral("Colour the tokens by their saliency for the first [MASK]'s guess.")};
     // For checking the window's look under Xvfb: saves the window once the
     // first result is shown, then quits.
     QCommandLineOption screenshot{QStringLiteral("screenshot"),
@@ -63,6 +69,25 @@ int intValue(const QCommandLineParser& parser, const QCommandLineOption& option,
                        .arg(option.names().first(), parser.value(option)));
     }
     return v;
+}
+
+// --ablate 3:1,2:0; whether the model has these heads is known once it has
+// loaded (the worker's message says which does not exist).
+std::vector<HeadRef> headsFrom(const QCommandLineParser& parser, const Options& o) {
+    std::vector<HeadRef> heads;
+    if (!parser.isSet(o.ablate)) return heads;
+    for (const QString& item : parser.value(o.ablate).split(QLatin1Char(','))) {
+        const QStringList parts = item.trimmed().split(QLatin1Char(':'));
+        bool okLayer = false, okHead = false;
+        const int layer = parts.size() == 2 ? parts[0].toInt(&okLayer) : -1;
+        const int head = parts.size() == 2 ? parts[1].toInt(&okHead) : -1;
+        if (!okLayer || !okHead || layer < 0 || head < 0) {
+            usageError(QStringLiteral("--ablate takes layer:head pairs from 0, separated by commas (3:1,2:0), not \"%1\"")
+                           .arg(item));
+        }
+        heads.push_back({layer, head});
+    }
+    return heads;
 }
 
 Selection selectionFrom(const QCommandLineParser& parser, const Options& o) {
@@ -115,7 +140,8 @@ void describe(QCommandLineParser& parser, const Options& o) {
                                      batchExportUsage());
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.screenshot});
+    parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.ablate,
+                       o.saliency, o.screenshot});
 }
 
 // The command line without the options QApplication takes for itself
@@ -186,6 +212,7 @@ int main(int argc, char** argv) {
     parser.parse(QApplication::arguments());  // checked above; now without what Qt took
 
     const Selection asked = selectionFrom(parser, o);  // usage errors before any window
+    const std::vector<HeadRef> ablate = headsFrom(parser, o);
     // Before anything else reads QSettings: an unreadable file is moved aside here.
     const SettingsLoad settings = loadWindowSettings();
     if (!settings.note.isEmpty()) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(settings.note)));
@@ -212,6 +239,8 @@ int main(int argc, char** argv) {
             [&window, note = settings.note] { window.statusBar()->showMessage(safeDisplay(note), 30000); },
             Qt::SingleShotConnection);
     }
+    if (!ablate.empty()) window.controller().setAblatedHeads(ablate);
+    if (parser.isSet(o.saliency)) window.saliencyBar()->setSaliencyShown(true);
     if (!folder.isEmpty()) window.openModel(folder);
     if (parser.isSet(o.text)) {
         window.setText(parser.value(o.text));

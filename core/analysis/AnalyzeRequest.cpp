@@ -8,20 +8,6 @@
 namespace bertlens {
 namespace {
 
-std::vector<float> gatesFor(const ModelConfig& c, const std::vector<HeadRef>& ablate) {
-    if (ablate.empty()) return {};
-    std::vector<float> gates(static_cast<size_t>(c.layers) * c.heads, 1.0f);
-    for (const HeadRef& h : ablate) {
-        if (h.layer < 0 || h.layer >= c.layers || h.head < 0 || h.head >= c.heads) {
-            throw RequestError("head " + std::to_string(h.layer) + ":" + std::to_string(h.head) +
-                               " does not exist: this model has layers 0.." + std::to_string(c.layers - 1) +
-                               " and heads 0.." + std::to_string(c.heads - 1));
-        }
-        gates[static_cast<size_t>(h.layer) * c.heads + h.head] = 0.0f;
-    }
-    return gates;
-}
-
 Gradients targetGradients(const Model& model, const Analysis& a, const AnalyzeRequest& rq, const std::vector<float>& gates,
                           int& position, int& from, int32_t& target) {
     const ModelConfig& c = model.config();
@@ -57,15 +43,41 @@ Gradients targetGradients(const Model& model, const Analysis& a, const AnalyzeRe
     g.headGates = gates;
     g.fromPosition = from;
     g.target = target;
+    g.cancel = rq.encoder.cancel;
     return gradientsOf(model, g);
 }
 
 }  // namespace
 
+std::vector<float> headGatesFor(int layers, int heads, const std::vector<HeadRef>& ablate) {
+    if (ablate.empty()) return {};
+    std::vector<float> gates(static_cast<size_t>(layers) * heads, 1.0f);
+    for (const HeadRef& h : ablate) {
+        if (h.layer < 0 || h.layer >= layers || h.head < 0 || h.head >= heads) {
+            throw RequestError("head " + std::to_string(h.layer) + ":" + std::to_string(h.head) +
+                               " does not exist: this model has layers 0.." + std::to_string(layers - 1) +
+                               " and heads 0.." + std::to_string(heads - 1));
+        }
+        gates[static_cast<size_t>(h.layer) * heads + h.head] = 0.0f;
+    }
+    return gates;
+}
+
+Analysis attentionAsUsed(const Analysis& a, const std::vector<float>& gates) {
+    Analysis used = a;
+    if (gates.empty()) return used;
+    const size_t nn = static_cast<size_t>(a.tokenCount) * a.tokenCount;
+    for (size_t lh = 0; lh < gates.size(); ++lh) {
+        if (gates[lh] == 1.0f) continue;
+        for (size_t k = 0; k < nn; ++k) used.attentions[lh * nn + k] *= gates[lh];
+    }
+    return used;
+}
+
 Measures runAnalysis(Encoder& encoder, std::string_view text, const AnalyzeRequest& rq) {
     const Model& model = encoder.model();
     AnalyzeOptions options = rq.encoder;
-    options.headGates = gatesFor(model.config(), rq.ablate);
+    options.headGates = headGatesFor(model.config().layers, model.config().heads, rq.ablate);
     Measures m;
     m.ablated = rq.ablate;
     m.analysis = encoder.analyze(text, options);
@@ -75,11 +87,7 @@ Measures runAnalysis(Encoder& encoder, std::string_view text, const AnalyzeReque
     Analysis used;
     const Analysis* mixing = &a;
     if ((rq.rollout || rq.flow) && !rq.ablate.empty()) {
-        used = a;
-        const size_t nn = static_cast<size_t>(a.tokenCount) * a.tokenCount;
-        for (size_t lh = 0; lh < options.headGates.size(); ++lh) {
-            for (size_t k = 0; k < nn; ++k) used.attentions[lh * nn + k] *= options.headGates[lh];
-        }
+        used = attentionAsUsed(a, options.headGates);
         mixing = &used;
     }
     if (rq.rollout) m.rollout = attentionRollout(*mixing);

@@ -54,6 +54,15 @@ struct Measures {
     std::vector<std::vector<Prediction>> layerPredictions;  // [L+1][per prediction]
 };
 
+// The gates of Hugging Face's head_mask for these heads: [layers][heads], 0
+// for a head switched off, 1 otherwise; empty when none is. Throws
+// RequestError for a head the model does not have.
+std::vector<float> headGatesFor(int layers, int heads, const std::vector<HeadRef>& ablate);
+// The attention that weighed the values: each head's maps times its gate
+// (an ablated head's map counts as zero, e.g. in rollout's layer mean).
+// Returns the analysis itself when no head is gated.
+Analysis attentionAsUsed(const Analysis& analysis, const std::vector<float>& gates);
+
 // Throws RequestError for heads or targets out of range, InputError for a bad
 // text, and what the measures throw (Cancelled, flow over its time limit).
 Measures runAnalysis(Encoder& encoder, std::string_view text, const AnalyzeRequest& request);

@@ -1,5 +1,7 @@
 #include "analysis/Gradients.h"
 
+#include "Errors.h"
+
 #include <cmath>
 
 namespace bertlens {
@@ -41,6 +43,10 @@ float geluSlope(float z) {
            z * std::exp(-0.5f * z * z) * static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2);
 }
 
+void checkCancel(const GradientRequest& rq) {
+    if (rq.cancel && rq.cancel->load()) throw Cancelled();
+}
+
 struct LayerCache {
     RowMatrix input, q, k, v;
     std::vector<RowMatrix> probs;  // per head
@@ -73,6 +79,7 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
 
     std::vector<LayerCache> caches(static_cast<size_t>(c.layers));
     for (int l = 0; l < c.layers; ++l) {
+        checkCancel(rq);
         const EncoderLayerWeights& lw = w.layers[static_cast<size_t>(l)];
         LayerCache& lc = caches[static_cast<size_t>(l)];
         lc.input = x;
@@ -127,6 +134,7 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
 
     g.gateGrad.assign(static_cast<size_t>(c.layers) * heads, 0.0);
     for (int l = c.layers - 1; l >= 0; --l) {
+        checkCancel(rq);
         const EncoderLayerWeights& lw = w.layers[static_cast<size_t>(l)];
         const LayerCache& lc = caches[static_cast<size_t>(l)];
         const RowMatrix dv2 = layerNormBack(dx, lw.outputNorm, lc.norm2);

@@ -12,6 +12,7 @@
 #include "model/Direction.h"
 #include "model/Model.h"
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct GradientRequest {
     std::vector<float> headGates;  // [layers][heads]; empty = all 1
     int fromPosition = 0;          // whose output predicts the word
     int32_t target = 0;            // the word's id
+    const std::atomic<bool>* cancel = nullptr;  // polled between layers (Cancelled)
 };
 
 struct Gradients {
@@ -33,6 +35,7 @@ struct Gradients {
 };
 
 // The model must have an MLM head; the caller checks the request's ranges.
+// Throws Cancelled when the request's cancel flag is raised.
 Gradients gradientsOf(const Model& model, const GradientRequest& request);
 
 }  // namespace bertlens

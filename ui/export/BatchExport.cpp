@@ -302,6 +302,7 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         MeasuresOptions m;
         m.topK = o.topK;
         measures = measureStack(*result, *model, m);
+        measures = addSaliency(*measures, *result, *model, m);
         if (views.contains(QStringLiteral("flow"))) measures = addFlow(*measures, *result, m);
     } catch (const Error& e) {
         return failure(QString::fromStdString(e.what()));

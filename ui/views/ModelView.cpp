@@ -1,9 +1,12 @@
 #include "ModelView.h"
 
 #include "HeatmapColors.h"
+#include "SaliencyText.h"
 #include "SelectedAttention.h"
 
 #include <QComboBox>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -17,10 +20,13 @@ ModelView::ModelView(QWidget* parent)
     : FigureView(parent), m_measureBox(new QComboBox(this)), m_theme(Theme::normal()) {
     m_measureBox->addItem(tr("Weights"));
     m_measureBox->addItem(tr("Norms \u2016\u03b1\u00b7f(x)\u2016"));
+    m_measureBox->addItem(tr("Importance |\u2202L/\u2202\u03be|"));
     m_measureBox->setToolTip(
         tr("Weights: attention probabilities. Norms: what each head actually moves "
-           "(Kobayashi et al. 2020), on one scale for the whole model."));
-    connect(m_measureBox, &QComboBox::currentIndexChanged, this, [this](int i) { setShowNorms(i == 1); });
+           "(Kobayashi et al. 2020), on one scale for the whole model. Importance: how much the "
+           "explained prediction's log-probability depends on each head (Michel et al. 2019)."));
+    connect(m_measureBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setMeasure(static_cast<Measure>(std::clamp(i, 0, 2))); });
     setMouseTracking(true);
     setMinimumSize(320, 320);
 }
@@ -45,17 +51,29 @@ void ModelView::setSelection(const Selection& selection) {
 
 void ModelView::setMeasures(const FlowMeasuresPtr& measures) {
     m_measures = measures && m_result && measures->requestId == m_result->requestId ? measures : nullptr;
-    if (!m_norms) return;
+    if (m_measure == Measure::Weights) return;
     rebuildThumbnails();
     update();
 }
 
-void ModelView::setShowNorms(bool norms) {
-    m_norms = norms;
+void ModelView::setMeasure(Measure measure) {
+    m_measure = measure;
     const QSignalBlocker block(m_measureBox);
-    m_measureBox->setCurrentIndex(norms ? 1 : 0);
+    m_measureBox->setCurrentIndex(static_cast<int>(measure));
     rebuildThumbnails();
     update();
+}
+
+const std::vector<float>* ModelView::importance() const {
+    if (m_measure != Measure::Importance || !m_measures) return nullptr;
+    const std::vector<float>& v = m_measures->of(m_selection.maskMode).headImportance;
+    return v.size() == static_cast<size_t>(m_layers) * m_heads && !v.empty() ? &v : nullptr;
+}
+
+double ModelView::importanceOf(int layer, int head) const {
+    const std::vector<float>* v = importance();
+    if (!v || layer < 0 || layer >= m_layers || head < 0 || head >= m_heads) return -1.0;
+    return (*v)[static_cast<size_t>(layer) * m_heads + head];
 }
 
 void ModelView::resizeEvent(QResizeEvent* event) {
@@ -86,9 +104,13 @@ void ModelView::rebuildThumbnails() {
     m_heads = a.heads;
     m_thumbnails.reserve(static_cast<size_t>(a.layers) * a.heads);
     const size_t nn = static_cast<size_t>(a.tokenCount) * a.tokenCount;
-    const std::vector<float>* norms = m_norms && m_measures ? &m_measures->of(m_selection.maskMode).norms : nullptr;
+    const std::vector<float>* norms =
+        m_measure == Measure::Norms && m_measures ? &m_measures->of(m_selection.maskMode).norms : nullptr;
     if (norms && norms->size() != nn * a.layers * a.heads) norms = nullptr;
     m_scaleTop = norms && !norms->empty() ? std::max(1e-12f, *std::max_element(norms->begin(), norms->end())) : 1.0;
+    if (const std::vector<float>* v = importance()) {
+        m_scaleTop = std::max(1e-12f, *std::max_element(v->begin(), v->end()));
+    }
     for (int l = 0; l < a.layers; ++l) {
         for (int h = 0; h < a.heads; ++h) {
             const float* values =
@@ -132,13 +154,7 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
         return;
     }
     painter.setFont(titleFont);
-    const bool norms = m_norms && m_measures && m_scaleTop != 1.0;
-    QString title = norms ? tr("Every layer and head: norm-weighted attention, 0 to %1 (%2)")
-                                .arg(m_scaleTop, 0, 'g', 3)
-                                .arg(maskModeTitle(m_selection.maskMode))
-                          : tr("Every layer and head (%1)").arg(maskModeTitle(m_selection.maskMode));
-    if (m_norms && !norms) title = tr("Every layer and head: computing norms…");
-    if (!forExport) title += tr("; click one to open it");
+    const QString title = titleText(forExport);
     // On screen the title leaves room for the measure chooser in the corner.
     const double chooser = forExport ? 0.0 : m_measureBox->width() + 12.0;
     painter.drawText(
@@ -176,11 +192,13 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
             } else {
                 painter.drawImage(mapRect(g, l, h), img);
             }
+            if (importance()) paintImportance(painter, mapRect(g, l, h), l, h, labelFont);
             // A hairline frame: with the grayscale map, 0 is white and a map's
             // edge would vanish into the page.
             painter.setPen(QPen(QColor(0xa0, 0xa0, 0xa0), 0));
             painter.setBrush(Qt::NoBrush);
             painter.drawRect(mapRect(g, l, h));
+            if (m_result->isAblated(l, h)) paintAblated(painter, mapRect(g, l, h));
         }
     }
 
@@ -203,6 +221,73 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
         painter.drawRect(mapRect(g, s.layer, s.head).adjusted(-pen / 2, -pen / 2, pen / 2, pen / 2));
     }
     painter.restore();
+}
+
+QString ModelView::titleText(bool forExport) const {
+    const QString mode = maskModeTitle(m_selection.maskMode);
+    QString title;
+    if (m_measure == Measure::Norms) {
+        title = m_measures && m_scaleTop != 1.0 ? tr("Every layer and head: norm-weighted attention, 0 to %1 (%2)")
+                                                      .arg(m_scaleTop, 0, 'g', 3)
+                                                      .arg(mode)
+                                                : tr("Every layer and head: computing norms\u2026");
+    } else if (m_measure == Measure::Importance) {
+        const MaskMeasures* mm = m_measures ? &m_measures->of(m_selection.maskMode) : nullptr;
+        const Analysis& a = m_result->analysis(m_selection.maskMode);
+        if (!m_measures || !m_measures->saliencyDone) {
+            title = tr("Head importance: computing\u2026");
+        } else if (!importance()) {
+            title = tr("Head importance: %1").arg(mm->saliencyNote);
+        } else {
+            title = tr("Head importance for %1, 0 to %2 (%3)")
+                        .arg(saliencyTargetText(a, *mm->saliency))
+                        .arg(m_scaleTop, 0, 'g', 3)
+                        .arg(mode);
+        }
+    } else {
+        title = tr("Every layer and head (%1)").arg(mode);
+    }
+    const int off = static_cast<int>(m_result->ablated.size());
+    if (off == 1) title += tr("; 1 head switched off");
+    if (off > 1) title += tr("; %1 heads switched off").arg(off);
+    if (!forExport) title += tr("; click one to open it, Ctrl+click to switch it off");
+    return title;
+}
+
+void ModelView::paintImportance(QPainter& painter, const QRectF& cell, int layer, int head, const QFont& font) const {
+    // One colour per head over its map, and the value written in it.
+    const double v = importanceOf(layer, head);
+    const QColor c = m_theme.color(std::clamp(v / m_scaleTop, 0.0, 1.0));
+    painter.fillRect(cell, c);
+    painter.setPen(c.lightnessF() > 0.55 ? QColor(Qt::black) : QColor(Qt::white));
+    painter.setFont(font);
+    painter.drawText(cell, Qt::AlignCenter, QString::number(v, 'g', 2));
+}
+
+void ModelView::paintAblated(QPainter& painter, const QRectF& cell) const {
+    // Struck through: the head's map is what it would weigh, but it weighs
+    // nothing now.
+    painter.save();
+    painter.fillRect(cell, QColor(m_theme.background.red(), m_theme.background.green(), m_theme.background.blue(), 150));
+    painter.setPen(QPen(QColor(0xd0, 0x20, 0x20), std::max(2.0, cell.width() / 18), Qt::SolidLine, Qt::RoundCap));
+    painter.drawLine(cell.topLeft(), cell.bottomRight());
+    painter.drawLine(cell.topRight(), cell.bottomLeft());
+    painter.restore();
+}
+
+void ModelView::contextMenuEvent(QContextMenuEvent* event) {
+    const QPoint hit = headAt(event->pos());
+    QMenu menu(this);
+    if (hit.x() >= 0 && m_result) {
+        const bool off = m_result->isAblated(hit.x(), hit.y());
+        QAction* toggle = menu.addAction(off ? tr("Switch layer %1, head %2 back on").arg(hit.x()).arg(hit.y())
+                                             : tr("Switch layer %1, head %2 off").arg(hit.x()).arg(hit.y()));
+        connect(toggle, &QAction::triggered, this, [this, hit] { emit headAblationRequested(hit.x(), hit.y()); });
+    }
+    QAction* restore = menu.addAction(tr("Switch every head back on"));
+    restore->setEnabled(m_result && !m_result->ablated.empty());
+    connect(restore, &QAction::triggered, this, &ModelView::restoreHeadsRequested);
+    menu.exec(event->globalPos());
 }
 
 void ModelView::paintEvent(QPaintEvent*) {
@@ -253,6 +338,10 @@ void ModelView::mouseMoveEvent(QMouseEvent* event) {
 void ModelView::mouseReleaseEvent(QMouseEvent* event) {
     const QPoint hit = headAt(event->position().toPoint());
     if (hit.x() < 0 || event->button() != Qt::LeftButton) return;
+    if (event->modifiers() & Qt::ControlModifier) {
+        emit headAblationRequested(hit.x(), hit.y());
+        return;
+    }
     Selection s = m_selection;
     s.layer = hit.x();
     s.head = hit.y();

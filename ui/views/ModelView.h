@@ -1,8 +1,11 @@
 // The model view: every layer x head attention map as a small heatmap in one
 // grid (layers down, heads across), labelled, the chosen head outlined.
-// Clicking a map asks the window to open it in the head view. A choice in
-// the corner shows norm-weighted attention instead (one colour scale, 0 to
-// the largest norm of the whole model). Exported figures carry no
+// Clicking a map asks the window to open it in the head view; Ctrl+click
+// (or the right-click menu) asks to switch that head off or on again, and
+// switched-off heads are drawn struck through. A choice in the corner shows
+// norm-weighted attention instead (one colour scale, 0 to the largest norm
+// of the whole model), or each head's importance for the explained
+// prediction (Michel et al. 2019) as one colour per head. Exported figures carry no
 // interface hints, hover or selection marks.
 //
 // The small maps are QImages painted by this widget: 144 QCustomPlots (BERT
@@ -32,8 +35,13 @@ public:
     QSizeF figureSize() const override;
     QString figureName() const override { return QStringLiteral("model"); }
 
-    void setShowNorms(bool norms);
-    bool showsNorms() const { return m_norms; }
+    enum class Measure { Weights, Norms, Importance };
+    void setMeasure(Measure measure);
+    Measure measure() const { return m_measure; }
+    void setShowNorms(bool norms) { setMeasure(norms ? Measure::Norms : Measure::Weights); }
+    bool showsNorms() const { return m_measure == Measure::Norms; }
+    // The importance shown for a head, or -1 while there is none.
+    double importanceOf(int layer, int head) const;
     // The top of the colour scale the maps use (1 for weights).
     double scaleTop() const { return m_scaleTop; }
     int layerCount() const { return m_layers; }
@@ -43,7 +51,13 @@ public:
     // Where a head's map lies in the widget (for clicks and tests).
     QRect cellRect(int layer, int head) const;
 
+signals:
+    // Ctrl+click or the right-click menu: switch this head off (or on again).
+    void headAblationRequested(int layer, int head);
+    void restoreHeadsRequested();
+
 protected:
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -61,13 +75,17 @@ private:
     Geometry geometry(const QRectF& rect, const QFontMetricsF& labelMetrics, double titleHeight) const;
     QRectF mapRect(const Geometry& g, int layer, int head) const;
     void paintGrid(QPainter& painter, const QRectF& rect, bool forExport);
+    QString titleText(bool forExport) const;
+    void paintImportance(QPainter& painter, const QRectF& cell, int layer, int head, const QFont& font) const;
+    void paintAblated(QPainter& painter, const QRectF& cell) const;
+    const std::vector<float>* importance() const;
     void rebuildThumbnails();
     QPoint headAt(const QPoint& pos) const;
 
     QComboBox* m_measureBox;
     AnalysisResultPtr m_result;
     FlowMeasuresPtr m_measures;
-    bool m_norms = false;
+    Measure m_measure = Measure::Weights;
     double m_scaleTop = 1.0;
     Selection m_selection;
     Theme m_theme;

@@ -10,7 +10,9 @@
 #include "FileDropHandler.h"
 #include "ModelChangedBar.h"
 #include "ModelLoader.h"
+#include "ModelView.h"
 #include "RecentModels.h"
+#include "SaliencyBar.h"
 #include "SelectionControls.h"
 #include "TokenStrip.h"
 #include "ViewRegistry.h"
@@ -86,6 +88,8 @@ void MainWindow::buildCentralWidget() {
 
     m_tokens = new TokenStrip;
     layout->addWidget(new TokenStripArea(m_tokens, central));
+    m_saliency = new SaliencyBar(central);
+    layout->addWidget(m_saliency);
     layout->addWidget(m_message);
     m_changedBar = new ModelChangedBar(central);
     layout->addWidget(m_changedBar);
@@ -106,12 +110,16 @@ void MainWindow::buildCentralWidget() {
             m_controls->setSelection(s);
             setCurrentView(QStringLiteral("head"));
         });
+        connectAblation(m_views[i]);
     }
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
     connect(m_sentence, &QLineEdit::textChanged, m_controller, &AnalysisController::setText);
     connect(m_tokens, &TokenStrip::tokenClicked, m_controller, &AnalysisController::toggleMask);
+    connect(m_saliency, &SaliencyBar::positionChosen, m_controller, &AnalysisController::setSaliencyPosition);
+    connect(m_saliency, &SaliencyBar::restoreHeadsRequested, m_controller, &AnalysisController::restoreAllHeads);
+    connect(m_saliency, &SaliencyBar::valuesChanged, this, &MainWindow::refreshTokenSaliency);
     connect(m_controls, &SelectionControls::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::syncView);
     connect(m_changedBar, &ModelChangedBar::reloadRequested, this, &MainWindow::openModel);
@@ -124,6 +132,18 @@ void MainWindow::buildCentralWidget() {
     connect(m_drops, &FileDropHandler::openModelRequested, this, &MainWindow::openModel);
     connect(m_drops, &FileDropHandler::textDropped, m_sentence, &QLineEdit::setText);
     connect(m_drops, &FileDropHandler::dropRefused, this, &MainWindow::showMessage);
+}
+
+void MainWindow::connectAblation(FigureView* view) {
+    // The model grid switches heads off and on (Ctrl+click, right-click).
+    if (auto* grid = qobject_cast<ModelView*>(view)) {
+        connect(grid, &ModelView::headAblationRequested, m_controller, &AnalysisController::toggleHeadAblation);
+        connect(grid, &ModelView::restoreHeadsRequested, m_controller, &AnalysisController::restoreAllHeads);
+    }
+}
+
+void MainWindow::refreshTokenSaliency() {
+    m_tokens->setSaliency(m_saliency->tokenValues(), m_saliency->explainedPosition());
 }
 
 void MainWindow::buildStatusBar() {
@@ -231,6 +251,7 @@ QString textCutNote() {
 void MainWindow::onMeasures(const FlowMeasuresPtr& measures) {
     if (!m_result || !measures || measures->requestId != m_result->requestId) return;
     m_measures = measures;
+    m_saliency->setMeasures(measures);
     syncView(m_tabs->currentIndex());
 }
 
@@ -253,6 +274,7 @@ void MainWindow::onResult(const AnalysisResultPtr& result) {
         }
     }
     m_tokens->setResult(result);
+    m_saliency->setResult(result);
     syncView(m_tabs->currentIndex());
     m_statusTokens->setText(result->tokenCount() == 1 ? tr("1 token") : tr("%1 tokens").arg(result->tokenCount()));
     m_statusTime->setText(tr("%1 ms per run (both masks)").arg(result->elapsedMs, 0, 'f', 1));
@@ -329,6 +351,7 @@ void MainWindow::onModelLoadFailed(const QString& folder, const QString& message
 
 void MainWindow::onSelectionChanged(const Selection& selection) {
     m_selection = selection;
+    m_saliency->setMaskMode(selection.maskMode);
     syncView(m_tabs->currentIndex());
 }
 
@@ -371,6 +394,7 @@ void MainWindow::applyTheme() {
     m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_note->setStyleSheet(QStringLiteral("color: #8a4b00;"));
     m_tokens->setTheme(m_theme);
+    m_saliency->setTheme(m_theme);
     // Hidden views take the theme when they are shown (syncView): a theme
     // change redraws one figure, not all of them.
     ++m_themeGeneration;

@@ -34,6 +34,7 @@ class AnalysisController;
 class FigureView;
 class FileDropHandler;
 class ModelChangedBar;
+class SaliencyBar;
 class SelectionControls;
 class TokenStrip;
 
@@ -81,6 +82,7 @@ public:
     AnalysisController& controller() { return *m_controller; }
     QLineEdit* sentenceEdit() const { return m_sentence; }
     TokenStrip* tokenStrip() const { return m_tokens; }
+    SaliencyBar* saliencyBar() const { return m_saliency; }
     SelectionControls* selectionControls() const { return m_controls; }
     QLabel* messageLabel() const { return m_message; }
     QLabel* explanationLabel() const { return m_explanation; }
@@ -124,6 +126,8 @@ private:
     void onSelectionChanged(const Selection& selection);
     void syncView(int index);
     void applyTheme();
+    void refreshTokenSaliency();
+    void connectAblation(FigureView* view);
 
     AnalysisController* m_controller;
     QLineEdit* m_sentence = nullptr;
@@ -131,6 +135,7 @@ private:
     QLabel* m_message = nullptr;
     QLabel* m_note = nullptr;
     TokenStrip* m_tokens = nullptr;
+    SaliencyBar* m_saliency = nullptr;
     SelectionControls* m_controls = nullptr;
     QTabWidget* m_tabs = nullptr;
     std::vector<FigureView*> m_views;

@@ -3,6 +3,7 @@
 #include "ExportMenu.h"
 #include "HubMenu.h"
 #include "MainWindow.h"
+#include "SaliencyBar.h"
 #include "RecentModels.h"
 #include "SelectionControls.h"
 #include "ViewRegistry.h"
@@ -95,6 +96,10 @@ void MainWindow::buildMenus() {
     });
     addKey(tr("Unmask every token"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U),
            [this] { m_controller->clearMasks(); });
+    addKey(tr("Switch every head back on"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
+           [this] { m_controller->restoreAllHeads(); });
+    addKey(tr("Colour tokens by saliency (on/off)"), QKeySequence(Qt::ALT | Qt::Key_S),
+           [this] { m_saliency->setSaliencyShown(!m_saliency->saliencyShown()); });
     view->addSeparator();
     const std::vector<ViewEntry>& entries = viewEntries();
     for (int i = 0; i < static_cast<int>(entries.size()); ++i) {

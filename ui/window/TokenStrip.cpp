@@ -29,6 +29,8 @@ void TokenStrip::setResult(const AnalysisResultPtr& result) {
     m_result = result;
     m_chips.clear();
     m_hover = -1;
+    m_saliency.clear();  // it belonged to the previous result; its own comes with the measures
+    m_explained = -1;
     if (result) {
         const Analysis& a = result->bidirectional;
         const int tokens = std::min(a.tokenCount, static_cast<int>(a.tokens.size()));
@@ -158,6 +160,37 @@ void TokenStrip::resizeEvent(QResizeEvent*) {
     if (!m_chips.empty() && m_chips.back().rect.bottom() != before) updateGeometry();
 }
 
+void TokenStrip::setSaliency(std::vector<float> values, int explained) {
+    m_saliency = std::move(values);
+    m_saliencyTop = m_saliency.empty() ? 0.0f : *std::max_element(m_saliency.begin(), m_saliency.end());
+    m_explained = m_saliency.empty() ? -1 : explained;
+    update();
+}
+
+float TokenStrip::saliencyOf(int position) const {
+    if (position < 0 || static_cast<size_t>(position) >= m_saliency.size()) return -1.0f;
+    return m_saliency[static_cast<size_t>(position)];
+}
+
+QColor TokenStrip::chipFill(int i) const {
+    if (i < 0 || i >= chipCount()) return {};
+    const Chip& c = m_chips[static_cast<size_t>(i)];
+    if (c.kind != Kind::More && saliencyOf(i) >= 0.0f) {
+        return m_theme.color(m_saliencyTop > 0.0f ? saliencyOf(i) / m_saliencyTop : 0.0);
+    }
+    switch (c.kind) {
+        case Kind::Special:
+        case Kind::More:
+        case Kind::TypedMask:
+            return m_theme.background;
+        case Kind::UserMasked:
+            return m_theme.accent;
+        case Kind::Word:
+            break;
+    }
+    return m_theme.highContrast ? QColor(0xe8, 0xe8, 0xe8) : QColor(0xee, 0xf0, 0xf4);
+}
+
 void TokenStrip::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
@@ -188,6 +221,11 @@ void TokenStrip::paintEvent(QPaintEvent*) {
             case Kind::Word:
                 break;
         }
+        if (c.kind != Kind::More && saliencyOf(i) >= 0.0f) {
+            fill = chipFill(i);
+            text = fill.lightnessF() > 0.55 ? QColor(Qt::black) : QColor(Qt::white);
+            if (i == m_explained) border = QPen(m_theme.foreground, 3);
+        }
         if (i == m_hover && (c.kind == Kind::Word || c.kind == Kind::UserMasked)) border = QPen(m_theme.accent, 2);
         p.setPen(border);
         p.setBrush(fill);
@@ -215,6 +253,14 @@ int TokenStrip::chipAt(const QPoint& pos) const {
 }
 
 QString TokenStrip::toolTipFor(const Chip& chip) const {
+    const int i = static_cast<int>(&chip - m_chips.data());
+    if (saliencyOf(i) < 0.0f) return plainToolTipFor(chip);
+    QString share = tr("Saliency: %1% of the total").arg(100.0 * saliencyOf(i), 0, 'f', 1);
+    if (i == m_explained) share += tr(" (the word being explained)");
+    return share + QLatin1Char('\n') + plainToolTipFor(chip);
+}
+
+QString TokenStrip::plainToolTipFor(const Chip& chip) const {
     switch (chip.kind) {
         case Kind::Special:
             return tr("%1 is added by the tokenizer").arg(chip.text);

@@ -4,6 +4,9 @@
 // the word it hides. [CLS]/[SEP] and typed [MASK]s are shown but not clickable.
 // A word the model's vocabulary lacks — read as [UNK], or spelled out one
 // letter per token — is underlined in red and its tooltip says so.
+// With saliency on (SaliencyBar), each chip is filled by its token's share of
+// the saliency on the colour map's scale, 0 to the largest share, and the
+// explained token has a thick frame.
 //
 // UI thread only.
 #pragma once
@@ -39,6 +42,14 @@ public:
     // word spelled out mostly one letter per token.
     bool chipIsOutOfVocabulary(int position) const;
 
+    // Colours the chips by these values ([tokens], >= 0; empty: plain chips);
+    // explained is the token whose prediction they explain (-1: none).
+    void setSaliency(std::vector<float> values, int explained);
+    // Token i's saliency as shown, or -1 when the strip shows none.
+    float saliencyOf(int position) const;
+    // The colour token i's chip is filled with.
+    QColor chipFill(int position) const;
+
     // The height of one row of chips plus the gap to the next.
     int rowPitch() const;
 
@@ -71,11 +82,15 @@ private:
     void markOutOfVocabulary(const std::string& text);
     int chipAt(const QPoint& pos) const;
     QString toolTipFor(const Chip& chip) const;
+    QString plainToolTipFor(const Chip& chip) const;
 
     AnalysisResultPtr m_result;
     Theme m_theme;
     std::vector<Chip> m_chips;
     int m_hover = -1;
+    std::vector<float> m_saliency;
+    float m_saliencyTop = 0.0f;
+    int m_explained = -1;
 };
 
 }  // namespace bertlens::ui

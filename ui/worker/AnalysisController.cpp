@@ -60,9 +60,14 @@ void AnalysisController::cancelLoad() {
 }
 
 void AnalysisController::setModel(std::shared_ptr<const Model> model, const QString& folder) {
+    const bool replacing = m_model != nullptr;
     m_model = std::move(model);
     m_modelFolder = folder;
     m_modelName = ModelLoader::displayName(folder);
+    if (replacing && !m_ablated.empty()) {  // another model's heads are other heads
+        m_ablated.clear();
+        emit ablationChanged();
+    }
     setTwins(nullptr, nullptr);
     emit modelChanged(m_modelName);
     if (!m_text.isEmpty()) analyzeNow();
@@ -161,6 +166,44 @@ void AnalysisController::clearMasks() {
     analyzeNow();
 }
 
+bool AnalysisController::toggleHeadAblation(int layer, int head) {
+    if (!m_model) return false;
+    const ModelConfig& c = m_model->config();
+    if (layer < 0 || layer >= c.layers || head < 0 || head >= c.heads) return false;
+    const auto same = [&](const HeadRef& h) { return h.layer == layer && h.head == head; };
+    const auto found = std::find_if(m_ablated.begin(), m_ablated.end(), same);
+    if (found != m_ablated.end()) {
+        m_ablated.erase(found);
+    } else {
+        m_ablated.push_back({layer, head});
+        std::sort(m_ablated.begin(), m_ablated.end(), [](const HeadRef& a, const HeadRef& b) {
+            return a.layer != b.layer ? a.layer < b.layer : a.head < b.head;
+        });
+    }
+    emit ablationChanged();
+    analyzeNow();
+    return true;
+}
+
+void AnalysisController::setAblatedHeads(std::vector<HeadRef> heads) {
+    m_ablated = std::move(heads);
+    emit ablationChanged();
+    if (m_model && !m_text.isEmpty()) analyzeNow();
+}
+
+void AnalysisController::restoreAllHeads() {
+    if (m_ablated.empty()) return;
+    m_ablated.clear();
+    emit ablationChanged();
+    analyzeNow();
+}
+
+void AnalysisController::setSaliencyPosition(int position) {
+    if (position == m_saliencyPosition) return;
+    m_saliencyPosition = position;
+    analyzeNow();
+}
+
 void AnalysisController::analyzeNow() {
     m_debounce.stop();
     if (!m_model) return;  // an empty text goes too: the worker says what to type
@@ -170,6 +213,8 @@ void AnalysisController::analyzeNow() {
     request.modelName = m_modelName;
     request.text = m_text.toStdString();
     request.maskedSpans = m_masks.spans();
+    request.ablate = m_ablated;
+    request.saliencyPosition = m_saliencyPosition;
     request.leftToRight = m_twins[0];
     request.rightToLeft = m_twins[1];
     request.flow = m_flowWanted;

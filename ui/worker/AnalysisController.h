@@ -91,6 +91,21 @@ public:
     void setFlowWanted(bool wanted);
     bool flowWanted() const { return m_flowWanted; }
 
+    // Head ablation: heads switched off (gate 0) in both of BERT's passes; the
+    // next result reflects them. A model that replaces another starts with
+    // every head on; heads set before the first model loads are kept for it
+    // (the command line's --ablate), and one it lacks gets the worker's
+    // message (analysisFailed).
+    // toggleHeadAblation returns false for a head the model does not have.
+    bool toggleHeadAblation(int layer, int head);
+    void restoreAllHeads();
+    void setAblatedHeads(std::vector<HeadRef> heads);
+    const std::vector<HeadRef>& ablatedHeads() const { return m_ablated; }
+    // The token whose prediction saliency and head importance explain; -1
+    // (or a token with no prediction) for the first [MASK]. Re-sends the text.
+    void setSaliencyPosition(int position);
+    int saliencyPosition() const { return m_saliencyPosition; }
+
     AnalysisResultPtr latestResult() const { return m_latest; }
     // The measures of where information flows for latestResult() (null until
     // the worker sends them).
@@ -113,6 +128,8 @@ signals:
     // The twins changed (opened, or gone with a new model); problems says
     // which twin folder could not be opened and why, or is empty.
     void twinsChanged(const QString& problems);
+    // The set of heads switched off changed (also to none with a new model).
+    void ablationChanged();
 
 private:
     void onResult(const AnalysisResultPtr& result);
@@ -140,6 +157,8 @@ private:
     QString m_text;
     std::u32string m_text32;
     UserMasks m_masks;
+    std::vector<HeadRef> m_ablated;
+    int m_saliencyPosition = -1;
     quint64 m_lastSubmitted = 0;
     AnalysisResultPtr m_latest;
     FlowMeasuresPtr m_latestMeasures;

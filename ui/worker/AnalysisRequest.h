@@ -4,6 +4,7 @@
 // A plain value, copied into the worker's mailbox.
 #pragma once
 
+#include "analysis/AnalyzeRequest.h"
 #include "model/Model.h"
 #include "tokenizer/Tokenizer.h"
 
@@ -25,6 +26,12 @@ struct AnalysisRequest {
     // After the result: attention flow too (FlowMeasures.h), which is slow on
     // long texts; the window asks for it while the Flow view is shown.
     bool flow = false;
+    // Heads switched off (Hugging Face's head_mask) in both of BERT's passes;
+    // the twins are other models and run whole.
+    std::vector<HeadRef> ablate;
+    // The token whose prediction the saliency and head importance explain
+    // (its top word); -1 or a token without a prediction: the first [MASK].
+    int saliencyPosition = -1;
     // The model's trained twins (next-word, previous-word), or null.
     std::shared_ptr<const Model> leftToRight, rightToLeft;
 };

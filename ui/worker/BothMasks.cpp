@@ -143,9 +143,13 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
     result->text = request.text;
     result->userMasked = applied.positions;
     result->userMaskedOriginal = applied.originals;
+    result->ablated = request.ablate;
+    result->saliencyPosition = request.saliencyPosition;
     AnalyzeOptions run;
     run.topK = request.topK;
     run.cancel = options.cancel;
+    AnalyzeOptions twinRun = run;  // the twins are other models: never ablated
+    run.headGates = headGatesFor(request.model->config().layers, request.model->config().heads, request.ablate);
     AnalyzeOptions runCausal = run;
     run.maskMode = MaskMode::Bidirectional;
     runCausal.maskMode = MaskMode::Causal;
@@ -176,7 +180,7 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
         result->bidirectional = bidirectional.forward(encoding.ids, encoding.typeIds, run, positions);
         result->causal = causal.forward(encoding.ids, encoding.typeIds, runCausal, positions);
     }
-    runTwins(encoding, positions, run, options, *result);
+    runTwins(encoding, positions, twinRun, options, *result);
     result->bidirectional.tokens = encoding.tokens;
     result->causal.tokens = std::move(encoding.tokens);
     result->elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

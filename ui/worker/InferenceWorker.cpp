@@ -119,6 +119,12 @@ void InferenceWorker::runMeasures(const AnalysisRequest& request, const Analysis
             const HandOff sending(this);
             emit measuresReady(measures);
         }
+        measures = addSaliency(*measures, *result, *request.model, options);
+        if (m_cancel.load()) return;
+        {
+            const HandOff sending(this);
+            emit measuresReady(measures);
+        }
         if (!request.flow) return;
         measures = addFlow(*measures, *result, options);
         if (m_cancel.load()) return;

@@ -22,9 +22,14 @@ struct MeasuresOptions {
     double flowTimeLimitSeconds = 20.0;
 };
 
-// Rollout, norms and layer predictions under both masks (no flow). Throws
+// Rollout, norms and layer predictions under both masks (no flow, no
+// saliency), for the heads the result ablated. Throws
 // Cancelled when the cancel flag is raised.
 FlowMeasuresPtr measureStack(const AnalysisResult& result, const Model& model, const MeasuresOptions& options);
+// The same measures with gradient saliency and head importance for the
+// result's saliency prediction added (a backward pass per mask), or notes.
+FlowMeasuresPtr addSaliency(const FlowMeasures& measures, const AnalysisResult& result, const Model& model,
+                            const MeasuresOptions& options);
 // The same measures with attention flow added (or its note).
 FlowMeasuresPtr addFlow(const FlowMeasures& measures, const AnalysisResult& result, const MeasuresOptions& options);
 

@@ -1,0 +1,23 @@
+#include "SaliencyText.h"
+
+#include <QObject>
+
+namespace bertlens::ui {
+
+QString topWord(const Prediction& p) {
+    return p.top.empty() ? QString() : QString::fromStdString(p.top.front().token);
+}
+
+QString saliencyTargetText(const Analysis& a, const Saliency& s) {
+    QString word;
+    for (const Prediction& p : a.predictions) {
+        if (p.position == s.position && !p.top.empty() && p.top.front().id == s.target) word = topWord(p);
+    }
+    const QString at = s.position >= 0 && static_cast<size_t>(s.position) < a.tokens.size()
+                           ? QString::fromStdString(a.tokens[static_cast<size_t>(s.position)].text)
+                           : QString();
+    if (word.isEmpty()) word = QObject::tr("word %1").arg(s.target);
+    return QObject::tr("\u201c%1\u201d at %2 (token %3)").arg(word, at).arg(s.position);
+}
+
+}  // namespace bertlens::ui
