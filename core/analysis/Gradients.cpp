@@ -2,6 +2,8 @@
 
 #include "Errors.h"
 
+#include <unsupported/Eigen/SpecialFunctions>
+
 #include <cmath>
 
 namespace bertlens {
@@ -37,10 +39,16 @@ RowMatrix linear(const RowMatrix& x, const LinearWeights& w) {
     return (x * weightOf(w).transpose()).rowwise() + ConstRowVectorMap(w.bias, w.out);
 }
 
-float geluOf(float z) { return 0.5f * z * (1.0f + std::erf(z * static_cast<float>(M_SQRT1_2))); }
-float geluSlope(float z) {
-    return 0.5f * (1.0f + std::erf(z * static_cast<float>(M_SQRT1_2))) +
-           z * std::exp(-0.5f * z * z) * static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2);
+// GELU and its slope from one erf per element, vectorised by Eigen (the
+// scalar std::erf of a bert-base backward pass took a fifth of its time).
+RowMatrix geluOf(const RowMatrix& z) {
+    return (0.5f * z.array() * (1.0f + (z.array() * static_cast<float>(M_SQRT1_2)).erf())).matrix();
+}
+RowMatrix geluSlope(const RowMatrix& z) {
+    const auto a = z.array();
+    return (0.5f * (1.0f + (a * static_cast<float>(M_SQRT1_2)).erf()) +
+            a * (-0.5f * a.square()).exp() * static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2))
+        .matrix();
 }
 
 void checkCancel(const GradientRequest& rq) {
@@ -106,7 +114,7 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
         }
         x = layerNorm(x + linear(context, lw.attentionOut), lw.attentionNorm, c.layerNormEps, lc.norm1);
         lc.preGelu = linear(x, lw.intermediate);
-        const RowMatrix act = lc.preGelu.unaryExpr(&geluOf);
+        const RowMatrix act = geluOf(lc.preGelu);
         x = layerNorm(x + linear(act, lw.output), lw.outputNorm, c.layerNormEps, lc.norm2);
     }
 
@@ -115,7 +123,7 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
     const RowMatrix last = x.row(rq.fromPosition);
     const RowMatrix pre = linear(last, mlm.transform);
     NormCache headNorm;
-    const RowMatrix t = layerNorm(pre.unaryExpr(&geluOf), mlm.norm, c.layerNormEps, headNorm);
+    const RowMatrix t = layerNorm(geluOf(pre), mlm.norm, c.layerNormEps, headNorm);
     const ConstRowMatrixMap decoder(mlm.decoder, c.vocabSize, d);
     const Eigen::RowVectorXd logits =
         ((t * decoder.transpose()) + ConstRowVectorMap(mlm.bias, c.vocabSize)).cast<double>();
@@ -128,7 +136,7 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
     Eigen::RowVectorXf dLogits = (-(p / p.sum())).cast<float>();
     dLogits[rq.target] += 1.0f;
     RowMatrix dt = dLogits * decoder;
-    RowMatrix dpre = layerNormBack(dt, mlm.norm, headNorm).cwiseProduct(pre.unaryExpr(&geluSlope));
+    RowMatrix dpre = layerNormBack(dt, mlm.norm, headNorm).cwiseProduct(geluSlope(pre));
     RowMatrix dx = RowMatrix::Zero(n, d);
     dx.row(rq.fromPosition) = dpre * weightOf(mlm.transform);
 
@@ -138,7 +146,7 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
         const EncoderLayerWeights& lw = w.layers[static_cast<size_t>(l)];
         const LayerCache& lc = caches[static_cast<size_t>(l)];
         const RowMatrix dv2 = layerNormBack(dx, lw.outputNorm, lc.norm2);
-        const RowMatrix dz = (dv2 * weightOf(lw.output)).cwiseProduct(lc.preGelu.unaryExpr(&geluSlope));
+        const RowMatrix dz = (dv2 * weightOf(lw.output)).cwiseProduct(geluSlope(lc.preGelu));
         const RowMatrix dy = dv2 + dz * weightOf(lw.intermediate);
         const RowMatrix du = layerNormBack(dy, lw.attentionNorm, lc.norm1);
         const RowMatrix dContext = du * weightOf(lw.attentionOut);

@@ -16,12 +16,23 @@ std::vector<float> attentionNorms(const Model& model, const Analysis& a) {
         const ConstRowMatrixMap wo(w.attentionOut.weight, d, d);
         const RowMatrix values = (a.hiddenState(l) * wv.transpose()).rowwise() + ConstRowVectorMap(w.value.bias, d);
         for (int h = 0; h < a.heads; ++h) {
-            // ‖v W_O^hᵀ‖² = v G vᵀ with G = W_O^hᵀ W_O^h (dh x dh): one small
-            // product per head instead of n vectors of hidden size.
-            const Eigen::MatrixXd woh = wo.middleCols(h * dh, dh).cast<double>();
-            const Eigen::MatrixXd gram = woh.transpose() * woh;
-            const Eigen::MatrixXd vh = values.middleCols(h * dh, dh).cast<double>();
-            norm = ((vh * gram).array() * vh.array()).rowwise().sum().max(0.0).sqrt();
+            // ‖v W_O^hᵀ‖: for short texts the n vectors of hidden size
+            // directly; past head-size tokens through G = W_O^hᵀ W_O^h
+            // (dh x dh), ‖v W_O^hᵀ‖² = v G vᵀ, which costs d·dh² once
+            // instead of n·dh·d. Float products, double sums of squares.
+            const auto woh = wo.middleCols(h * dh, dh);
+            const auto vh = values.middleCols(h * dh, dh);
+            if (n <= dh) {
+                const RowMatrix moved = vh * woh.transpose();
+                norm = moved.cast<double>().rowwise().norm();
+            } else {
+                const Eigen::MatrixXf gram = woh.transpose() * woh;
+                norm = ((vh * gram).cast<double>().array() * vh.cast<double>().array())
+                           .rowwise()
+                           .sum()
+                           .max(0.0)
+                           .sqrt();
+            }
             const auto att = a.attention(l, h);
             float* dst = out.data() + (static_cast<size_t>(l) * a.heads + h) * nn;
             for (int i = 0; i < n; ++i) {
