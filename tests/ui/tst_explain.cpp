@@ -6,6 +6,7 @@
 // core's gradients (which tests/core/MeasuresReferenceTest checks against a
 // float64 torch reference and finite differences).
 #include "AnalysisController.h"
+#include "FigureCaption.h"
 #include "MainWindow.h"
 #include "ModelView.h"
 #include "SaliencyBar.h"
@@ -135,6 +136,9 @@ private slots:
         QVERIFY2(!samePredictions(r->bidirectional, plain), "switching layer 3 head 0 off changed nothing");
         // The selection is not changed by Ctrl+click.
         QCOMPARE(w->selection().layer, 0);
+        // An exported figure says so in its caption.
+        const QString caption = figureCaption(r.get(), w->selection(), QStringLiteral("model"), grid);
+        QVERIFY2(caption.contains(QStringLiteral("heads 3:0 switched off")), qPrintable(caption));
         auto* bar = w->saliencyBar();
         QVERIFY(bar->restoreButton()->isVisible());
         QVERIFY(bar->ablationLabel()->text().contains(QStringLiteral("3:0")));

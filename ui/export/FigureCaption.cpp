@@ -46,6 +46,11 @@ QString figureCaption(const AnalysisResult* result, const Selection& selection, 
     const Selection s = clampedSelection(a, selection);
     QStringList parts;
     if (!result->modelName.isEmpty()) parts << result->modelName;
+    if (!result->ablated.empty()) {  // the figure is of a model with heads switched off
+        QStringList heads;
+        for (const HeadRef& h : result->ablated) heads << QStringLiteral("%1:%2").arg(h.layer).arg(h.head);
+        parts << QObject::tr("heads %1 switched off").arg(heads.join(QStringLiteral(", ")));
+    }
 
     if (const auto* flow = qobject_cast<const FlowView*>(view)) {
         parts << (flow->measure() == FlowView::Measure::Flow

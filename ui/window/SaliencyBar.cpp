@@ -23,7 +23,7 @@ SaliencyBar::SaliencyBar(QWidget* parent)
       m_legend(new QLabel(this)),
       m_status(new QLabel(this)),
       m_ablation(new QLabel(this)),
-      m_restore(new QPushButton(tr("Switch every head back on"), this)),
+      m_restore(new QPushButton(tr("All heads on"), this)),
       m_theme(Theme::normal()) {
     m_show->setObjectName(QStringLiteral("saliencyShow"));
     m_show->setToolTip(
@@ -33,7 +33,14 @@ SaliencyBar::SaliencyBar(QWidget* parent)
     m_measure->addItem(tr("gradient \u00d7 input"));
     m_measure->addItem(tr("gradient"));
     m_ablation->setObjectName(QStringLiteral("ablationNote"));
+    for (QComboBox* box : {m_prediction, m_measure}) box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // The explanation may be long (a long word, presentation fonts): it takes
+    // the room that is left and never widens the window; its tooltip has it whole.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setMinimumWidth(120);
+    m_ablation->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_restore->setObjectName(QStringLiteral("restoreHeads"));
+    m_restore->setToolTip(tr("Switch every head back on (Ctrl+Shift+H)"));
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(m_show);
@@ -41,6 +48,7 @@ SaliencyBar::SaliencyBar(QWidget* parent)
     row->addWidget(m_measure);
     row->addWidget(m_legend);
     row->addWidget(m_status, 1);
+    row->addSpacing(12);
     row->addWidget(m_ablation);
     row->addWidget(m_restore);
     connect(m_show, &QCheckBox::toggled, this, [this] { refresh(); });
@@ -167,6 +175,7 @@ void SaliencyBar::refresh() {
                    top > 0.0f ? QStringLiteral("%1%").arg(100.0 * top, 0, 'f', 0) : QStringLiteral("\u2013"));
     }
     m_legend->setPixmap(legend);
+    m_status->setToolTip(m_status->text());
     const bool ablated = m_result && !m_result->ablated.empty();
     m_ablation->setVisible(ablated);
     m_restore->setVisible(ablated);
@@ -174,7 +183,7 @@ void SaliencyBar::refresh() {
         QStringList heads;
         for (const HeadRef& r : m_result->ablated) heads << QStringLiteral("%1:%2").arg(r.layer).arg(r.head);
         if (heads.size() > 8) heads = heads.mid(0, 8) << tr("\u2026 %1 in all").arg(m_result->ablated.size());
-        m_ablation->setText(tr("Switched off (layer:head): %1").arg(heads.join(QStringLiteral(", "))));
+        m_ablation->setText(tr("Heads off (layer:head): %1").arg(heads.join(QStringLiteral(", "))));
     }
     emit valuesChanged();
 }
