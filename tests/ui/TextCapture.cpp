@@ -169,8 +169,10 @@ QStringList labelProblems(const std::vector<CapturedText>& texts, const QRectF& 
     QStringList problems;
     const QRectF inside = bounds.adjusted(-1.5, -1.5, 1.5, 1.5);
     for (const CapturedText& t : texts) {
-        if (t.clipped) problems << QStringLiteral("cut by a clip: %1").arg(describe(t));
-        else if (!inside.contains(t.bounds)) problems << QStringLiteral("outside the figure: %1").arg(describe(t));
+        if (t.clipped)
+            problems << QStringLiteral("cut by a clip: %1").arg(describe(t));
+        else if (!inside.contains(t.bounds))
+            problems << QStringLiteral("outside the figure: %1").arg(describe(t));
     }
     for (size_t i = 0; i < texts.size(); ++i) {
         for (size_t j = i + 1; j < texts.size(); ++j) {

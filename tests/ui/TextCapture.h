@@ -26,8 +26,8 @@ namespace bertlens::test {
 
 struct CapturedText {
     QString text;
-    QPolygonF shape;      // the glyph box, mapped to device pixels
-    QRectF bounds;        // shape's bounding rectangle
+    QPolygonF shape;       // the glyph box, mapped to device pixels
+    QRectF bounds;         // shape's bounding rectangle
     bool clipped = false;  // a clip region cut part of the box away
 };
 

@@ -17,8 +17,8 @@
 
 #include <QPainter>
 
-#include <map>
 #include <QtTest>
+#include <map>
 
 using namespace bertlens;
 using namespace bertlens::ui;
@@ -26,8 +26,8 @@ using namespace bertlens::ui;
 namespace {
 
 // Words the bundled model's vocabulary holds whole.
-const char* const kWords[] = {"the", "dog", "barked", "at", "the", "mailman", "and", "the", "cat", "sat", "on",
-                              "the", "mat", "while", "the", "girl", "read", "a", "book", "."};
+const char* const kWords[] = {"the", "dog", "barked", "at",    "the", "mailman", "and",  "the", "cat",  "sat",
+                              "on",  "the", "mat",    "while", "the", "girl",    "read", "a",   "book", "."};
 
 // A sentence of about n tokens ([CLS] and [SEP] included), with a [MASK].
 std::string sentenceOf(const Model& model, int n) {
@@ -136,12 +136,14 @@ private slots:
                     problems += check(*entry, presentation, c, size, &texts);
                 }
         // A view whose text never reaches a QPainter (a cached pixmap) cannot be checked.
-        QVERIFY2(texts > 0, qPrintable(QStringLiteral("not covered: %1 painted no text TextCapture could see").arg(name)));
+        QVERIFY2(texts > 0,
+                 qPrintable(QStringLiteral("not covered: %1 painted no text TextCapture could see").arg(name)));
         for (const QString& p : problems.mid(0, 40)) qWarning().noquote() << name << p;
         // All of them, for whoever is fixing a view.
         if (const QByteArray path = qgetenv("BERTLENS_LABEL_REPORT"); !path.isEmpty()) {
             QFile file(QString::fromLocal8Bit(path) + QLatin1Char('-') + name + QStringLiteral(".txt"));
-            if (file.open(QIODevice::WriteOnly | QIODevice::Text)) file.write(problems.join(QLatin1Char('\n')).toUtf8());
+            if (file.open(QIODevice::WriteOnly | QIODevice::Text))
+                file.write(problems.join(QLatin1Char('\n')).toUtf8());
         }
         qInfo().noquote() << name << timer.elapsed() << "ms";
         // Known and not fixed yet (issue 20): each entry must go once its view
@@ -154,8 +156,9 @@ private slots:
             {QStringLiteral("flow"), "the bars' token axis labels 120 tokens at one size, so they overlap"},
         };
         if (const auto known = kKnown.find(name); known != kKnown.end()) QEXPECT_FAIL("", known->second, Continue);
-        QVERIFY2(problems.isEmpty(),
-                 qPrintable(QStringLiteral("%1 problems in the %2 view (first 40 above)").arg(problems.size()).arg(name)));
+        QVERIFY2(
+            problems.isEmpty(),
+            qPrintable(QStringLiteral("%1 problems in the %2 view (first 40 above)").arg(problems.size()).arg(name)));
     }
 };
 

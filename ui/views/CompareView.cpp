@@ -72,7 +72,7 @@ CompareView::CompareView(QWidget* parent)
         connect(map, &AttentionHeatmap::cellHovered, this,
                 [this, map](int row, int column) { showHover(map, row, column); });
     }
-    layout->addLayout(maps, 3);  // the maps matter most; the bars need less height
+    layout->addLayout(maps, 2);  // the maps matter most; the bars need less height
     m_hover->setTextFormat(Qt::PlainText);
     m_hover->setAlignment(Qt::AlignCenter);
     m_hover->setWordWrap(true);
