@@ -5,7 +5,11 @@
 #include <qcustomplot.h>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QImageReader>
 #include <QPicture>
+#include <QScrollBar>
+#include <QWheelEvent>
+#include <QGridLayout>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -17,17 +21,57 @@
 namespace bertlens::ui {
 
 namespace {
-// Label sizes tried, largest first (theme points: presentation mode scales them).
-constexpr double kLabelPoints[] = {10.0, 9.0, 8.0, 7.0};
+// Label sizes tried, largest first (theme points: presentation mode scales
+// them). On screen labels stop at kSmallestScreenPoints and the map scrolls
+// instead; a figure has no scroll bar and may go smaller.
+constexpr double kLabelPoints[] = {10.0, 9.0, 8.0, 7.0, 6.0, 5.0};
+constexpr double kSmallestScreenPoints = 8.0;
+// A cell's side per label line height: key labels are turned 60 degrees, so
+// neighbours sit cell * sin 60 apart across their lines.
+constexpr double kCellPerLine = 1.2;
+
+double labelLine(const Theme& theme, double points) {
+    return QFontMetricsF(theme.font(points)).height() * kCellPerLine;
+}
 }  // namespace
 
+double AttentionHeatmap::minimumCellPoints() {
+    // In points of an unscaled theme: 72 per inch on a screen of logicalDpiY.
+    const double dpi = QFontMetricsF(Theme::normal().font()).fontDpi();
+    return labelLine(Theme::normal(), kSmallestScreenPoints) * 72.0 / (dpi > 0 ? dpi : 96.0);
+}
+
 AttentionHeatmap::AttentionHeatmap(QWidget* parent)
-    : QWidget(parent), m_plot(new QCustomPlot(this)), m_hoverLabel(new QLabel(this)), m_theme(Theme::normal()) {
+    : QWidget(parent),
+      m_plot(new QCustomPlot(this)),
+      m_hoverLabel(new QLabel(this)),
+      m_theme(Theme::normal()),
+      m_rowScroll(new QScrollBar(Qt::Vertical, this)),
+      m_columnScroll(new QScrollBar(Qt::Horizontal, this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addWidget(m_plot, 1);
+    auto* grid = new QGridLayout;
+    grid->setSpacing(0);
+    grid->addWidget(m_plot, 0, 0);
+    grid->addWidget(m_rowScroll, 0, 1);
+    grid->addWidget(m_columnScroll, 1, 0);
+    layout->addLayout(grid, 1);
     layout->addWidget(m_hoverLabel);
+    m_rowScroll->hide();
+    m_columnScroll->hide();
+    m_rowScroll->setToolTip(tr("More query rows: scroll, or turn the wheel over the map"));
+    m_columnScroll->setToolTip(tr("More key columns: scroll, or Shift and the wheel over the map"));
+    connect(m_rowScroll, &QScrollBar::valueChanged, this, [this](int v) {
+        m_firstRow = v;
+        applyRanges();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
+    connect(m_columnScroll, &QScrollBar::valueChanged, this, [this](int v) {
+        m_firstColumn = v;
+        applyRanges();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     m_hoverLabel->setTextFormat(Qt::PlainText);
     m_hoverLabel->setAlignment(Qt::AlignCenter);
     m_hoverLabel->setWordWrap(true);  // a long hint must not widen the map
@@ -84,6 +128,7 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
 
 void AttentionHeatmap::setMatrix(const Eigen::Ref<const RowMatrix>& values, const QStringList& rowLabels,
                                  const QStringList& columnLabels) {
+    if (values.rows() != m_values.rows() || values.cols() != m_values.cols()) m_firstRow = m_firstColumn = 0;
     m_values = values;
     m_rowLabels = rowLabels;
     m_columnLabels = columnLabels;
@@ -109,7 +154,7 @@ void AttentionHeatmap::setStretch(bool stretch) {
 }
 
 void AttentionHeatmap::setTitle(const QString& title) {
-    m_title->setText(title);
+    m_titleText = title;
     fitTitle(m_plot->width());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -158,6 +203,16 @@ QString AttentionHeatmap::hoverLine() const {
     return m_hoverLabel->text();
 }
 
+void AttentionHeatmap::setHoverLineVisible(bool visible) {
+    m_hoverLabel->setVisible(visible);
+}
+
+QString AttentionHeatmap::idleHint() const {
+    if (rows() == 0) return QString();
+    return m_hiddenBy != MaskMode::Bidirectional ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
+                                                 : tr("Point at a cell to read its weight.");
+}
+
 QPoint AttentionHeatmap::cellAt(const QPoint& widgetPos) const {
     if (rows() == 0) return {-1, -1};
     const QPoint p = m_plot->mapFrom(this, widgetPos);
@@ -176,11 +231,11 @@ QMargins AttentionHeatmap::squareMargins(const QSize& laidOut, const QSize& targ
     const QRect r = m_plot->axisRect()->rect();
     const int extraW = laidOut.width() - r.width() - m.left() - m.right();
     const int extraH = laidOut.height() - r.height() - m.top() - m.bottom();
-    const double cell =
-        std::min(double(target.width() - extraW) / columns(), double(target.height() - extraH) / rows());
+    const double cell = std::min(double(target.width() - extraW) / shownColumns(),
+                                 double(target.height() - extraH) / shownRows());
     if (cell <= 1.0) return QMargins();
-    const int dx = std::max(0, target.width() - extraW - static_cast<int>(cell * columns()));
-    const int dy = std::max(0, target.height() - extraH - static_cast<int>(cell * rows()));
+    const int dx = std::max(0, target.width() - extraW - static_cast<int>(cell * shownColumns()));
+    const int dy = std::max(0, target.height() - extraH - static_cast<int>(cell * shownRows()));
     return QMargins(dx / 2, dy / 2, dx - dx / 2, dy - dy / 2);
 }
 
@@ -218,31 +273,47 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
         m_plot->toPainter(&recorder, size.width(), size.height());
     };
     const double screenPoints = m_labelPoints;
-    const int screenStep = m_labelStep;
+    const QRect screenWindow(m_firstColumn, m_firstRow, m_shownColumns, m_shownRows);
     m_plot->plotLayout()->setMargins(QMargins());
     // A figure's title is fitted to the figure, not to the widget on screen,
     // and set larger than the tick labels (12 points at most).
     fitTitle(size.width(), 13.0);
-    resetLabels();
-    for (int pass = 0; pass < 4; ++pass) {  // lay out at the figure's size until the labels fit
+    resetLabels();  // a figure shows every token: the whole matrix, smaller labels if need be
+    m_firstRow = m_firstColumn = 0;
+    applyRanges();
+    // The layout passes leave the cells out: a long text's map is a pixmap of
+    // millions of pixels, and the layout does not depend on it.
+    const bool mapShown = m_map->visible();
+    m_map->setVisible(false);
+    for (int pass = 0; pass < 8; ++pass) {  // lay out at the figure's size until the labels fit
         QPicture measure;
         record(measure);
         if (!shrinkLabelsToFit()) break;
     }
     QPicture measure;
     record(measure);
+    m_map->setVisible(mapShown);
     m_plot->plotLayout()->setMargins(squareMargins(size, size));
     record(picture);
     m_plot->plotLayout()->setMargins(screenMargins);
     fitTitle(m_plot->width());
     m_labelPoints = screenPoints;
-    m_labelStep = screenStep;
+    m_firstColumn = screenWindow.x();
+    m_firstRow = screenWindow.y();
+    m_shownColumns = screenWindow.width();
+    m_shownRows = screenWindow.height();
     applyLabels();
     m_rendering = false;
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+    // A long text's cells are one large pixmap in the picture; replaying it
+    // must not stop at QImageReader's default 128 MB limit (the stream would
+    // lose its place and the rest of the figure would be garbage).
+    const int limit = QImageReader::allocationLimit();
+    QImageReader::setAllocationLimit(std::max(limit, 2048));
     painter.save();
     painter.drawPicture(rect.topLeft(), picture);
     painter.restore();
+    QImageReader::setAllocationLimit(limit);
 }
 
 bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
@@ -253,6 +324,15 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
         } else if (event->type() == QEvent::MouseMove) {
             const QPoint cell = cellAt(m_plot->mapTo(this, static_cast<QMouseEvent*>(event)->position().toPoint()));
             showHover(cell.x(), cell.y());
+        } else if (event->type() == QEvent::Wheel) {
+            auto* wheel = static_cast<QWheelEvent*>(event);
+            const bool columns = wheel->modifiers() & Qt::ShiftModifier || wheel->angleDelta().x() != 0;
+            QScrollBar* bar = columns ? m_columnScroll : m_rowScroll;
+            if (bar->isVisible()) {
+                const int delta = wheel->angleDelta().y() + wheel->angleDelta().x();
+                bar->setValue(bar->value() - (delta > 0 ? 3 : -3));
+                return true;
+            }
         } else if (event->type() == QEvent::Leave) {
             showHover(-1, -1);
         } else if (event->type() == QEvent::MouseButtonRelease) {
@@ -266,9 +346,7 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
 void AttentionHeatmap::showHover(int row, int column) {
     const QString text = hoverText(row, column);
     if (text.isEmpty()) {
-        const QString hint = m_hiddenBy != MaskMode::Bidirectional ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
-                                            : tr("Point at a cell to read its weight.");
-        m_hoverLabel->setText(rows() ? hint : QString());
+        m_hoverLabel->setText(idleHint());
         QToolTip::hideText();
     } else {
         m_hoverLabel->setText(text);
@@ -327,27 +405,44 @@ void AttentionHeatmap::rebuild() {
 
     resetLabels();
     if (!m_hoverLabel->underMouse())  // the hint says what grey cells are
-        m_hoverLabel->setText(nRows == 0 ? QString()
-                              : m_hiddenBy != MaskMode::Bidirectional ? tr("Grey: hidden by the mask. %1").arg(m_hint).trimmed()
-                                               : tr("Point at a cell to read its weight."));
+        m_hoverLabel->setText(idleHint());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void AttentionHeatmap::fitTitle(int width, double points) {
     // The theme's title size, smaller (down to 60%) when a narrow map (three
-    // side by side in presentation mode) would clip it at both ends.
+    // side by side in presentation mode) would clip it; when even that is
+    // too wide, two lines split at the space nearest the middle.
     QFont font = m_theme.font(points, true);
     const double full = font.pointSizeF();
-    double advance = 0.0;  // of the longest line: a title may hold two
-    for (const QString& line : m_title->text().split(QLatin1Char('\n')))
-        advance = std::max(advance, QFontMetricsF(font).horizontalAdvance(line));
-    if (width > 0 && advance > width - 12) font.setPointSizeF(std::max(0.6 * full, full * (width - 12) / advance));
+    // The title sits over the map's column only, not over the colour scale's.
+    const double scaleWidth = m_colorScale->outerRect().width() > 0 ? m_colorScale->outerRect().width()
+                                                                    : 60.0 * m_theme.fontScale;
+    const double room = width - 12 - scaleWidth - m_plot->plotLayout()->columnSpacing();
+    auto widest = [&font](const QString& text) {
+        double advance = 0.0;
+        for (const QString& line : text.split(QLatin1Char('\n')))
+            advance = std::max(advance, QFontMetricsF(font).horizontalAdvance(line));
+        return advance;
+    };
+    QString text = m_titleText;
+    if (width > 0 && widest(text) * 0.6 > room * 0.85 && !text.contains(QLatin1Char('\n'))) {
+        int best = -1;
+        for (int i = 0; i < text.size(); ++i) {
+            if (text[i] == QLatin1Char(' ') && (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2)))
+                best = i;
+        }
+        if (best > 0) text = text.left(best) + QLatin1Char('\n') + text.mid(best + 1);
+    }
+    const double advance = widest(text);
+    if (width > 0 && advance > room) font.setPointSizeF(std::max(0.6 * full, full * room / advance));
+    m_title->setText(text);
     m_title->setFont(font);
 }
 
 void AttentionHeatmap::resetLabels() {
     m_labelPoints = kLabelPoints[0];
-    m_labelStep = 1;
+    m_shownRows = m_shownColumns = 1 << 20;
     applyLabels();
 }
 
@@ -355,38 +450,95 @@ void AttentionHeatmap::applyLabels() {
     auto setLabels = [this](QCPAxis* axis, const QStringList& labels, int count) {
         auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
         ticker->clear();
-        for (int i = 0; i < count; i += m_labelStep) {
-            ticker->addTick(i, i < labels.size() ? labels[i] : QString::number(i));
-        }
+        for (int i = 0; i < count; ++i) ticker->addTick(i, i < labels.size() ? labels[i] : QString::number(i));
         axis->setTickLabelFont(m_theme.font(m_labelPoints));
-        axis->setRange(-0.5, std::max(count, 1) - 0.5);
     };
     setLabels(m_plot->xAxis2, m_columnLabels, columns());
     setLabels(m_plot->yAxis, m_rowLabels, rows());
+    applyRanges();
+}
+
+void AttentionHeatmap::applyRanges() {
+    m_firstRow = std::clamp(m_firstRow, 0, std::max(0, rows() - shownRows()));
+    m_firstColumn = std::clamp(m_firstColumn, 0, std::max(0, columns() - shownColumns()));
+    m_plot->xAxis2->setRange(m_firstColumn - 0.5, m_firstColumn + std::max(shownColumns(), 1) - 0.5);
+    m_plot->yAxis->setRange(m_firstRow - 0.5, m_firstRow + std::max(shownRows(), 1) - 0.5);
+    // The last key label leans out to the right (turned 60 degrees): keep the
+    // colour scale's top tick clear of it.
+    const int last = m_firstColumn + shownColumns() - 1;
+    const QFontMetricsF fm(m_theme.font(m_labelPoints));
+    const QString lastLabel = last >= 0 && last < m_columnLabels.size() ? m_columnLabels[last] : QString();
+    m_plot->plotLayout()->setColumnSpacing(
+        static_cast<int>(std::ceil(0.5 * fm.horizontalAdvance(lastLabel) + 2.0 * fm.height())));
+}
+
+QSizeF AttentionHeatmap::figureSize() const {
+    // Every token at the smallest screen label size: cells of that line, plus
+    // the room the longest label, the axis titles, the title and the colour
+    // scale take (measured in points, 72 per inch).
+    const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
+    const QFontMetricsF label(m_theme.font(kSmallestScreenPoints));
+    double longest = 0.0;
+    for (const QStringList* labels : {&m_rowLabels, &m_columnLabels})
+        for (const QString& l : *labels) longest = std::max(longest, label.horizontalAdvance(l));
+    const double axisTitle = QFontMetricsF(m_theme.font(9)).height() * 1.6;
+    const double title = QFontMetricsF(m_theme.font(13, true)).height() * 2.4;
+    const double scale = 20.0 + QFontMetricsF(m_theme.font(9)).horizontalAdvance(QStringLiteral("-0.88")) + 16.0;
+    const double cells = std::max(rows(), columns()) * labelLine(m_theme, kSmallestScreenPoints);
+    const double side = std::max(cells, 280.0 * m_theme.fontScale);
+    const double lean = 0.87 * longest + 0.5 * label.height();  // the turned key labels' height
+    return QSizeF((side + longest + axisTitle + scale + 0.5 * longest + label.height() + 16.0) * toPoints,
+                  (side + lean + axisTitle + title + 16.0) * toPoints);
+}
+
+void AttentionHeatmap::updateScrollBars() {
+    const auto set = [](QScrollBar* bar, int first, int shown, int count) {
+        const QSignalBlocker block(bar);
+        bar->setRange(0, std::max(0, count - shown));
+        bar->setPageStep(std::max(1, shown));
+        bar->setValue(first);
+        bar->setVisible(shown < count);
+    };
+    set(m_rowScroll, m_firstRow, shownRows(), rows());
+    set(m_columnScroll, m_firstColumn, shownColumns(), columns());
 }
 
 bool AttentionHeatmap::shrinkLabelsToFit() {
     if (rows() == 0 || columns() == 0) return false;
-    const QRect r = m_plot->axisRect()->rect();
-    const double cell = std::min(double(r.width()) / columns(), double(r.height()) / rows());
-    // The largest size whose line fits a cell; below the smallest, label
-    // every k-th token (the hover line still names every cell). Only ever
-    // smaller than now: smaller labels free room, larger cells would then ask
-    // for larger labels again, and the layout would never settle.
-    double points = kLabelPoints[std::size(kLabelPoints) - 1];
+    // The cells' room is the axis rect plus the margins that now centre it
+    // (keepCellsSquare): without them the window would shrink at every pass.
+    const QMargins m = m_plot->plotLayout()->margins();
+    const QRect r = m_plot->axisRect()->rect().adjusted(-m.left(), -m.top(), m.right(), m.bottom());
+    const double cell = std::min(double(r.width()) / shownColumns(), double(r.height()) / shownRows());
+    // The largest size whose line fits a cell. Only ever smaller than now
+    // (and the window only ever smaller): smaller labels free room, larger
+    // cells would then ask for larger labels again, and the layout would
+    // never settle. resetLabels() starts again after a resize or new data.
+    const double floor = m_rendering ? kLabelPoints[std::size(kLabelPoints) - 1] : kSmallestScreenPoints;
+    double points = floor;
     for (double p : kLabelPoints) {
-        if (p <= m_labelPoints && QFontMetricsF(m_theme.font(p)).height() * 1.1 <= cell) {
+        if (p >= floor && p <= m_labelPoints && labelLine(m_theme, p) <= cell) {
             points = p;
             break;
         }
     }
     points = std::min(points, m_labelPoints);
-    const double line = QFontMetricsF(m_theme.font(points)).height() * 1.1;
-    const int step = std::max(m_labelStep, static_cast<int>(std::ceil(line / std::max(cell, 1.0))));
-    if (points == m_labelPoints && step == m_labelStep) return false;
-    m_labelPoints = points;
-    m_labelStep = step;
-    applyLabels();
+    if (points != m_labelPoints) {
+        m_labelPoints = points;
+        applyLabels();
+        return true;
+    }
+    // Every token keeps its label: on screen, show fewer at a time and scroll.
+    const double line = labelLine(m_theme, points);
+    if (m_rendering) return false;
+    if (line <= cell) {
+        updateScrollBars();
+        return false;
+    }
+    m_shownColumns = std::clamp(static_cast<int>(r.width() / line), 1, shownColumns());
+    m_shownRows = std::clamp(static_cast<int>(r.height() / line), 1, shownRows());
+    applyRanges();
+    updateScrollBars();
     return true;
 }
 

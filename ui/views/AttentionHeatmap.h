@@ -20,12 +20,15 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <algorithm>
+
 class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
 class QCPTextElement;
 class QLabel;
 class QPainter;
+class QScrollBar;
 
 namespace bertlens::ui {
 
@@ -76,8 +79,28 @@ public:
     QString hoverText(int row, int column) const;
     // What the line under the map says now (the hovered cell, or a hint).
     QString hoverLine() const;
+    // A view showing several maps hides their own lines and shows one (cellHovered, hoverText).
+    void setHoverLineVisible(bool visible);
+    // The hint the line shows when no cell is pointed at.
+    QString idleHint() const;
     // The cell under a widget position, or (-1, -1).
     QPoint cellAt(const QPoint& widgetPos) const;
+    // Every token is labelled: when the cells of all of them would be too
+    // small for a readable label, the map shows a window of rows and columns
+    // and scroll bars (or the wheel; Shift for columns) move it.
+    int firstShownRow() const { return m_firstRow; }
+    int firstShownColumn() const { return m_firstColumn; }
+    int shownRows() const { return std::min(m_shownRows, rows()); }
+    int shownColumns() const { return std::min(m_shownColumns, columns()); }
+    // The label size in use, in theme points (before the theme's scale).
+    double labelPoints() const { return m_labelPoints; }
+    // The smallest cell (points) that keeps a label of the smallest size
+    // readable: what a figure needs per token (FigureView::figureSize).
+    static double minimumCellPoints();
+    // A figure size (points) at which every label of the current matrix fits
+    // at the smallest screen label size, square cells; none smaller than a
+    // sensible figure. What views base figureSize() on.
+    QSizeF figureSize() const;
 
     // Paints title, axes, map and colour scale into rect, as on screen.
     void render(QPainter& painter, const QRectF& rect);
@@ -102,14 +125,17 @@ private:
     void fitTitle(int width, double points = 11.0);
     void resetLabels();
     void applyLabels();
-    // Smaller label font, or every k-th label, until a label fits a cell of
-    // the current layout; true when something changed.
+    // Smaller label font, then (on screen) fewer rows and columns shown,
+    // until a label fits a cell of the current layout; true when something changed.
     bool shrinkLabelsToFit();
+    void updateScrollBars();
+    void applyRanges();
 
     QCustomPlot* m_plot;
     QCPColorMap* m_map;
     QCPColorScale* m_colorScale;
     QCPTextElement* m_title;
+    QString m_titleText;  // as set; fitTitle() may break it in two
     QLabel* m_hoverLabel;
     RowMatrix m_values;
     QStringList m_rowLabels, m_columnLabels;
@@ -121,7 +147,10 @@ private:
     Theme m_theme;
     bool m_rendering = false;
     double m_labelPoints = 10.0;
-    int m_labelStep = 1;  // drawing an exported figure: leave the screen layout alone
+    int m_firstRow = 0, m_firstColumn = 0;
+    int m_shownRows = 1 << 20, m_shownColumns = 1 << 20;  // the window (clamped to the matrix)
+    QScrollBar* m_rowScroll;
+    QScrollBar* m_columnScroll;
 };
 
 }  // namespace bertlens::ui

@@ -1,7 +1,6 @@
 #include "CompareView.h"
 
 #include "AttentionHeatmap.h"
-#include "PlotRender.h"
 #include "PredictionChart.h"
 #include "PredictionsView.h"
 #include "SelectedAttention.h"
@@ -24,8 +23,6 @@ namespace bertlens::ui {
 namespace {
 
 constexpr size_t kTopWords = 5;               // per panel: two runs side by side need less than the predictions view
-constexpr double kHeatmapExtraWidth = 90.0;   // labels and colour scale beside a map (as the head view)
-constexpr double kHeatmapExtraHeight = 40.0;  // title and key labels above it
 constexpr double kGap = 12.0;
 
 }  // namespace
@@ -37,6 +34,7 @@ CompareView::CompareView(QWidget* parent)
       m_difference(new AttentionHeatmap(this)),
       m_predictions(new PredictionChart(this)),
       m_title(new QLabel(this)),
+      m_hover(new QLabel(this)),
       m_partnerChoice(new QComboBox(this)),
       m_partnerNote(new QLabel(this)),
       m_theme(Theme::normal()) {
@@ -63,17 +61,59 @@ CompareView::CompareView(QWidget* parent)
     m_partnerNote->setWordWrap(true);
     layout->addLayout(choice);
     m_title->setAlignment(Qt::AlignCenter);
-    m_title->setWordWrap(true);
+    m_title->setTextFormat(Qt::PlainText);
+    // One line, its font fitted to the width (fitTitle); wrapping only when even the smallest size is too wide.
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_title);
     auto* maps = new QHBoxLayout;
-    maps->addWidget(m_bidirectional);
-    maps->addWidget(m_causal);
-    maps->addWidget(m_difference);
+    for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
+        maps->addWidget(map);
+        map->setHoverLineVisible(false);
+        connect(map, &AttentionHeatmap::cellHovered, this,
+                [this, map](int row, int column) { showHover(map, row, column); });
+    }
     layout->addLayout(maps, 2);  // the maps matter most; the bars need less height
+    m_hover->setTextFormat(Qt::PlainText);
+    m_hover->setAlignment(Qt::AlignCenter);
+    m_hover->setWordWrap(true);
+    m_hover->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    layout->addWidget(m_hover);
     layout->addWidget(m_predictions, 1);
     m_difference->setScale(AttentionHeatmap::Scale::Difference);
     m_difference->setValueName(tr("difference"));
     refresh();
+}
+
+void CompareView::resizeEvent(QResizeEvent* event) {
+    FigureView::resizeEvent(event);
+    fitTitle();
+}
+
+void CompareView::fitTitle() {
+    // The theme's title size, down to 60% of it, so the title keeps to one line.
+    const QFont full = m_theme.font(12, true);
+    QFont font = full;
+    const double advance = QFontMetricsF(font).horizontalAdvance(m_title->text());
+    const double room = std::max(100, width() - 16);
+    const bool fits = advance <= room || advance <= 0;
+    if (!fits) font.setPointSizeF(std::max(0.6 * full.pointSizeF(), full.pointSizeF() * room / advance));
+    m_title->setFont(font);
+    m_title->setWordWrap(QFontMetricsF(font).horizontalAdvance(m_title->text()) > room);
+}
+
+QString CompareView::hoverLine() const {
+    return m_hover->text();
+}
+
+void CompareView::showHover(const AttentionHeatmap* map, int row, int column) {
+    if (row >= 0 && column >= 0) {
+        m_hover->setText(map->hoverText(row, column));
+        return;
+    }
+    // One hint for the three maps: what to do, and what grey means when a map has it.
+    QString hint = tr("Point at a cell to read its weight.");
+    if (m_causal->rows() > 0) hint += QLatin1Char(' ') + tr("Grey: hidden by the mask.");
+    m_hover->setText(m_bidirectional->rows() > 0 ? hint : QString());
 }
 
 void CompareView::setPartner(ComparePartner partner) {
@@ -105,7 +145,8 @@ void CompareView::setTheme(const Theme& theme) {
     m_theme = theme;
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->setTheme(theme);
     m_predictions->setTheme(theme);
-    m_title->setFont(theme.font(12, true));
+    m_hover->setFont(theme.font(10));
+    fitTitle();
     for (QWidget* w : std::initializer_list<QWidget*>{m_besideLabel, m_partnerChoice, m_partnerNote})
         w->setFont(theme.font(10));
     update();
@@ -149,6 +190,8 @@ void CompareView::refresh() {
         m_difference->setTitle(QString());
         m_predictions->setMessage(predictionsMessage(nullptr, nullptr));
         m_title->setText(title());
+        fitTitle();
+        showHover(nullptr, -1, -1);
         update();
         return;
     }
@@ -209,6 +252,8 @@ void CompareView::refresh() {
         m_difference->setTitle(tr("No other twin"));
     }
     m_title->setText(title());
+    fitTitle();
+    showHover(nullptr, -1, -1);
 
     // Predictions: for each [MASK], the bidirectional run's words beside the causal run's.
     const QString message = predictionsMessage(m_result.get(), &m_result->bidirectional);
@@ -245,14 +290,11 @@ void CompareView::refresh() {
     update();
 }
 
-double CompareView::heatmapSide() const {
-    const int n = m_result ? m_result->tokenCount() : 10;
-    return std::clamp(160.0 + 16.0 * n, 260.0, 520.0) * std::max(1.0, m_theme.fontScale * 0.8);
-}
-
 QSizeF CompareView::figureSize() const {
-    const double side = heatmapSide();
-    const double width = 3 * (side + kHeatmapExtraWidth) + 2 * kGap;
+    // Three maps side by side, each at the size where every label fits.
+    QSizeF map(0, 0);
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = map.expandedTo(m->figureSize());
+    const double width = 3 * map.width() + 2 * kGap;
     double predictions = PredictionChart::titleHeight(m_theme.fontScale);
     const auto& panels = m_predictions->panels();
     if (panels.empty()) {
@@ -261,27 +303,33 @@ QSizeF CompareView::figureSize() const {
         for (size_t i = 0; i < panels.size(); i += 2)
             predictions += PredictionChart::panelHeight(static_cast<int>(panels[i].top.size()), m_theme.fontScale);
     }
-    const double titleHeight = 44.0 * m_theme.fontScale;  // two lines of the title
-    return QSizeF(width, titleHeight + side + kHeatmapExtraHeight + kGap + predictions);
+    return QSizeF(width, titleHeight() + map.height() + kGap + predictions);
+}
+
+double CompareView::titleHeight() const {
+    return 44.0 * m_theme.fontScale;  // two lines: the title wraps on a narrow figure
 }
 
 void CompareView::paintFigure(QPainter& painter, const QRectF& rect) {
     painter.save();
     painter.fillRect(rect, m_theme.background);
-    const double titleHeight = 44.0 * m_theme.fontScale;  // two lines: the title wraps on a narrow figure
-    painter.setFont(m_theme.font(12, true));
+    const double titleHeight = this->titleHeight();
+    // Larger than the maps' own titles (13 points, AttentionHeatmap::render).
+    painter.setFont(m_theme.font(14, true));
     painter.setPen(m_theme.foreground);
     painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), titleHeight), Qt::AlignCenter | Qt::TextWordWrap,
                      title());
-    const double side = heatmapSide();
+    QSizeF map(0, 0);
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = map.expandedTo(m->figureSize());
     const double mapWidth = (rect.width() - 2 * kGap) / 3.0;
-    const double mapHeight = side + kHeatmapExtraHeight;
+    // The maps' share of the height as in figureSize(), the rest for the bars.
+    const QSizeF full = figureSize();
+    const double mapHeight = map.height() * rect.height() / std::max(1.0, full.height());
     const double top = rect.top() + titleHeight;
     int i = 0;
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
-        // renderPlot rather than AttentionHeatmap::render: it sizes the
-        // plot for the painter's DPI (see PlotRender.h).
-        renderPlot(*map->plot(), painter, QRectF(rect.left() + i * (mapWidth + kGap), top, mapWidth, mapHeight));
+        // render() lays the map out again at the figure's size with every token labelled.
+        map->render(painter, QRectF(rect.left() + i * (mapWidth + kGap), top, mapWidth, mapHeight));
         ++i;
     }
     const double predictionsTop = top + mapHeight + kGap;

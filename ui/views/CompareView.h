@@ -56,16 +56,25 @@ public:
     ComparePartner partner() const { return m_partner; }
     ComparePartner shownPartner() const;
 
+    // The one line under the maps: the pointed cell of any map, or the hint.
+    QString hoverLine() const;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void refresh();
+    void fitTitle();
+    void showHover(const AttentionHeatmap* map, int row, int column);
     QString title() const;
-    double heatmapSide() const;
+    double titleHeight() const;
 
     AttentionHeatmap* m_bidirectional;
     AttentionHeatmap* m_causal;
     AttentionHeatmap* m_difference;
     PredictionChart* m_predictions;
     QLabel* m_title;  // on screen; exports draw the same text
+    QLabel* m_hover;  // one line for the three maps (their own lines are hidden)
     QComboBox* m_partnerChoice;
     QLabel* m_besideLabel;
     QLabel* m_partnerNote;  // why a chosen twin is not there

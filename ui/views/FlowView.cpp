@@ -274,15 +274,15 @@ void FlowView::rebuildBars() {
 }
 
 void FlowView::paintFigure(QPainter& painter, const QRectF& rect) {
+    // The map at the width where every label fits (figureSize), the bars beside it.
     const double split = rect.width() * 0.58;
     m_heatmap->render(painter, QRectF(rect.left(), rect.top(), split, rect.height()));
     renderPlot(*m_bars, painter, QRectF(rect.left() + split, rect.top(), rect.width() - split, rect.height()));
 }
 
 QSizeF FlowView::figureSize() const {
-    const int n = m_result ? m_result->tokenCount() : 10;
-    const double side = std::clamp(200.0 + 18.0 * n, 360.0, 900.0);
-    return QSizeF(side + 90.0 + 0.7 * side, side + 40.0);
+    const QSizeF map = m_heatmap->figureSize();
+    return QSizeF(map.width() / 0.58, map.height());
 }
 
 }  // namespace bertlens::ui

@@ -127,10 +127,8 @@ void HeadView::paintFigure(QPainter& painter, const QRectF& rect) {
 }
 
 QSizeF HeadView::figureSize() const {
-    // Room for the labels plus about 18 points per token, within a page.
-    const int n = m_result ? m_result->tokenCount() : 10;
-    const double side = std::clamp(200.0 + 18.0 * n, 360.0, 900.0);
-    return QSizeF(side + 90.0, side + 40.0);
+    // Every label fits: a long text makes a large figure rather than one with skipped labels.
+    return m_heatmap->figureSize();
 }
 
 }  // namespace bertlens::ui

@@ -237,10 +237,13 @@ void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
                 if (hoverSide == Side::Key && k != hover) continue;
                 const float w = m(q, k);
                 if (w < threshold) continue;
-                c.setAlphaF(std::clamp(static_cast<double>(w), 0.0, 1.0));
+                // Width and opacity both follow the weight, so the strongest
+                // lines read from the back of a room and the faint ones recede.
+                const double weight = std::clamp(static_cast<double>(w), 0.0, 1.0);
+                c.setAlphaF(std::clamp(0.12 + 0.88 * weight, 0.0, 1.0));
                 // Flat caps: round ones cost four times as much to stroke
                 // (measured), and the ends sit beside the labels anyway.
-                painter.setPen(QPen(c, lineWidth, headPenStyle(i), Qt::FlatCap));
+                painter.setPen(QPen(c, lineWidthFor(weight, m_theme), headPenStyle(i), Qt::FlatCap));
                 painter.drawLine(QPointF(l.leftX + gap, l.top + q * l.row), QPointF(l.rightX - gap, l.top + k * l.row));
             }
         }
@@ -290,11 +293,16 @@ void LinesView::paint(QPainter& painter, const QRectF& rect, bool forExport) {
         x += lm.horizontalAdvance(name) + lm.height();
     }
     const QString note = linesCapped() && hoverSide == Side::None
-                             ? tr("opacity = weight; strongest %1 lines").arg(m_lineBudget)
-                             : tr("opacity = weight");
+                             ? tr("width and opacity = weight; strongest %1 lines").arg(m_lineBudget)
+                             : tr("width and opacity = weight");
     painter.setPen(fg);
     painter.drawText(l.legend, Qt::AlignRight | Qt::AlignVCenter, note);
     painter.restore();
+}
+
+double LinesView::lineWidthFor(double weight, const Theme& theme) {
+    // 0.6 (a trace) to 4.5 points at weight 1, times the theme's scale (presentation: 7.2).
+    return theme.fontScale * (0.6 + 3.9 * std::clamp(weight, 0.0, 1.0));
 }
 
 QRectF LinesView::canvasRect() const {

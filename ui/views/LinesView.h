@@ -61,6 +61,8 @@ public:
     // The weakest weight drawn for the i-th head when no token is hovered:
     // kMinWeight, or higher when the line budget is exceeded.
     float lineThreshold(int i) const { return m_thresholds[static_cast<size_t>(i)]; }
+    // The pen width of a line of that weight (a weight of 0.996 is drawn 7 times as wide as one of 0.01).
+    static double lineWidthFor(double weight, const Theme& theme);
     bool linesCapped() const;
     void setLineBudget(int lines);
 

@@ -47,7 +47,8 @@ void MainWindow::buildMenus() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
     m_presentationAction = view->addAction(tr("&Presentation mode"), this, &MainWindow::setPresentationMode);
     m_presentationAction->setCheckable(true);
-    m_presentationAction->setShortcut(Qt::Key_F11);
+    // F5 as well: the key slide software uses to start a show.
+    m_presentationAction->setShortcuts({QKeySequence(Qt::Key_F11), QKeySequence(Qt::Key_F5)});
     QAction* leave = new QAction(tr("Leave presentation mode"), this);
     leave->setShortcut(Qt::Key_Escape);
     connect(leave, &QAction::triggered, this, [this] {

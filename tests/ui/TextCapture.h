@@ -1,0 +1,59 @@
+// A paint device that draws nothing and remembers every piece of text
+// painted on it: the text, the rectangle its glyphs take (device pixels,
+// rotated text as a polygon) and whether a clip cut part of it off. Layout
+// tests paint a view or a figure on it and check that no label is cut and
+// no two labels overlap, without any help from the view: whatever a view
+// draws with QPainter (its own code, QCustomPlot's vector path, QStyle for
+// child widgets) passes through drawTextItem here.
+//
+// Widgets whose text reaches the screen only as a cached pixmap are the
+// exception: QCustomPlot's on-screen buffer is one, so captureWidget() paints
+// each QCustomPlot child again through its vector path.
+//
+// Test code only; UI thread only.
+#pragma once
+
+#include <QPaintDevice>
+#include <QPolygonF>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+class QWidget;
+
+namespace bertlens::test {
+
+struct CapturedText {
+    QString text;
+    QPolygonF shape;       // the glyph box, mapped to device pixels
+    QRectF bounds;         // shape's bounding rectangle
+    bool clipped = false;  // a clip region cut part of the box away
+};
+
+class TextCapture : public QPaintDevice {
+public:
+    explicit TextCapture(const QSize& size);
+    ~TextCapture() override;
+
+    QPaintEngine* paintEngine() const override;
+    const std::vector<CapturedText>& texts() const;
+    void clear();
+
+protected:
+    int metric(PaintDeviceMetric metric) const override;
+
+private:
+    QSize m_size;
+    std::unique_ptr<QPaintEngine> m_engine;
+};
+
+// Paints widget (and its children) on capture as the screen would show it,
+// QCustomPlot children through their vector path.
+void captureWidget(QWidget& widget, TextCapture& capture);
+
+// Problems with the texts: ones cut by a clip or reaching outside bounds,
+// and pairs that overlap by more than a pixel each way. Empty when all is well.
+QStringList labelProblems(const std::vector<CapturedText>& texts, const QRectF& bounds);
+
+}  // namespace bertlens::test
