@@ -86,7 +86,15 @@ std::vector<LabelPlacement> HeadMap::labels(const Layout& l, const QPaintDevice*
         const int layer = static_cast<int>(i) / m_summary->heads, head = static_cast<int>(i) % m_summary->heads;
         sizes.emplace_back(fm.horizontalAdvance(QStringLiteral("%1:%2").arg(layer).arg(head)) + 2, fm.height());
     }
-    return placeLabels(l.dots, sizes, l.radius, l.plot);
+    std::vector<LabelPlacement> placed = placeLabels(l.dots, sizes, l.radius, l.plot);
+    for (size_t i = 0; i < placed.size(); ++i) {
+        // A label pushed far from its dot would seem to name another one.
+        const QRectF& r = placed[i].rect;
+        const double dx = std::max({r.left() - l.dots[i].x(), 0.0, l.dots[i].x() - r.right()});
+        const double dy = std::max({r.top() - l.dots[i].y(), 0.0, l.dots[i].y() - r.bottom()});
+        if (std::hypot(dx, dy) > l.radius + 3 + 0.5 * r.height()) placed[i].clean = false;
+    }
+    return placed;
 }
 
 void HeadMap::paint(QPainter& painter, const QRectF& rect, bool forExport) const {
@@ -98,8 +106,7 @@ void HeadMap::paint(QPainter& painter, const QRectF& rect, bool forExport) const
     painter.setFont(titleFont);
     painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter,
                      QFontMetricsF(titleFont, painter.device())
-                         .elidedText(tr("Heads that attend alike lie close (MDS of Jensen\u2013Shannon distances)"),
-                                     Qt::ElideRight, l.title.width()));
+                         .elidedText(tr("Heads that attend alike lie close"), Qt::ElideRight, l.title.width()));
     if (l.dots.empty()) {
         painter.setFont(m_theme.font(11));
         painter.drawText(l.plot, Qt::AlignCenter | Qt::TextWordWrap,
@@ -161,8 +168,8 @@ void HeadMap::paint(QPainter& painter, const QRectF& rect, bool forExport) const
     x += lm.horizontalAdvance(last) + 16;
     painter.drawText(QRectF(x, l.legend.top(), l.legend.right() - x, l.legend.height()),
                      Qt::AlignLeft | Qt::AlignVCenter,
-                     lm.elidedText(tr("dot: a head, labelled layer:head; the axes have no units"), Qt::ElideRight,
-                                   l.legend.right() - x));
+                     lm.elidedText(tr("dots: heads (layer:head), placed by MDS of their Jensen\u2013Shannon distances"),
+                                   Qt::ElideRight, l.legend.right() - x));
     painter.restore();
 }
 

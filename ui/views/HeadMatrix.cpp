@@ -67,7 +67,7 @@ HeadMatrix::Geometry HeadMatrix::geometry(const QRectF& rect, const QPaintDevice
     const double barWidth = 14.0 * m_theme.fontScale;
     const double barRight = barWidth + 6 + lm.horizontalAdvance(QStringLiteral("0.00")) + 6 + lm.height() + 4;
     const double w = rect.width() - g.labelWidth - barRight - 12;
-    const double h = rect.bottom() - g.title.bottom() - g.headerHeight;
+    const double h = rect.bottom() - g.title.bottom() - g.headerHeight - lm.height() / 2;  // the bar's last label
     g.cellWidth = std::max(4.0, w / heads);
     g.cellHeight = std::max(4.0, h / layers);
     // Not too far from square: very wide or very tall cells read as bars.

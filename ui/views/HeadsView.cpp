@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -62,7 +63,8 @@ HeadsView::HeadsView(QWidget* parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->setVisible(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setToolTip(tr("Click a column to sort by it"));
     m_table->setToolTip(tr("Click a head to open it"));
     connect(m_table, &QTableView::clicked, this, [this](const QModelIndex& index) {
@@ -149,6 +151,7 @@ void HeadsView::setTheme(const Theme& theme) {
     m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(theme.font(10)).height() + 6);
     m_matrix->setTheme(theme);
     m_map->setTheme(theme);
+    fitTable();
 }
 
 void HeadsView::setCorpusSource(HeadsCorpusSource* source) {
@@ -304,7 +307,17 @@ void HeadsView::display(const HeadsSummaryPtr& summary) {
         m_map->setPlaceholder(tr("No map for this summary."));
     const int head = m_selection.averageHeads ? -1 : m_selection.head;
     m_model->setSelectedHead(m_selection.layer, head);
+    fitTable();
     refreshSource();
+}
+
+void HeadsView::fitTable() {
+    // Every column whole: the table takes the width its numbers need.
+    int width = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width() + 4;
+    const int number = QFontMetrics(m_table->font()).horizontalAdvance(QStringLiteral("00.00")) + 14;
+    for (int c = 0; c < m_sorted->columnCount(); ++c)
+        width += std::max(number, m_table->horizontalHeader()->sectionSizeHint(c)) + 6;
+    m_table->setMinimumWidth(width);
 }
 
 QString HeadsView::sourceDescription() const {

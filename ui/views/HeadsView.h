@@ -79,6 +79,7 @@ private:
     void setSentence(HeadsSummary summary);  // for m_result, computed here
     void display(const HeadsSummaryPtr& summary);
     void refreshSource();
+    void fitTable();
     void updateCorpusButton();
     void chooseCorpusFile();
     void requestHead(int layer, int head);
