@@ -5,6 +5,7 @@
 #include "Errors.h"
 #include "analysis/CorpusLines.h"
 #include "analysis/HeadSummary.h"
+#include "analysis/SummaryText.h"
 #include "model/Encoder.h"
 
 #include <unistd.h>
@@ -34,23 +35,8 @@ struct Skips {
 
 // Runs one text if the model can read it; otherwise names why not.
 bool addText(Encoder& encoder, const std::string& text, MaskMode mask, HeadSummaryAccumulator& acc, std::string& why) {
-    Encoding e = encoder.model().tokenizer().encode(text);
-    bool anyWord = false;
-    for (const Token& t : e.tokens) anyWord = anyWord || (!t.added && t.text != "[CLS]" && t.text != "[SEP]");
-    if (!anyWord) {
-        why = "empty";
-        return false;
-    }
-    if (static_cast<int>(e.ids.size()) > encoder.model().config().maxPositions) {
-        why = "too_long_for_model";
-        return false;
-    }
-    AnalyzeOptions o;
-    o.maskMode = mask;
-    Analysis a = encoder.forward(e.ids, e.typeIds, o, {});
-    a.tokens = std::move(e.tokens);
-    acc.add(a);
-    return true;
+    why = addTextToSummary(encoder, text, mask, acc);
+    return why.empty();
 }
 
 // A bar redrawn in place on a terminal; otherwise a line every 10 %.

@@ -4,12 +4,14 @@
 //   bertlens --export DIR --text TEXT --view head|model|lines|compare|predictions|embeddings
 //            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
 #include "AnalysisController.h"
-#include "SafeDisplay.h"
 #include "BatchExport.h"
 #include "BundledModel.h"
+#include "HeadsSummary.h"
 #include "MainWindow.h"
 #include "SaliencyBar.h"
+#include "SafeDisplay.h"
 #include "SelectionControls.h"
+#include "StartHead.h"
 #include "Version.h"
 
 #include <QApplication>
@@ -112,7 +114,8 @@ int runBatch(const QStringList& arguments) {
     BatchExportOptions options;
     QString error;
     if (!parseBatchExportArguments(arguments, options, error)) {
-        std::fprintf(stderr, "bertlens: %s\n%s\n", qPrintable(bertlens::ui::safeDisplay(error)), qPrintable(batchExportUsage()));
+        std::fprintf(stderr, "bertlens: %s\n%s\n", qPrintable(bertlens::ui::safeDisplay(error)),
+                     qPrintable(batchExportUsage()));
         return 2;
     }
     if (options.modelDir.isEmpty()) {
@@ -123,7 +126,8 @@ int runBatch(const QStringList& arguments) {
         }
         options.modelDir = bundled.folder;
         std::fprintf(stderr, "bertlens: no --model given: using the bundled model %s\n", qPrintable(bundled.folder));
-        if (!bundled.note.isEmpty()) std::fprintf(stderr, "bertlens: note: %s\n", qPrintable(bertlens::ui::safeDisplay(bundled.note)));
+        if (!bundled.note.isEmpty())
+            std::fprintf(stderr, "bertlens: note: %s\n", qPrintable(bertlens::ui::safeDisplay(bundled.note)));
     }
     const BatchExportResult result = runBatchExport(options);
     if (!result.ok) {
@@ -131,7 +135,8 @@ int runBatch(const QStringList& arguments) {
         return 1;
     }
     for (const QString& file : result.files) std::printf("%s\n", qPrintable(bertlens::ui::safeDisplay(file)));
-    if (!result.note.isEmpty()) std::fprintf(stderr, "bertlens: %s\n", qPrintable(bertlens::ui::safeDisplay(result.note)));
+    if (!result.note.isEmpty())
+        std::fprintf(stderr, "bertlens: %s\n", qPrintable(bertlens::ui::safeDisplay(result.note)));
     return 0;
 }
 
@@ -189,7 +194,8 @@ int main(int argc, char** argv) {
     describe(parser, o);
     if (!batch) {
         if (!parser.parse(withoutQtOptions(arguments))) {
-            std::cerr << "bertlens: " << qPrintable(bertlens::ui::safeDisplay(parser.errorText())) << "\n" << qPrintable(helpText(parser));
+            std::cerr << "bertlens: " << qPrintable(bertlens::ui::safeDisplay(parser.errorText())) << "\n"
+                      << qPrintable(helpText(parser));
             return 2;
         }
         if (parser.isSet(QStringLiteral("version"))) {
@@ -253,6 +259,29 @@ int main(int argc, char** argv) {
     if (parser.isSet(o.head)) selection.head = asked.head;
     if (parser.isSet(o.maskMode)) selection.maskMode = asked.maskMode;
     window.selectionControls()->setSelection(selection);
+    // Nothing chose a head: open on the one the model card names, else the
+    // clearest of the first sentence (the rule is in StartHead.h).
+    if (!parser.isSet(o.layer) && !parser.isSet(o.head) && !settings.state.selection) {
+        QObject::connect(
+            &window, &MainWindow::resultShown, &window,
+            [&window](const AnalysisResultPtr& result) {
+                const Selection now = window.selection();
+                if (now.layer != 0 || now.head != 0 || now.averageHeads) return;  // chosen meanwhile
+                const Analysis& a = result->analysis(now.maskMode);
+                StartHead start = startHeadFromCard(window.controller().modelFolder(), a.layers, a.heads);
+                if (!start.valid())
+                    start = clearestHead(summariseSentence(*result, now.maskMode, false).statistics, a.layers, a.heads);
+                if (!start.valid()) return;
+                Selection s = now;
+                s.layer = start.layer;
+                s.head = start.head;
+                window.selectionControls()->setSelection(s);
+                window.statusBar()->showMessage(
+                    QObject::tr("Opened on layer %1, head %2: %3.").arg(start.layer).arg(start.head).arg(start.why),
+                    15000);
+            },
+            Qt::SingleShotConnection);
+    }
     if (parser.isSet(o.view)) window.setCurrentView(parser.value(o.view));
     if (parser.isSet(o.colorMap)) {
         const QString name = parser.value(o.colorMap).toLower();
@@ -272,7 +301,8 @@ int main(int argc, char** argv) {
         const QString file = parser.value(o.screenshot);
         QObject::connect(&window, &MainWindow::resultShown, &window, [&window, file] {
             QTimer::singleShot(400, &window, [&window, file] {
-                if (!window.grab().save(file)) std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(bertlens::ui::safeDisplay(file)));
+                if (!window.grab().save(file))
+                    std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(bertlens::ui::safeDisplay(file)));
                 QApplication::quit();
             });
         });

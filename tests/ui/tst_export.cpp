@@ -387,7 +387,7 @@ private slots:
         blocker.close();
         QTemporaryDir emptyModel;
         const std::vector<Case> cases = {
-            {"unknown view", [](BatchExportOptions& o) { o.view = QStringLiteral("heads"); }, "no view \"heads\""},
+            {"unknown view", [](BatchExportOptions& o) { o.view = QStringLiteral("hedas"); }, "no view \"hedas\""},
             {"layer too big", [](BatchExportOptions& o) { o.layer = 2; }, "layer 2 does not exist"},
             {"negative head", [](BatchExportOptions& o) { o.head = -1; }, "head -1 does not exist"},
             {"head too big", [](BatchExportOptions& o) { o.head = 12; }, "heads 0 to 11"},

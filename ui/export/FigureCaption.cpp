@@ -3,6 +3,7 @@
 #include "EmbeddingsView.h"
 #include "FlowView.h"
 #include "HeadChips.h"
+#include "HeadsView.h"
 #include "LinesView.h"
 #include "SelectedAttention.h"
 
@@ -57,6 +58,16 @@ QString figureCaption(const AnalysisResult* result, const Selection& selection, 
                       ? QObject::tr("attention flow through all %1 layers").arg(a.layers)
                       : QObject::tr("attention rollout after layer %1").arg(std::min(flow->rolloutLayer(), a.layers) - 1));
         parts << maskModeTitle(s.maskMode) << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
+        return parts.join(QStringLiteral(" \u00b7 "));
+    }
+    if (figureName == QLatin1String("heads")) {
+        parts << QObject::tr("what each head does (all layers and heads)");
+        const auto* heads = qobject_cast<const HeadsView*>(view);
+        if (heads && heads->showsCorpus() && heads->shownSummary()) {
+            parts << heads->sourceDescription() << maskModeTitle(heads->shownSummary()->maskMode);
+        } else {
+            parts << maskModeTitle(s.maskMode) << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
+        }
         return parts.join(QStringLiteral(" \u00b7 "));
     }
     if (figureName == QLatin1String("layers")) {

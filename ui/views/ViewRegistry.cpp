@@ -4,6 +4,7 @@
 #include "EmbeddingsView.h"
 #include "FlowView.h"
 #include "HeadView.h"
+#include "HeadsView.h"
 #include "LayersView.h"
 #include "LinesView.h"
 #include "ModelView.h"
@@ -25,6 +26,7 @@ const std::vector<ViewEntry>& viewEntries() {
         {QStringLiteral("embeddings"), QObject::tr("Embeddings"), [](QWidget* p) { return new EmbeddingsView(p); }},
         {QStringLiteral("flow"), QObject::tr("Information flow"), [](QWidget* p) { return new FlowView(p); }},
         {QStringLiteral("layers"), QObject::tr("Through the layers"), [](QWidget* p) { return new LayersView(p); }},
+        {QStringLiteral("heads"), QObject::tr("Heads"), [](QWidget* p) { return new HeadsView(p); }},
     };
     return entries;
 }

@@ -8,6 +8,8 @@
 #include "CompareView.h"
 #include "FigureView.h"
 #include "FileDropHandler.h"
+#include "HeadsCorpusSource.h"
+#include "HeadsView.h"
 #include "ModelChangedBar.h"
 #include "ModelLoader.h"
 #include "ModelView.h"
@@ -112,6 +114,9 @@ void MainWindow::buildCentralWidget() {
         });
         connectAblation(m_views[i]);
     }
+    // The heads view's corpus summaries run with the window's model.
+    if (auto* heads = qobject_cast<HeadsView*>(view(QStringLiteral("heads"))))
+        heads->setCorpusSource(new HeadsCorpusSource(m_controller, heads));
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
