@@ -10,6 +10,8 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <chrono>
 #include <iostream>
 #include <iterator>
@@ -41,6 +43,17 @@ void setThreadCount(const CliArgs& a) {
     const int threads = a.intValue("--threads", omp_get_num_procs(), 1, 256);
     omp_set_num_threads(threads);
     Eigen::setNbThreads(threads);
+}
+
+std::string durationText(double seconds) {
+    const auto s = static_cast<long>(std::lround(seconds));
+    char text[32];
+    if (s >= 3600) {
+        std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, s / 60 % 60);
+    } else {
+        std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+    }
+    return text;
 }
 
 std::string modelFolder(const CliArgs& a) {
