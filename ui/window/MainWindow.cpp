@@ -14,6 +14,7 @@
 #include "SelectionControls.h"
 #include "TokenStrip.h"
 #include "ViewRegistry.h"
+#include "export/AnalysisText.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -91,6 +92,15 @@ void MainWindow::buildCentralWidget() {
     layout->addWidget(m_changedBar);
     layout->addWidget(m_explanation);
     layout->addWidget(m_note);
+
+    // One line for a sequence classifier (BertForSequenceClassification):
+    // its classes for the text, from the bidirectional pass it was trained with.
+    m_classification = new QLabel(central);
+    m_classification->setObjectName(QStringLiteral("classification"));
+    m_classification->setTextFormat(Qt::PlainText);
+    m_classification->setWordWrap(true);
+    m_classification->setVisible(false);
+    layout->addWidget(m_classification);
 
     m_controls = new SelectionControls(central);
     layout->addWidget(m_controls);
@@ -251,6 +261,12 @@ void MainWindow::onResult(const AnalysisResultPtr& result) {
                             .arg(found));
             break;
         }
+    }
+    const Classification& verdict = result->bidirectional.classification;
+    m_classification->setVisible(verdict.present());
+    if (verdict.present()) {
+        m_classification->setText(
+            tr("Classifier (bidirectional pass): %1").arg(QString::fromStdString(classificationText(verdict))));
     }
     m_tokens->setResult(result);
     syncView(m_tabs->currentIndex());
