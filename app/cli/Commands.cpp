@@ -10,9 +10,9 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <chrono>
 #include <iostream>
 #include <iterator>
 #include <sstream>

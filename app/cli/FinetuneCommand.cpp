@@ -25,13 +25,12 @@ void printProgress(const train::FinetuneProgress& p) {
             return;
         case Kind::Step:
             std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  %.0f examples/s  elapsed %s  left %s",
-                          static_cast<long long>(p.step), static_cast<long long>(p.steps), p.loss,
-                          p.examplesPerSecond, durationText(p.elapsedSeconds).c_str(),
-                          durationText(p.remainingSeconds).c_str());
+                          static_cast<long long>(p.step), static_cast<long long>(p.steps), p.loss, p.examplesPerSecond,
+                          durationText(p.elapsedSeconds).c_str(), durationText(p.remainingSeconds).c_str());
             break;
         case Kind::Evaluation:
-            std::snprintf(line, sizeof line, "epoch %d (step %lld/%lld)  held-out loss %.4f  accuracy %.2f%%",
-                          p.epoch, static_cast<long long>(p.step), static_cast<long long>(p.steps), p.heldOutLoss,
+            std::snprintf(line, sizeof line, "epoch %d (step %lld/%lld)  held-out loss %.4f  accuracy %.2f%%", p.epoch,
+                          static_cast<long long>(p.step), static_cast<long long>(p.steps), p.heldOutLoss,
                           100.0 * p.heldOutAccuracy);
             break;
     }
@@ -84,7 +83,7 @@ int runFinetune(const std::vector<std::string>& args, std::ostream& out) {
                                   {"examples_per_second", r.examplesPerSecond},
                                   {"model", o.outDir},
                                   {"curve", nlohmann::json::parse(train::curveJson(r.curve))}}
-                .dump()
+               .dump()
         << '\n';
     return 0;
 }

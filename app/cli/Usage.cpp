@@ -79,6 +79,7 @@ const CommandUsage kCommands[] = {
      "  --lr X, --batch B    peak learning rate (default 5e-4; warm-up 10%, then linear decay), batch (32)\n"
      "  --seed S             the examples, their order and the new weights (default 1)\n"
      "  --from-scratch       the same architecture from random weights, the same budget\n"
+     "  --threads T          threads to use (default: all processors)\n"
      "  --checkpoint-every N save the training state every N steps; --resume goes on from it\n"},
     {"evaluate",
      "  bertlens-cli evaluate [--model DIR] [--seed S] [--sentences N] [--held-out N]\n"

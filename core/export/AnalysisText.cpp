@@ -31,7 +31,8 @@ std::string classificationText(const Classification& c) {
     // Most probable first, as a reader scans them.
     std::vector<size_t> order(c.labels.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return c.probabilities[x] > c.probabilities[y]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t x, size_t y) { return c.probabilities[x] > c.probabilities[y]; });
     for (size_t k = 0; k < order.size(); ++k) {
         const double percent = 100.0 * double(c.probabilities[order[k]]);
         if (percent < 0.05) {

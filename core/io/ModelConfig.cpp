@@ -1,8 +1,8 @@
 #include "io/ModelConfig.h"
 
 #include "Errors.h"
-#include "text/SafeText.h"
 #include "io/FileBytes.h"
+#include "text/SafeText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -82,7 +82,8 @@ std::vector<std::string> readLabels(const nlohmann::json& j, const std::string& 
     }
     const auto& map = j["id2label"];
     if (!map.is_object() || map.empty() || map.size() > size_t(kMaxLabels)) {
-        throw CheckpointError(fileName + ": id2label must be an object from class ids to names, like {\"0\": \"NEGATIVE\"}");
+        throw CheckpointError(fileName +
+                              ": id2label must be an object from class ids to names, like {\"0\": \"NEGATIVE\"}");
     }
     std::vector<std::string> labels(map.size());
     std::vector<bool> seen(map.size(), false);
@@ -180,7 +181,8 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
     if (namesClassifier(j)) {
         c.labels = readLabels(j, fileName);
         if (c.objective != Objective::MaskedLm) {
-            throw CheckpointError(fileName + ": a BertForSequenceClassification reads the whole text at once; it "
+            throw CheckpointError(fileName +
+                                  ": a BertForSequenceClassification reads the whole text at once; it "
                                   "cannot also be a one-way model (is_decoder / bertlens_objective)");
         }
     }

@@ -137,8 +137,9 @@ private:
             }
             return;
         }
-        const std::string why = "; config.json says BertForSequenceClassification, whose weights hold the pooler "
-                                "(bert.pooler.dense) and the classifier";
+        const std::string why =
+            "; config.json says BertForSequenceClassification, whose weights hold the pooler "
+            "(bert.pooler.dense) and the classifier";
         for (const char* name : {"pooler.dense.weight", "pooler.dense.bias"}) {
             if (!find(name, true)) throw CheckpointError(m_fileName + " has no tensor bert." + std::string(name) + why);
         }
@@ -149,11 +150,11 @@ private:
         for (const char* name : {"classifier.weight", "classifier.bias"}) {
             const TensorView* t = m_tensors.find(name);
             if (t->shape.empty() || t->shape[0] != labels) {
-                throw CheckpointError(m_fileName + ": tensor " + std::string(name) + " has shape " +
-                                      shapeText(t->shape) + ", " +
-                                      (t->shape.empty() ? std::string("no classes") : std::to_string(t->shape[0]) + " classes") +
-                                      ", but config.json has " + std::to_string(labels) +
-                                      " (num_labels / id2label); the config does not belong to these weights");
+                throw CheckpointError(
+                    m_fileName + ": tensor " + std::string(name) + " has shape " + shapeText(t->shape) + ", " +
+                    (t->shape.empty() ? std::string("no classes") : std::to_string(t->shape[0]) + " classes") +
+                    ", but config.json has " + std::to_string(labels) +
+                    " (num_labels / id2label); the config does not belong to these weights");
             }
         }
         w.pooler = linear("pooler.dense", c.hidden, c.hidden);

@@ -9,8 +9,8 @@
 #include "train/EigenSingleThread.h"
 #include "train/FinetuneBatches.h"
 #include "train/TrainState.h"
-#include "train/Trainer.h"
 #include "train/TrainableBert.h"
+#include "train/Trainer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -167,10 +167,10 @@ FinetuneResult Finetuner::run() {
 
     const TaskSplits splits = makeTaskSplits(task, o.seed, size_t(o.trainExamples), size_t(o.heldOutExamples));
     const SpecialIds special = SpecialIds::fromVocab(source->vocab());
-    const std::vector<EncodedExample> train = encodeExamples(splits.train, source->tokenizer(), special, config.maxPositions);
-    const std::vector<TrainBatch> heldOut =
-        evaluationBatches(encodeExamples(splits.heldOut, source->tokenizer(), special, config.maxPositions),
-                          kEvaluationBatch);
+    const std::vector<EncodedExample> train =
+        encodeExamples(splits.train, source->tokenizer(), special, config.maxPositions);
+    const std::vector<TrainBatch> heldOut = evaluationBatches(
+        encodeExamples(splits.heldOut, source->tokenizer(), special, config.maxPositions), kEvaluationBatch);
 
     TrainableBert<float> net(config);
     Random init(o.seed, kInitStream);
@@ -271,7 +271,8 @@ FinetuneResult Finetuner::run() {
     c.vocab = vocab;
     c.lowerCase = source->tokenizer().options().lowerCase;
     c.dtype = o.dtype;
-    c.metadata = {{"bertlens_finetune", recipe}, {"bertlens_held_out_accuracy", nlohmann::json(result.heldOutAccuracy).dump()}};
+    c.metadata = {{"bertlens_finetune", recipe},
+                  {"bertlens_held_out_accuracy", nlohmann::json(result.heldOutAccuracy).dump()}};
     for (const ParameterInfo& t : net.layout().tensors())
         c.tensors.push_back({t.name, t.shape, net.parameters().data() + t.offset});
     writeCheckpoint(o.outDir, c);

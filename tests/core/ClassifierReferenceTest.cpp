@@ -96,7 +96,8 @@ TEST(ClassifierBadInput, LyingFoldersAreRefusedNamingTheProblem) {
     EXPECT_NE(shape.find("num_labels"), std::string::npos) << shape;
 
     const fs::path d = dir.copyModel("classifier-hub", "missing");
-    test::rewriteSafetensors(d / "model.safetensors", [](nlohmann::json& h, std::string&) { h.erase("classifier.weight"); });
+    test::rewriteSafetensors(d / "model.safetensors",
+                             [](nlohmann::json& h, std::string&) { h.erase("classifier.weight"); });
     EXPECT_NE(loadError(d).find("has no tensor classifier.weight"), std::string::npos) << loadError(d);
 
     const fs::path e = dir.copyModel("classifier-hub", "pooler");

@@ -140,7 +140,8 @@ TEST(FinetuneRoundTrip, WrittenFolderGivesTheTrainersProbabilities) {
         for (int k = 0; k < 3; ++k) sum += std::exp(double(logits(Eigen::Index(s), k)) - top);
         for (int k = 0; k < 3; ++k) {
             const double expected = std::exp(double(logits(Eigen::Index(s), k)) - top) / sum;
-            EXPECT_NEAR(a.classification.probabilities[size_t(k)], expected, 1e-5) << "sequence " << s << " class " << k;
+            EXPECT_NEAR(a.classification.probabilities[size_t(k)], expected, 1e-5)
+                << "sequence " << s << " class " << k;
         }
         AnalyzeOptions causal;
         causal.maskMode = MaskMode::Causal;
