@@ -384,6 +384,7 @@ void MainWindow::applyTheme() {
     statusBar()->setFont(body);
     for (QLabel* l : {m_statusModel, m_statusTokens, m_statusTime}) l->setFont(body);
     m_message->setFont(m_theme.font(11, true));
+    m_classification->setFont(m_theme.font(12, true));  // the answer a class reads first
     m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_note->setStyleSheet(QStringLiteral("color: #8a4b00;"));
     m_tokens->setTheme(m_theme);
