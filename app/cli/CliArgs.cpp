@@ -1,5 +1,8 @@
 #include "cli/CliArgs.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <charconv>
 
 namespace bertlens::cli {
@@ -47,6 +50,19 @@ std::string CliArgs::valueOr(const std::string& flag, const std::string& fallbac
 
 int CliArgs::intValue(const std::string& flag, int fallback, int lo, int hi) const {
     return has(flag) ? parseInt(value(flag), flag, lo, hi) : fallback;
+}
+
+double CliArgs::doubleValue(const std::string& flag, double fallback, double lo, double hi) const {
+    if (!has(flag)) return fallback;
+    const std::string text = value(flag);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !(v >= lo && v <= hi)) {
+        char range[64];
+        std::snprintf(range, sizeof range, "%g to %g", lo, hi);
+        throw UsageError(flag + " takes a number from " + range + ", not \"" + text + "\"");
+    }
+    return v;
 }
 
 std::vector<int> CliArgs::intList(const std::string& flag, const std::string& fallback, int lo, int hi) const {

@@ -29,6 +29,7 @@ public:
     std::string value(const std::string& flag) const;  // UsageError when absent
     std::string valueOr(const std::string& flag, const std::string& fallback) const;
     int intValue(const std::string& flag, int fallback, int lo, int hi) const;
+    double doubleValue(const std::string& flag, double fallback, double lo, double hi) const;
     std::vector<int> intList(const std::string& flag, const std::string& fallback, int lo, int hi) const;
 
 private:

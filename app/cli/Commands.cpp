@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -42,6 +44,17 @@ void setThreadCount(const CliArgs& a) {
     const int threads = a.intValue("--threads", omp_get_num_procs(), 1, 256);
     omp_set_num_threads(threads);
     Eigen::setNbThreads(threads);
+}
+
+std::string durationText(double seconds) {
+    const auto s = static_cast<long>(std::lround(seconds));
+    char text[32];
+    if (s >= 3600) {
+        std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, s / 60 % 60);
+    } else {
+        std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+    }
+    return text;
 }
 
 std::string modelFolder(const CliArgs& a) {

@@ -16,6 +16,8 @@ void setThreadCount(const CliArgs& args);
 // --model DIR, or the bundled model found from the executable's folder
 // (io/DataFolder.h), said on stderr in one line; a UsageError when neither.
 std::string modelFolder(const CliArgs& args);
+// 1h05m, 3m07s: the progress lines' elapsed and remaining times.
+std::string durationText(double seconds);
 
 int runTokenize(const std::vector<std::string>& args, std::ostream& out);
 // analyze and its second-wave measures (AnalyzeCommand.cpp).
@@ -24,6 +26,8 @@ int runBench(const std::vector<std::string>& args, std::ostream& out);
 // Pretraining and held-out evaluation of the bundled model (TrainCommand.cpp).
 int runTrain(const std::vector<std::string>& args, std::ostream& out);
 int runEvaluate(const std::vector<std::string>& args, std::ostream& out);
+// Fine-tuning on a task, a Hugging Face BertForSequenceClassification out (FinetuneCommand.cpp).
+int runFinetune(const std::vector<std::string>& args, std::ostream& out);
 // The head summary over a text or a corpus (HeadsCommand.cpp).
 int runHeads(const std::vector<std::string>& args, std::ostream& out);
 // The fine-tuning tasks and their splits (TasksCommand.cpp).

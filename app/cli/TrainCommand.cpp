@@ -16,30 +16,6 @@
 namespace bertlens::cli {
 namespace {
 
-double parseDouble(const CliArgs& a, const std::string& flag, double fallback, double lo, double hi) {
-    if (!a.has(flag)) return fallback;
-    const std::string text = a.value(flag);
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !(v >= lo && v <= hi)) {
-        char range[64];
-        std::snprintf(range, sizeof range, "%g to %g", lo, hi);
-        throw UsageError(flag + " takes a number from " + range + ", not \"" + text + "\"");
-    }
-    return v;
-}
-
-std::string duration(double seconds) {
-    const auto s = static_cast<long>(std::lround(seconds));
-    char text[32];
-    if (s >= 3600) {
-        std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, s / 60 % 60);
-    } else {
-        std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
-    }
-    return text;
-}
-
 // What the held-out accuracy counts, by objective.
 const char* g_accuracyName = "masked-word";
 
@@ -53,7 +29,7 @@ void printProgress(const train::TrainProgress& p) {
         case Kind::Step:
             std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  lr %.2e  %.0f tokens/s  elapsed %s  left %s",
                           static_cast<long long>(p.step), static_cast<long long>(p.steps), p.loss, p.learningRate,
-                          p.tokensPerSecond, duration(p.elapsedSeconds).c_str(), duration(p.remainingSeconds).c_str());
+                          p.tokensPerSecond, durationText(p.elapsedSeconds).c_str(), durationText(p.remainingSeconds).c_str());
             break;
         case Kind::Evaluation:
             std::snprintf(line, sizeof line, "step %lld/%lld  held-out loss %.4f  %s accuracy %.2f%%",
@@ -62,7 +38,7 @@ void printProgress(const train::TrainProgress& p) {
             break;
         case Kind::Finished:
             std::snprintf(line, sizeof line, "done in %s: held-out %s accuracy %.2f%%",
-                          duration(p.elapsedSeconds).c_str(), g_accuracyName, 100.0 * p.heldOutAccuracy);
+                          durationText(p.elapsedSeconds).c_str(), g_accuracyName, 100.0 * p.heldOutAccuracy);
             break;
     }
     std::cerr << line << std::endl;  // flushed: the log is watched while it runs
@@ -94,7 +70,7 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     o.sentences = a.intValue("--sentences", int(o.sentences), 10, 100000000);
     o.steps = a.intValue("--steps", int(o.steps), 1, 100000000);
     o.batchTokens = a.intValue("--batch-tokens", o.batchTokens, 8, 1 << 22);
-    o.learningRate = parseDouble(a, "--lr", o.learningRate, 1e-7, 0.5);
+    o.learningRate = a.doubleValue("--lr", o.learningRate, 1e-7, 0.5);
     o.warmupSteps = a.intValue("--warmup", int(o.warmupSteps), 0, 100000000);
     o.evalEvery = a.intValue("--eval-every", o.evalEvery, 1, 100000000);
     o.checkpointEvery = a.intValue("--checkpoint-every", o.checkpointEvery, 1, 100000000);

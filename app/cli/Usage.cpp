@@ -67,6 +67,22 @@ const CommandUsage kCommands[] = {
      "  --dtype f16|f32     the saved weights' type (default f16)\n"
      "  --objective O       masked-lm (default), next-word or previous-word (the twins)\n"
      "  the other options change the recipe: sizes, corpus, steps and learning rate\n"},
+    {"finetune",
+     "  bertlens-cli finetune --task agreement|pair --out DIR [--model DIR] [--train-examples N]\n"
+     "                        [--held-out N] [--epochs E] [--lr X] [--batch B] [--seed S] [--from-scratch]\n"
+     "                        [--threads T] [--checkpoint-every N] [--resume]\n",
+     "Fine-tunes a BERT on a task (bertlens-cli tasks) with BERT's pooler and a classifier on top,\n"
+     "every weight trained; writes a Hugging Face BertForSequenceClassification folder to DIR and\n"
+     "prints a JSON summary (held-out accuracy after each epoch).\n"
+     "  --model DIR          the BERT to start from (default: the bundled bertlens-mini)\n"
+     "  --task T             agreement (grammatical or not) or pair (agrees, contradicts, unrelated)\n"
+     "  --train-examples N   training examples (default 3000); --held-out N: held-out (default 500)\n"
+     "  --epochs E           passes over the training examples (default 5)\n"
+     "  --lr X, --batch B    peak learning rate (default 5e-4; warm-up 10%, then linear decay), batch (32)\n"
+     "  --seed S             the examples, their order and the new weights (default 1)\n"
+     "  --from-scratch       the same architecture from random weights, the same budget\n"
+     "  --threads T          threads to use (default: all processors)\n"
+     "  --checkpoint-every N save the training state every N steps; --resume goes on from it\n"},
     {"evaluate",
      "  bertlens-cli evaluate [--model DIR] [--seed S] [--sentences N] [--held-out N]\n"
      "                        [--mask-mode bidirectional|causal] [--threads T] [--dump-held-out FILE]\n"

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
         if (command == "analyze") return cli::runAnalyze(args, std::cout);
         if (command == "bench") return cli::runBench(args, std::cout);
         if (command == "train") return cli::runTrain(args, std::cout);
+        if (command == "finetune") return cli::runFinetune(args, std::cout);
         if (command == "evaluate") return cli::runEvaluate(args, std::cout);
         if (command == "heads") return cli::runHeads(args, std::cout);
         if (command == "tasks") return cli::runTasks(args, std::cout);

@@ -117,6 +117,21 @@ void writeAnalysisFields(std::ostream& out, const Analysis& a, const ModelConfig
         out << ",\"predictions_off\":";
         writeString(out, a.predictionsOffReason);
     }
+    if (a.classification.present()) {
+        const Classification& k = a.classification;
+        out << ",\"classification\":{\"labels\":";
+        writeArray(out, k.labels, [&](const std::string& l) { writeString(out, l); });
+        out << ",\"probabilities\":";
+        writeFloats(out, k.probabilities);
+        out << ",\"predicted\":";
+        writeString(out, k.labels[static_cast<size_t>(k.predicted)]);
+        out << ",\"predicted_id\":" << k.predicted
+            << ",\"mask_mode\":\"bidirectional\",\"note\":\"from the bidirectional pass, the one the classifier "
+               "was trained with\"}";
+    } else if (!a.classificationOffReason.empty()) {
+        out << ",\"classification_off\":";
+        writeString(out, a.classificationOffReason);
+    }
     if (withHiddenStates) {
         out << ",\"hidden_states\":";
         writeTensor3(out, a.hiddenStates.data(), static_cast<size_t>(a.layers + 1), n, static_cast<size_t>(a.hidden));

@@ -1,5 +1,6 @@
 #include "export/AnalysisText.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace bertlens {
@@ -24,11 +25,36 @@ StrongestAttention strongestAttention(const Analysis& analysis, int layer, int h
     return best;
 }
 
+std::string classificationText(const Classification& c) {
+    std::string text = c.labels[size_t(c.predicted)] + " (";
+    char number[32];
+    // Most probable first, as a reader scans them.
+    std::vector<size_t> order(c.labels.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t x, size_t y) { return c.probabilities[x] > c.probabilities[y]; });
+    for (size_t k = 0; k < order.size(); ++k) {
+        const double percent = 100.0 * double(c.probabilities[order[k]]);
+        if (percent < 0.05) {
+            std::snprintf(number, sizeof number, " <0.1%%");
+        } else {
+            std::snprintf(number, sizeof number, " %.1f%%", percent);
+        }
+        text += (k ? ", " : "") + c.labels[order[k]] + number;
+    }
+    return text + ")";
+}
+
 void writeAnalysisText(std::ostream& out, const Analysis& a) {
     char line[256];
     out << "tokens (" << a.tokenCount << "):";
     for (int i = 0; i < a.tokenCount; ++i) out << ' ' << (i < int(a.tokens.size()) ? a.tokens[size_t(i)].text : "?");
     out << "\nmask: " << maskModeName(a.maskMode) << "\n";
+    if (a.classification.present()) {
+        out << "classification (bidirectional pass): " << classificationText(a.classification) << "\n";
+    } else if (!a.classificationOffReason.empty()) {
+        out << "classification: none (" << a.classificationOffReason << ")\n";
+    }
     if (!a.predictionsOffReason.empty()) {
         out << "predictions: none (" << a.predictionsOffReason << ")\n";
     } else if (a.predictions.empty()) {

@@ -1,11 +1,13 @@
 // The summary bertlens-cli analyze --format text prints for people: the
 // tokens, the top guesses for each predicted position (word and percent)
-// and the strongest attention weight of each head (layer, head, from -> to).
+// and the strongest attention weight of each head (layer, head, from -> to);
+// for a sequence classifier its classes' probabilities.
 #pragma once
 
 #include "model/Analysis.h"
 
 #include <ostream>
+#include <string>
 
 namespace bertlens {
 
@@ -16,6 +18,11 @@ struct StrongestAttention {
     float weight = 0.0f;
 };
 StrongestAttention strongestAttention(const Analysis& analysis, int layer, int head);
+
+// "ungrammatical (ungrammatical 97.3%, grammatical 2.7%)": the predicted
+// class, then every class most probable first (the text output and the
+// window's status line). Needs c.present().
+std::string classificationText(const Classification& c);
 
 void writeAnalysisText(std::ostream& out, const Analysis& analysis);
 

@@ -1,8 +1,8 @@
 #include "io/ModelConfig.h"
 
 #include "Errors.h"
-#include "text/SafeText.h"
 #include "io/FileBytes.h"
+#include "text/SafeText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -59,6 +59,57 @@ std::string shortestDecimal(float value) {
         if (std::strtof(text, nullptr) == value) break;
     }
     return text;
+}
+
+bool namesClassifier(const nlohmann::json& j) {
+    if (!j.contains("architectures") || !j["architectures"].is_array()) return false;
+    for (const auto& a : j["architectures"]) {
+        if (a == "BertForSequenceClassification") return true;
+    }
+    return false;
+}
+
+// id2label's keys are the class ids "0".."n-1", every one present once.
+std::vector<std::string> readLabels(const nlohmann::json& j, const std::string& fileName) {
+    constexpr int kMaxLabels = 100000;
+    const int twoLabels = 2;  // Hugging Face's default
+    const bool hasCount = j.contains("num_labels") && !j["num_labels"].is_null();
+    const int count = readInt(j, "num_labels", fileName, 1, kMaxLabels, &twoLabels);
+    if (!j.contains("id2label") || j["id2label"].is_null()) {
+        std::vector<std::string> labels;
+        for (int i = 0; i < count; ++i) labels.push_back("LABEL_" + std::to_string(i));
+        return labels;
+    }
+    const auto& map = j["id2label"];
+    if (!map.is_object() || map.empty() || map.size() > size_t(kMaxLabels)) {
+        throw CheckpointError(fileName +
+                              ": id2label must be an object from class ids to names, like {\"0\": \"NEGATIVE\"}");
+    }
+    std::vector<std::string> labels(map.size());
+    std::vector<bool> seen(map.size(), false);
+    for (const auto& [key, value] : map.items()) {
+        size_t used = 0;
+        long id = -1;
+        try {
+            id = std::stol(key, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (key.empty() || used != key.size() || key[0] == '-' || key[0] == '+' || id < 0 ||
+            size_t(id) >= labels.size() || seen[size_t(id)] || !value.is_string()) {
+            throw CheckpointError(fileName + ": id2label has the entry " + safeQuote(key, 40) + ": " +
+                                  safeQuote(value.dump(), 60) + "; its " + std::to_string(labels.size()) +
+                                  " keys must be the class ids 0 to " + std::to_string(labels.size() - 1) +
+                                  " with no gap, each naming its class with a string");
+        }
+        seen[size_t(id)] = true;
+        labels[size_t(id)] = value.get<std::string>();
+    }
+    if (hasCount && size_t(count) != labels.size()) {
+        throw CheckpointError(fileName + ": num_labels is " + std::to_string(count) + " but id2label names " +
+                              std::to_string(labels.size()) + " classes; make them agree");
+    }
+    return labels;
 }
 
 }  // namespace
@@ -127,6 +178,14 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
         throw CheckpointError("not supported: add_cross_attention (in " + fileName +
                               "); BertLens reads encoder and decoder stacks without cross-attention");
     }
+    if (namesClassifier(j)) {
+        c.labels = readLabels(j, fileName);
+        if (c.objective != Objective::MaskedLm) {
+            throw CheckpointError(fileName +
+                                  ": a BertForSequenceClassification reads the whole text at once; it "
+                                  "cannot also be a one-way model (is_decoder / bertlens_objective)");
+        }
+    }
     if (j.contains("layer_norm_eps")) {
         if (!j["layer_norm_eps"].is_number() || j["layer_norm_eps"].get<double>() < 0) {
             throw CheckpointError(fileName + ": layer_norm_eps must be a non-negative number");
@@ -152,6 +211,18 @@ std::string ModelConfig::toJsonText() const {
         // The float's shortest decimal (1e-12, not 9.99999996e-13).
         {"layer_norm_eps", std::stod(shortestDecimal(layerNormEps))},
     };
+    if (isClassifier()) {
+        j["architectures"] = {"BertForSequenceClassification"};
+        nlohmann::ordered_json id2label = nlohmann::ordered_json::object(), label2id = nlohmann::ordered_json::object();
+        for (size_t i = 0; i < labels.size(); ++i) {
+            id2label[std::to_string(i)] = labels[i];
+            label2id[labels[i]] = i;
+        }
+        j["num_labels"] = labels.size();
+        j["id2label"] = id2label;
+        j["label2id"] = label2id;
+        j["problem_type"] = "single_label_classification";
+    }
     if (objective == Objective::NextWord) j["is_decoder"] = true;
     if (objective != Objective::MaskedLm) j["bertlens_objective"] = objectiveName(objective);
     return j.dump(2) + "\n";

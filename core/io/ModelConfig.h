@@ -7,6 +7,7 @@
 #include "tokenizer/Tokenizer.h"
 
 #include <string>
+#include <vector>
 
 namespace bertlens {
 
@@ -23,6 +24,12 @@ struct ModelConfig {
     // "is_decoder": true (Hugging Face's BertLMHeadModel) is NextWord;
     // "bertlens_objective": "previous-word" is BertLens's right-to-left model.
     Objective objective = Objective::MaskedLm;
+    // A BertForSequenceClassification (its "architectures"): the class names
+    // by id, from id2label (or LABEL_i for num_labels when there is none).
+    // Empty for every other BERT.
+    std::vector<std::string> labels;
+
+    bool isClassifier() const { return !labels.empty(); }
 
     int headDim() const { return hidden / heads; }
 
@@ -30,7 +37,8 @@ struct ModelConfig {
     static ModelConfig fromFile(const std::string& path);
     static ModelConfig fromJsonText(const std::string& text, const std::string& fileName);
     // A Hugging Face config.json with these values: BertForMaskedLM, or for
-    // the one-way objectives BertLMHeadModel / BertLens's previous-word model.
+    // the one-way objectives BertLMHeadModel / BertLens's previous-word model,
+    // or with labels BertForSequenceClassification (id2label, label2id, num_labels).
     std::string toJsonText() const;
 };
 

@@ -24,6 +24,17 @@ struct Prediction {
     std::vector<float> logProbabilities;  // every token's ln p, when AnalyzeOptions::keepDistributions
 };
 
+// A sequence classifier's verdict on the text (BertForSequenceClassification),
+// from the bidirectional pass: the classifier was trained reading the whole
+// text, so a left-to-right pass has none.
+struct Classification {
+    std::vector<std::string> labels;  // by class id (config.json's id2label)
+    std::vector<float> probabilities;  // same order; they sum to 1
+    int predicted = -1;                // the most probable class; -1 = no classification
+
+    bool present() const { return predicted >= 0; }
+};
+
 struct Analysis {
     int layers = 0;
     int heads = 0;
@@ -38,6 +49,8 @@ struct Analysis {
     std::vector<float> hiddenStates;  // [layers + 1][tokens][hidden]; 0 = embeddings
     std::vector<Prediction> predictions;
     std::string predictionsOffReason;  // set when the model has no masked-LM head
+    Classification classification;     // a classifier's, on the bidirectional pass
+    std::string classificationOffReason;  // a classifier's pass that cannot classify (the causal one)
 
     // row = query token, column = key token
     ConstRowMatrixMap attention(int layer, int head) const {

@@ -1,4 +1,5 @@
 #include "model/Encoder.h"
+#include "model/SequenceClassifier.h"
 
 #include "Errors.h"
 #include "model/Gemm.h"
@@ -252,6 +253,14 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
                                   : "tensor " + bad + " holds NaN or infinite values; the checkpoint is damaged");
     }
     checkWeightsUnchanged();  // a change during the run may have fed it zero pages
+    if (m_model->weights().classifier.present) {
+        if (a.maskMode == MaskMode::Bidirectional) {
+            a.classification = classifySequence(m_model->weights().classifier, c.labels, m_x.row(0).data(), c.hidden);
+        } else {
+            a.classificationOffReason =
+                "the classifier was trained on the bidirectional pass; it is reported for that pass only";
+        }
+    }
     if (!m_model->hasMlmHead()) {
         a.predictionsOffReason = m_model->weights().mlm.absentReason;
     } else if (!predictPositions.empty()) {

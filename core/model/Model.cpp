@@ -43,6 +43,7 @@ public:
             w.layers.push_back(layer);
         }
         loadMlmHead();
+        loadClassifier();
     }
 
 private:
@@ -97,6 +98,12 @@ private:
     void loadMlmHead() {
         const ModelConfig& c = m_model.m_config;
         MlmHeadWeights& mlm = m_model.m_weights.mlm;
+        if (!m_tensors.find("cls.predictions.transform.dense.weight") && c.isClassifier()) {
+            mlm.absentReason =
+                "this checkpoint is a sequence classifier (BertForSequenceClassification): it has no masked-LM "
+                "head, so it cannot predict words; its classes and attention are shown";
+            return;
+        }
         if (!m_tensors.find("cls.predictions.transform.dense.weight")) {
             mlm.absentReason =
                 "this checkpoint has no masked-LM head (no cls.predictions.* tensors: it is a "
@@ -112,6 +119,48 @@ private:
                           ? require("cls.predictions.decoder.weight", {c.vocabSize, c.hidden}, false)
                           : m_model.m_weights.wordEmbeddings;  // tied, as in every released BERT
         mlm.present = true;
+    }
+
+    void loadClassifier() {
+        const ModelConfig& c = m_model.m_config;
+        ClassifierWeights& w = m_model.m_weights.classifier;
+        const int64_t H = c.hidden;
+        if (!c.isClassifier()) {
+            // A pooler alone (bert-base-uncased's, from next-sentence
+            // prediction) is kept for fine-tuning to start from; one that
+            // does not fit is not needed, so it is left out rather than refused.
+            const TensorView* pw = find("pooler.dense.weight", true);
+            const TensorView* pb = find("pooler.dense.bias", true);
+            if (pw && pb && pw->shape == std::vector<int64_t>{H, H} && pb->shape == std::vector<int64_t>{H}) {
+                w.pooler = linear("pooler.dense", c.hidden, c.hidden);
+                w.hasPooler = true;
+            }
+            return;
+        }
+        const std::string why =
+            "; config.json says BertForSequenceClassification, whose weights hold the pooler "
+            "(bert.pooler.dense) and the classifier";
+        for (const char* name : {"pooler.dense.weight", "pooler.dense.bias"}) {
+            if (!find(name, true)) throw CheckpointError(m_fileName + " has no tensor bert." + std::string(name) + why);
+        }
+        for (const char* name : {"classifier.weight", "classifier.bias"}) {
+            if (!m_tensors.find(name)) throw CheckpointError(m_fileName + " has no tensor " + std::string(name) + why);
+        }
+        const int labels = int(c.labels.size());
+        for (const char* name : {"classifier.weight", "classifier.bias"}) {
+            const TensorView* t = m_tensors.find(name);
+            if (t->shape.empty() || t->shape[0] != labels) {
+                throw CheckpointError(
+                    m_fileName + ": tensor " + std::string(name) + " has shape " + shapeText(t->shape) + ", " +
+                    (t->shape.empty() ? std::string("no classes") : std::to_string(t->shape[0]) + " classes") +
+                    ", but config.json has " + std::to_string(labels) +
+                    " (num_labels / id2label); the config does not belong to these weights");
+            }
+        }
+        w.pooler = linear("pooler.dense", c.hidden, c.hidden);
+        w.classifier = linear("classifier", labels, c.hidden, false);
+        w.hasPooler = true;
+        w.present = true;
     }
 
     const float* toFloats(const TensorView& t, const std::vector<int64_t>& shape) {

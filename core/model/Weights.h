@@ -42,6 +42,17 @@ struct MlmHeadWeights {
     const float* bias = nullptr;     // cls.predictions.bias or cls.predictions.decoder.bias [vocab]
 };
 
+// BertForSequenceClassification's head: the pooler (dense + tanh on the
+// final [CLS] state) and the classifier; present when config.json names
+// that architecture. Some other checkpoints (bert-base-uncased) carry a
+// pooler alone, from next-sentence prediction: hasPooler without present.
+struct ClassifierWeights {
+    bool present = false;
+    bool hasPooler = false;
+    LinearWeights pooler;      // bert.pooler.dense [hidden, hidden]
+    LinearWeights classifier;  // classifier [num_labels, hidden]
+};
+
 struct BertWeights {
     const float* wordEmbeddings = nullptr;       // embeddings.word_embeddings.weight [vocab, hidden]
     const float* positionEmbeddings = nullptr;   // embeddings.position_embeddings.weight [positions, hidden]
@@ -49,6 +60,7 @@ struct BertWeights {
     LayerNormWeights embeddingNorm;              // embeddings.LayerNorm
     std::vector<EncoderLayerWeights> layers;
     MlmHeadWeights mlm;
+    ClassifierWeights classifier;
 };
 
 }  // namespace bertlens

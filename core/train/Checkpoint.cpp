@@ -68,6 +68,11 @@ std::vector<TensorShape> bertTensorShapes(const ModelConfig& c) {
         linear(p + "output.dense", h, c.intermediate);
         layerNorm(p + "output.LayerNorm");
     }
+    if (c.isClassifier()) {
+        linear("bert.pooler.dense", h, h);
+        linear("classifier", int64_t(c.labels.size()), h);
+        return t;
+    }
     linear("cls.predictions.transform.dense", h, h);
     layerNorm("cls.predictions.transform.LayerNorm");
     t.push_back({"cls.predictions.bias", {c.vocabSize}});

@@ -37,7 +37,9 @@ struct TensorShape {
 };
 
 // Every tensor of a BertForMaskedLM checkpoint with a tied decoder, in a
-// fixed order: embeddings, each layer, the masked-LM head.
+// fixed order: embeddings, each layer, the masked-LM head; for a classifier
+// config (BertForSequenceClassification) the pooler and the classifier
+// instead of the masked-LM head.
 std::vector<TensorShape> bertTensorShapes(const ModelConfig& config);
 
 // Creates the folder if needed. Throws Error naming the file that cannot be

@@ -21,6 +21,13 @@ ParameterLayout::ParameterLayout(const ModelConfig& c) {
         l.outputNorm = addNorm(p + "output.LayerNorm", d);
         layers.push_back(l);
     }
+    if (c.isClassifier()) {
+        hasMlmHead = false;
+        hasClassifier = true;
+        pooler = addLinear("bert.pooler.dense", d, d);
+        classifier = addLinear("classifier", int(c.labels.size()), d);
+        return;
+    }
     headTransform = addLinear("cls.predictions.transform.dense", d, d);
     headNorm = addNorm("cls.predictions.transform.LayerNorm", d);
     decoderBias = add("cls.predictions.bias", {c.vocabSize}, false);

@@ -5,6 +5,9 @@
 // embeddings and so absent), laid out back to back. One flat buffer lets the
 // optimizer, gradient clipping and checkpointing treat the model as a single
 // vector, and writing a checkpoint is a copy of each tensor's range.
+// For a classifier config (ModelConfig::labels) the tensors are
+// BertForSequenceClassification's instead: the encoder, the pooler
+// (bert.pooler.dense) and the classifier, and no masked-LM head.
 // Immutable after construction; thread-safe.
 #pragma once
 
@@ -51,9 +54,13 @@ public:
     int64_t wordEmbeddings = 0, positionEmbeddings = 0, typeEmbeddings = 0;
     NormSlot embeddingNorm;
     std::vector<LayerSlots> layers;
+    bool hasMlmHead = true;
     LinearSlot headTransform;  // cls.predictions.transform.dense
     NormSlot headNorm;         // cls.predictions.transform.LayerNorm
     int64_t decoderBias = 0;   // cls.predictions.bias
+    bool hasClassifier = false;
+    LinearSlot pooler;      // bert.pooler.dense [hidden, hidden]
+    LinearSlot classifier;  // classifier [labels, hidden]
 
 private:
     int64_t add(const std::string& name, std::vector<int64_t> shape, bool decay);

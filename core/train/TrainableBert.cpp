@@ -10,7 +10,8 @@ TrainableBert<S>::TrainableBert(const ModelConfig& config)
       m_layout(config),
       m_params(size_t(m_layout.total()), S(0)),
       m_grads(size_t(m_layout.total()), S(0)),
-      m_layers(size_t(config.layers)) {}
+      m_layers(size_t(config.layers)),
+      m_classifier(m_layout.pooler, m_layout.classifier) {}
 
 template <typename S>
 void TrainableBert<S>::initialize(Random& random) {
@@ -112,6 +113,11 @@ void TrainableBert<S>::headForward() {
     for (Eigen::Index i = 0; i < m; ++i) m_selected.row(i) = m_final.row(m_batch.maskedRows[size_t(i)]);
     m_loss = S(0);
     m_correct = 0;
+    if (m_layout.hasClassifier) {
+        m_classifier.forward(m_params.data(), m_selected, m_logits);
+        if (m > 0) m_loss = softmaxCrossEntropy<S>(m_logits, m_batch.targets, m_dlogits, &m_correct);
+        return;
+    }
     m_logits.resize(m, m_config.vocabSize);
     if (m == 0) return;
     const LinearSlot& t = m_layout.headTransform;
@@ -154,6 +160,12 @@ void TrainableBert<S>::headBackward(Mat<S>& dfinal) {
     const int d = m_config.hidden;
     dfinal.setZero(m_final.rows(), d);
     if (m_batch.maskedRows.empty()) return;
+    if (m_layout.hasClassifier) {
+        m_classifier.backward(m_params.data(), m_grads.data(), m_dlogits, m_dq);
+        for (size_t i = 0; i < m_batch.maskedRows.size(); ++i)
+            dfinal.row(m_batch.maskedRows[i]) += m_dq.row(Eigen::Index(i));
+        return;
+    }
     // The decoder is the word embedding matrix (tied): its gradient adds to
     // the one the embedding lookup gives it later.
     const LinearSlot decoder{m_layout.wordEmbeddings, m_layout.decoderBias, m_config.vocabSize, d};

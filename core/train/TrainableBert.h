@@ -14,11 +14,17 @@
 // the config's objective's: bidirectional for masked-LM, causal for
 // next-word, anti-causal for previous-word; the loss is over the batch's
 // maskedRows and targets whatever the objective (BatchSampler fills them).
+// For a classifier config (ModelConfig::labels) the head is ClassifierHead
+// instead of the masked-LM head: maskedRows are then each sequence's [CLS]
+// row and targets its class, the loss the mean cross-entropy over classes,
+// and maskedLogits() the class logits (the encoder's forward and backward
+// are the same).
 // Instantiated for float (training) and double (gradient checks). Not
 // thread-safe: one model per thread (it parallelises inside with OpenMP).
 #pragma once
 
 #include "io/ModelConfig.h"
+#include "train/ClassifierHead.h"
 #include "train/ParameterLayout.h"
 #include "train/Random.h"
 #include "train/TrainBatch.h"
@@ -94,6 +100,7 @@ private:
     Mat<S> m_final;
     Mat<S> m_selected, m_headPre, m_headAct, m_headOut, m_logits, m_dlogits;
     LayerNormCache<S> m_headNorm;
+    ClassifierHead<S> m_classifier;
     S m_loss = S(0);
     int m_correct = 0;
 

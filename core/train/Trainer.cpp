@@ -3,6 +3,7 @@
 #include "Errors.h"
 #include "train/AdamW.h"
 #include "train/CorpusGenerator.h"
+#include "train/EigenSingleThread.h"
 #include "train/TrainState.h"
 #include "train/WordPieceBuilder.h"
 
@@ -23,19 +24,6 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
-// Eigen's own parallel products spin-wait (see TrainMath.cpp); the trainer
-// parallelises over blocks itself, so Eigen runs single-threaded meanwhile.
-class EigenSingleThread {
-public:
-    EigenSingleThread() : m_saved(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
-    ~EigenSingleThread() { Eigen::setNbThreads(m_saved); }
-    EigenSingleThread(const EigenSingleThread&) = delete;
-    EigenSingleThread& operator=(const EigenSingleThread&) = delete;
-
-private:
-    int m_saved;
-};
 
 void checkOptions(const TrainOptions& o) {
     const ModelConfig& m = o.model;

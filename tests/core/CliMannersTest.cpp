@@ -15,7 +15,7 @@
 namespace bertlens {
 namespace {
 
-const char* kCommands[] = {"tokenize", "analyze", "bench", "models", "download", "train", "evaluate", "tasks"};
+const char* kCommands[] = {"tokenize", "analyze", "bench", "models", "download", "train", "finetune", "evaluate", "tasks"};
 
 std::string bundledModel() {
     return (std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string();

@@ -18,6 +18,7 @@
 #include "SelectionControls.h"
 #include "TokenStrip.h"
 #include "ViewRegistry.h"
+#include "export/AnalysisText.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -97,6 +98,15 @@ void MainWindow::buildCentralWidget() {
     layout->addWidget(m_changedBar);
     layout->addWidget(m_explanation);
     layout->addWidget(m_note);
+
+    // One line for a sequence classifier (BertForSequenceClassification):
+    // its classes for the text, from the bidirectional pass it was trained with.
+    m_classification = new QLabel(central);
+    m_classification->setObjectName(QStringLiteral("classification"));
+    m_classification->setTextFormat(Qt::PlainText);
+    m_classification->setWordWrap(true);
+    m_classification->setVisible(false);
+    layout->addWidget(m_classification);
 
     m_controls = new SelectionControls(central);
     layout->addWidget(m_controls);
@@ -278,6 +288,12 @@ void MainWindow::onResult(const AnalysisResultPtr& result) {
             break;
         }
     }
+    const Classification& verdict = result->bidirectional.classification;
+    m_classification->setVisible(verdict.present());
+    if (verdict.present()) {
+        m_classification->setText(
+            tr("Classifier (bidirectional pass): %1").arg(QString::fromStdString(classificationText(verdict))));
+    }
     m_tokens->setResult(result);
     m_saliency->setResult(result);
     syncView(m_tabs->currentIndex());
@@ -396,6 +412,7 @@ void MainWindow::applyTheme() {
     statusBar()->setFont(body);
     for (QLabel* l : {m_statusModel, m_statusTokens, m_statusTime}) l->setFont(body);
     m_message->setFont(m_theme.font(11, true));
+    m_classification->setFont(m_theme.font(12, true));  // the answer a class reads first
     m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_note->setStyleSheet(QStringLiteral("color: #8a4b00;"));
     m_tokens->setTheme(m_theme);

@@ -86,6 +86,7 @@ public:
     SelectionControls* selectionControls() const { return m_controls; }
     QLabel* messageLabel() const { return m_message; }
     QLabel* explanationLabel() const { return m_explanation; }
+    QLabel* classificationLabel() const { return m_classification; }
     ModelChangedBar* modelChangedBar() const { return m_changedBar; }
     QToolButton* cancelLoadButton() const { return m_cancelLoad; }
     FileDropHandler* fileDrops() const { return m_drops; }
@@ -134,6 +135,7 @@ private:
     QLabel* m_explanation = nullptr;
     QLabel* m_message = nullptr;
     QLabel* m_note = nullptr;
+    QLabel* m_classification = nullptr;  // a sequence classifier's verdict on the text
     TokenStrip* m_tokens = nullptr;
     SaliencyBar* m_saliency = nullptr;
     SelectionControls* m_controls = nullptr;
