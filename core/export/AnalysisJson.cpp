@@ -178,6 +178,22 @@ void writeMeasuresJson(std::ostream& out, const Measures& m, const ModelConfig& 
         out << ",\"layer_predictions\":";
         writeArray(out, m.layerPredictions, [&](const std::vector<Prediction>& p) { writePredictions(out, p); });
     }
+    if (m.inside) {
+        const InsideHead& in = *m.inside;
+        const auto d = static_cast<size_t>(in.dim);
+        out << ",\"inside\":{\"layer\":" << in.layer << ",\"head\":" << in.head << ",\"queries\":";
+        writeMatrix(out, in.queries.data(), n, d);
+        out << ",\"keys\":";
+        writeMatrix(out, in.keys.data(), n, d);
+        out << ",\"values\":";
+        writeMatrix(out, in.values.data(), n, d);
+        out << '}';
+    }
+    const ParameterCount& p = m.parameters;
+    out << ",\"parameters\":" << p.total() << ",\"parameters_by_part\":{\"embeddings\":" << p.embeddings()
+        << ",\"per_layer\":" << p.layer.total() << ",\"encoder\":" << p.encoder() << ",\"pooler\":" << p.pooler
+        << ",\"mlm_head\":" << p.mlmHead() << ",\"decoder_tied\":" << (p.mlmHead() > 0 && p.headDecoderWeight == 0 ? "true" : "false")
+        << '}';
     out << "}\n";
 }
 

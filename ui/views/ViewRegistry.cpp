@@ -1,9 +1,11 @@
 #include "ViewRegistry.h"
 
+#include "AnatomyView.h"
 #include "CompareView.h"
 #include "EmbeddingsView.h"
 #include "FlowView.h"
 #include "HeadView.h"
+#include "InsideView.h"
 #include "LayersView.h"
 #include "LinesView.h"
 #include "ModelView.h"
@@ -25,6 +27,8 @@ const std::vector<ViewEntry>& viewEntries() {
         {QStringLiteral("embeddings"), QObject::tr("Embeddings"), [](QWidget* p) { return new EmbeddingsView(p); }},
         {QStringLiteral("flow"), QObject::tr("Information flow"), [](QWidget* p) { return new FlowView(p); }},
         {QStringLiteral("layers"), QObject::tr("Through the layers"), [](QWidget* p) { return new LayersView(p); }},
+        {QStringLiteral("anatomy"), QObject::tr("Anatomy"), [](QWidget* p) { return new AnatomyView(p); }},
+        {QStringLiteral("inside"), QObject::tr("Inside a head"), [](QWidget* p) { return new InsideView(p); }},
     };
     return entries;
 }
