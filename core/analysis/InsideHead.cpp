@@ -24,8 +24,8 @@ RowMatrix project(const Eigen::MatrixXd& x, const LinearWeights& w, int offset, 
 InsideHead insideHead(const Model& model, const Analysis& a, int layer, int head) {
     if (layer < 0 || layer >= a.layers || head < 0 || head >= a.heads) {
         throw InputError("head " + std::to_string(layer) + ":" + std::to_string(head) +
-                         " does not exist: this model has layers 0.." + std::to_string(a.layers - 1) + " and heads 0.." +
-                         std::to_string(a.heads - 1));
+                         " does not exist: this model has layers 0.." + std::to_string(a.layers - 1) +
+                         " and heads 0.." + std::to_string(a.heads - 1));
     }
     const int d = model.config().headDim();
     const EncoderLayerWeights& w = model.weights().layers[static_cast<size_t>(layer)];
@@ -57,7 +57,8 @@ HeadRow headRow(const InsideHead& in, int query) {
         top = std::max(top, r.scores[static_cast<size_t>(j)]);
     }
     double sum = 0.0;
-    for (int j = first; j < end; ++j) sum += r.probabilities[static_cast<size_t>(j)] = std::exp(r.scores[static_cast<size_t>(j)] - top);
+    for (int j = first; j < end; ++j)
+        sum += r.probabilities[static_cast<size_t>(j)] = std::exp(r.scores[static_cast<size_t>(j)] - top);
     for (int j = first; j < end; ++j) {
         double& p = r.probabilities[static_cast<size_t>(j)];
         p /= sum;
@@ -71,7 +72,8 @@ std::vector<int> topDimensions(const InsideHead& in, int query, int key, int cou
     std::iota(dims.begin(), dims.end(), 0);
     auto weight = [&](int k) { return std::abs(double(in.queries(query, k)) * double(in.keys(key, k))); };
     count = std::clamp(count, 0, in.dim);
-    std::partial_sort(dims.begin(), dims.begin() + count, dims.end(), [&](int a, int b) { return weight(a) > weight(b); });
+    std::partial_sort(dims.begin(), dims.begin() + count, dims.end(),
+                      [&](int a, int b) { return weight(a) > weight(b); });
     dims.resize(static_cast<size_t>(count));
     return dims;
 }

@@ -22,9 +22,9 @@ namespace bertlens {
 struct InsideHead {
     int layer = 0;
     int head = 0;
-    int dim = 0;                 // the head size d (hidden / heads)
+    int dim = 0;                                  // the head size d (hidden / heads)
     MaskMode maskMode = MaskMode::Bidirectional;  // the mask the analysis ran with
-    RowMatrix queries, keys, values;  // [n][d]
+    RowMatrix queries, keys, values;              // [n][d]
 };
 
 // Throws InputError when the layer or head is not in the analysis.

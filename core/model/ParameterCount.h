@@ -20,9 +20,9 @@
 namespace bertlens {
 
 struct ModelParts {
-    bool pooler = false;        // bert.pooler.dense.* in the file
-    bool mlmHead = true;        // cls.predictions.* in the file
-    bool tiedDecoder = true;    // no cls.predictions.decoder.weight of its own
+    bool pooler = false;      // bert.pooler.dense.* in the file
+    bool mlmHead = true;      // cls.predictions.* in the file
+    bool tiedDecoder = true;  // no cls.predictions.decoder.weight of its own
 };
 
 struct LayerParameters {
@@ -39,8 +39,8 @@ struct ParameterCount {
     int64_t wordEmbeddings = 0, positionEmbeddings = 0, typeEmbeddings = 0, embeddingNorm = 0;
     LayerParameters layer;  // every layer has the same shape
     int layers = 0;
-    int64_t pooler = 0;          // 0 when absent
-    int64_t headTransform = 0;   // dense + its LayerNorm; 0 without a masked-LM head
+    int64_t pooler = 0;         // 0 when absent
+    int64_t headTransform = 0;  // dense + its LayerNorm; 0 without a masked-LM head
     int64_t headDecoderBias = 0;
     int64_t headDecoderWeight = 0;  // 0 when tied to the word embeddings
 

@@ -23,7 +23,8 @@ double worstError(const RowMatrix& ours, const nlohmann::json& ref) {
     for (Eigen::Index i = 0; i < ours.rows(); ++i) {
         EXPECT_EQ(ours.cols(), static_cast<Eigen::Index>(ref[static_cast<size_t>(i)].size()));
         for (Eigen::Index k = 0; k < ours.cols(); ++k)
-            worst = std::max(worst, std::abs(double(ours(i, k)) - ref[static_cast<size_t>(i)][static_cast<size_t>(k)].get<double>()));
+            worst = std::max(worst, std::abs(double(ours(i, k)) -
+                                             ref[static_cast<size_t>(i)][static_cast<size_t>(k)].get<double>()));
     }
     return worst;
 }
@@ -85,8 +86,9 @@ TEST(InsideHead, SoftmaxOfScaledScoresIsTheEnginesAttention) {
                     }
                     EXPECT_NEAR(sum, 1.0, 1e-12);
                     // o_i = Σ_j α_ij v_j, summed here another way round.
-                    const Eigen::VectorXd out = in.values.cast<double>().transpose() *
-                                                Eigen::Map<const Eigen::VectorXd>(row.probabilities.data(), a.tokenCount);
+                    const Eigen::VectorXd out =
+                        in.values.cast<double>().transpose() *
+                        Eigen::Map<const Eigen::VectorXd>(row.probabilities.data(), a.tokenCount);
                     for (int k = 0; k < in.dim; ++k) EXPECT_NEAR(row.output[size_t(k)], out[k], 1e-9);
                 }
             }
@@ -128,8 +130,9 @@ TEST(InsideHead, CliWritesInsideAndParameters) {
         }
         // The "parameters" key: the file's own tensor count (legacy names, a
         // pooler, and a 64-element I64 position_ids buffer that is no parameter).
-        EXPECT_EQ(j["parameters"].get<int64_t>(), 3 * 4 * (64 * 64 + 64) + 2 * 3 * 128 + 3 * (64 * 96 + 96 + 96 * 64 + 64) +
-                                                      (150 + 64 + 2) * 64 + 128 + (64 * 64 + 64) + (64 * 64 + 64 + 128 + 150));
+        EXPECT_EQ(j["parameters"].get<int64_t>(), 3 * 4 * (64 * 64 + 64) + 2 * 3 * 128 +
+                                                      3 * (64 * 96 + 96 + 96 * 64 + 64) + (150 + 64 + 2) * 64 + 128 +
+                                                      (64 * 64 + 64) + (64 * 64 + 64 + 128 + 150));
         EXPECT_EQ(j["parameters_by_part"]["pooler"].get<int64_t>(), 64 * 64 + 64);
         EXPECT_TRUE(j["parameters_by_part"]["decoder_tied"].get<bool>());
     }

@@ -96,7 +96,7 @@ TEST(ParameterCount, EqualsTheSumOfTheCheckpointsTensors) {
     EXPECT_EQ(tensorElementsInFile(bundled / "model.safetensors"), 965169);  // the model card's 965 k
     expectCountMatchesFile(test::modelFixture("h12-f32"), {false, true, true});
     expectCountMatchesFile(test::modelFixture("ownvocab-f32"), {false, true, false});  // its own decoder weight
-    expectCountMatchesFile(test::modelFixture("inter-f32"), {true, true, true});  // legacy names, a pooler
+    expectCountMatchesFile(test::modelFixture("inter-f32"), {true, true, true});       // legacy names, a pooler
 }
 
 TEST(ParameterCount, APoolerInTheFileIsCounted) {
@@ -107,9 +107,10 @@ TEST(ParameterCount, APoolerInTheFileIsCounted) {
         const size_t start = data.size();
         const size_t weightBytes = size_t(hidden) * hidden * 4, biasBytes = size_t(hidden) * 4;
         data.append(weightBytes + biasBytes, '\0');
-        header["bert.pooler.dense.weight"] = {{"dtype", "F32"}, {"shape", {hidden, hidden}},
-                                              {"data_offsets", {start, start + weightBytes}}};
-        header["bert.pooler.dense.bias"] = {{"dtype", "F32"}, {"shape", {hidden}},
+        header["bert.pooler.dense.weight"] = {
+            {"dtype", "F32"}, {"shape", {hidden, hidden}}, {"data_offsets", {start, start + weightBytes}}};
+        header["bert.pooler.dense.bias"] = {{"dtype", "F32"},
+                                            {"shape", {hidden}},
                                             {"data_offsets", {start + weightBytes, start + weightBytes + biasBytes}}};
     });
     expectCountMatchesFile(folder, {true, true, true});

@@ -9,6 +9,9 @@
 #include "InsideView.h"
 #include "export/FigureExporter.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <cmath>
@@ -31,12 +34,13 @@ int64_t tensorElementsInFile(const QString& path) {
     const QByteArray head = f.read(8);
     uint64_t length = 0;
     for (int i = 7; i >= 0; --i) length = (length << 8) | static_cast<uint8_t>(head[i]);
-    const auto header = nlohmann::json::parse(f.read(static_cast<qint64>(length)).toStdString());
+    const QJsonObject header = QJsonDocument::fromJson(f.read(static_cast<qint64>(length))).object();
     int64_t total = 0;
-    for (const auto& [name, info] : header.items()) {
-        if (name == "__metadata__") continue;
+    for (auto it = header.begin(); it != header.end(); ++it) {
+        if (it.key() == QLatin1String("__metadata__")) continue;
         int64_t count = 1;
-        for (const auto& d : info["shape"]) count *= d.get<int64_t>();
+        for (const QJsonValue d : it.value().toObject().value(QStringLiteral("shape")).toArray())
+            count *= d.toInteger();
         total += count;
     }
     return total;
@@ -126,7 +130,8 @@ private slots:
             const QString svg = svgOf(view);
             for (int j = 0; j < a.tokenCount; ++j) {
                 QVERIFY(std::abs(view.row().probabilities[size_t(j)] - a.attention(3, 0)(3, j)) < 2e-6);
-                QVERIFY2(svg.contains(QString::number(double(a.attention(3, 0)(3, j)), 'f', 3)), qPrintable(QString::number(j)));
+                QVERIFY2(svg.contains(QString::number(double(a.attention(3, 0)(3, j)), 'f', 3)),
+                         qPrintable(QString::number(j)));
             }
             QCOMPARE(svg.contains(QStringLiteral("\u2212\u221e masked")), mode == MaskMode::Causal);
             QVERIFY(!svg.contains(QStringLiteral("click"), Qt::CaseInsensitive));
@@ -147,7 +152,8 @@ private slots:
         view.setQuery(5);
         QCOMPARE(view.query(), 5);
         const Analysis& a = m_result->bidirectional;
-        for (int j = 0; j < a.tokenCount; ++j) QVERIFY(std::abs(view.row().probabilities[size_t(j)] - a.attention(1, 2)(5, j)) < 2e-6);
+        for (int j = 0; j < a.tokenCount; ++j)
+            QVERIFY(std::abs(view.row().probabilities[size_t(j)] - a.attention(1, 2)(5, j)) < 2e-6);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QTest::mouseClick(&view, Qt::LeftButton, {}, view.rowRect(6).center());

@@ -51,8 +51,13 @@ ReferenceStack bertStack(const QString& name, int layers, int hidden, int heads,
     c.layers = layers, c.hidden = hidden, c.heads = heads, c.intermediate = 4 * hidden;
     c.vocabSize = 30522, c.maxPositions = 512;
     const ParameterCount p = countParameters(c);
-    return {name, QObject::tr("%1 \u00d7 %2, %3 heads").arg(layers).arg(hidden).arg(heads) + paper, layers,
-            p.embeddings(), p.layer.total(), p.mlmHead(), false};
+    return {name,
+            QObject::tr("%1 \u00d7 %2\n%3 heads").arg(layers).arg(hidden).arg(heads) + paper,
+            layers,
+            p.embeddings(),
+            p.layer.total(),
+            p.mlmHead(),
+            false};
 }
 
 ReferenceStack gptStack() {
@@ -60,8 +65,13 @@ ReferenceStack gptStack() {
     c.layers = 12, c.hidden = 768, c.heads = 12, c.intermediate = 3072, c.vocabSize = 40478, c.maxPositions = 512;
     const ParameterCount p = countParameters(c);
     // No token types and no LayerNorm on GPT's embeddings; the same layer shape.
-    return {QObject::tr("GPT-style decoder"), QObject::tr("12 \u00d7 768, 12 heads"), 12,
-            p.wordEmbeddings + p.positionEmbeddings, p.layer.total(), 0, true};
+    return {QObject::tr("GPT-style decoder"),
+            QObject::tr("12 \u00d7 768\n12 heads"),
+            12,
+            p.wordEmbeddings + p.positionEmbeddings,
+            p.layer.total(),
+            0,
+            true};
 }
 
 void drawBox(QPainter& painter, const QRectF& r, const QColor& fill, const QColor& edge, const QStringList& lines,
@@ -144,7 +154,8 @@ void AnatomyView::setTheme(const Theme& theme) {
 }
 
 double AnatomyView::headerHeight(const QPaintDevice* device) const {
-    return QFontMetricsF(m_theme.font(12, true), device).height() + QFontMetricsF(m_theme.font(10), device).height() + 12;
+    return QFontMetricsF(m_theme.font(12, true), device).height() + QFontMetricsF(m_theme.font(10), device).height() +
+           12;
 }
 
 AnatomyView::Columns AnatomyView::columns(const QRectF& rect, double header) const {
@@ -153,7 +164,7 @@ AnatomyView::Columns AnatomyView::columns(const QRectF& rect, double header) con
     const QRectF body(rect.left(), rect.top() + header, rect.width(), rect.height() - header);
     const double w = body.width();
     c.stack = QRectF(body.left(), body.top(), w * 0.2, body.height());
-    c.block = QRectF(c.stack.right() + w * 0.02, body.top(), w * 0.4, body.height());
+    c.block = QRectF(c.stack.right() + w * 0.02, body.top(), w * 0.36, body.height());
     c.scale = QRectF(c.block.right() + w * 0.03, body.top(), body.right() - c.block.right() - w * 0.03, body.height());
     return c;
 }
@@ -184,15 +195,16 @@ void AnatomyView::paintHeader(QPainter& painter, const QRectF& r) {
     const QFontMetricsF ft(title, painter.device()), fb(body, painter.device());
     const ModelConfig& c = m_config;
     const QString name = m_result->modelName.isEmpty() ? tr("this model") : m_result->modelName;
-    const QString line1 = tr("%1: %2 encoder layers \u00b7 hidden %3 \u00b7 %4 heads of %5 \u00b7 feed-forward %6 \u00b7 "
-                             "%7 parameters")
-                              .arg(name)
-                              .arg(c.layers)
-                              .arg(c.hidden)
-                              .arg(c.heads)
-                              .arg(c.headDim())
-                              .arg(c.intermediate)
-                              .arg(digits(m_count.total()));
+    const QString line1 =
+        tr("%1: %2 encoder layers \u00b7 hidden %3 \u00b7 %4 heads of %5 \u00b7 feed-forward %6 \u00b7 "
+           "%7 parameters")
+            .arg(name)
+            .arg(c.layers)
+            .arg(c.hidden)
+            .arg(c.heads)
+            .arg(c.headDim())
+            .arg(c.intermediate)
+            .arg(digits(m_count.total()));
     const QString line2 = tr("weights: %1 as stored (%2), %3 as the engine uses them (32-bit floats) \u00b7 "
                              "this sentence: n = %4 tokens")
                               .arg(megabytes(m_fileBytes), m_dtype, megabytes(m_engineBytes))
@@ -202,8 +214,8 @@ void AnatomyView::paintHeader(QPainter& painter, const QRectF& r) {
     painter.drawText(QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignLeft | Qt::AlignVCenter,
                      ft.elidedText(line1, Qt::ElideRight, r.width()));
     painter.setFont(body);
-    painter.drawText(QRectF(r.left(), r.top() + ft.height() + 2, r.width(), fb.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                     fb.elidedText(line2, Qt::ElideRight, r.width()));
+    painter.drawText(QRectF(r.left(), r.top() + ft.height() + 2, r.width(), fb.height()),
+                     Qt::AlignLeft | Qt::AlignVCenter, fb.elidedText(line2, Qt::ElideRight, r.width()));
 }
 
 void AnatomyView::paintStack(QPainter& painter, const QRectF& r, bool forExport) {
@@ -225,17 +237,20 @@ void AnatomyView::paintStack(QPainter& painter, const QRectF& r, bool forExport)
             text = tr("embeddings \u00b7 %1").arg(digits(m_count.embeddings()));
             fill = QColor(0xf3, 0xe9, 0xd8);
         } else if (row == rows - 1) {
-            text = m_count.mlmHead() ? tr("masked-LM head \u00b7 %1").arg(digits(m_count.mlmHead())) : tr("no masked-LM head");
+            text = m_count.mlmHead() ? tr("masked-LM head \u00b7 %1").arg(digits(m_count.mlmHead()))
+                                     : tr("no masked-LM head");
             fill = QColor(0xe3, 0xf1, 0xe0);
         } else {
             text = tr("layer %1 \u00b7 %2").arg(layer).arg(digits(m_count.layer.total()));
         }
         const bool chosen = layer == s.layer && row > 0 && row < rows - 1;
         painter.setPen(QPen(chosen ? m_theme.accent : QColor(0x80, 0x80, 0x80), chosen ? 3 : 1));
-        if (!forExport && layer == m_hover && row > 0 && row < rows - 1) painter.setPen(QPen(m_theme.foreground, 2, Qt::DashLine));
+        if (!forExport && layer == m_hover && row > 0 && row < rows - 1)
+            painter.setPen(QPen(m_theme.foreground, 2, Qt::DashLine));
         painter.setBrush(fill);
         painter.drawRect(box);
-        const bool labelled = roomy || row == 0 || row == rows - 1 || chosen || layer == 0 || layer == m_config.layers - 1;
+        const bool labelled =
+            roomy || row == 0 || row == rows - 1 || chosen || layer == 0 || layer == m_config.layers - 1;
         if (!labelled || box.height() < fl.height() * 0.7) continue;
         painter.setPen(Qt::black);
         painter.setFont(chosen ? bold : label);
@@ -271,15 +286,20 @@ void AnatomyView::paintBlock(QPainter& painter, const QRectF& r) {
         painter.drawText(at, Qt::AlignCenter, fb.elidedText(text, Qt::ElideRight, at.width()));
     };
     shape(parts[0], tr("input x: n \u00d7 hidden = %1").arg(times(n, c.hidden)));
-    drawBox(painter, parts[1], QColor(0xfd, 0xe3, 0xcf), edge,
-            {tr("multi-head self-attention \u00b7 %1").arg(digits(p.attention())),
-             tr("Q, K, V: 3 \u00d7 (%1 + %2) = %3").arg(times(c.hidden, c.hidden)).arg(c.hidden).arg(digits(p.query + p.key + p.value)),
-             tr("per head: q, k, v each n \u00d7 %1 = %2").arg(c.headDim()).arg(times(n, c.headDim())),
-             tr("softmax(q k\u1d40/\u221a%1): %2 heads of n \u00d7 n = %3").arg(c.headDim()).arg(c.heads).arg(times(n, n)),
-             tr("heads joined: %1; output W_O: %2").arg(times(n, c.hidden)).arg(digits(p.attentionOut))},
-            bold, body);
+    drawBox(
+        painter, parts[1], QColor(0xfd, 0xe3, 0xcf), edge,
+        {tr("multi-head self-attention \u00b7 %1").arg(digits(p.attention())),
+         tr("Q, K, V: 3 \u00d7 (%1 + %2) = %3")
+             .arg(times(c.hidden, c.hidden))
+             .arg(c.hidden)
+             .arg(digits(p.query + p.key + p.value)),
+         tr("per head: q, k, v each n \u00d7 %1 = %2").arg(c.headDim()).arg(times(n, c.headDim())),
+         tr("softmax(q k\u1d40/\u221a%1): %2 heads of n \u00d7 n = %3").arg(c.headDim()).arg(c.heads).arg(times(n, n)),
+         tr("heads joined: %1; output W_O: %2").arg(times(n, c.hidden)).arg(digits(p.attentionOut))},
+        bold, body);
     drawBox(painter, parts[2], QColor(0xee, 0xee, 0xee), edge,
-            {tr("add & norm \u00b7 %1").arg(digits(p.attentionNorm)), tr("LayerNorm(x + attention): %1").arg(times(n, c.hidden))},
+            {tr("add & norm \u00b7 %1").arg(digits(p.attentionNorm)),
+             tr("LayerNorm(x + attention): %1").arg(times(n, c.hidden))},
             bold, body);
     drawBox(painter, parts[3], QColor(0xdc, 0xea, 0xf7), edge,
             {tr("feed-forward \u00b7 %1").arg(digits(p.feedForward())),
@@ -288,13 +308,14 @@ void AnatomyView::paintBlock(QPainter& painter, const QRectF& r) {
              tr("activation n \u00d7 intermediate = %1").arg(times(n, c.intermediate))},
             bold, body);
     drawBox(painter, parts[4], QColor(0xee, 0xee, 0xee), edge,
-            {tr("add & norm \u00b7 %1").arg(digits(p.outputNorm)), tr("LayerNorm(x + feed-forward): %1").arg(times(n, c.hidden))},
+            {tr("add & norm \u00b7 %1").arg(digits(p.outputNorm)),
+             tr("LayerNorm(x + feed-forward): %1").arg(times(n, c.hidden))},
             bold, body);
     shape(parts[5], layer + 1 < c.layers ? tr("to layer %1: %2").arg(layer + 1).arg(times(n, c.hidden))
                                          : tr("to the masked-LM head: %1").arg(times(n, c.hidden)));
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        drawArrowUp(painter, QPointF(parts[i].center().x(), parts[i].top()), QPointF(parts[i].center().x(), parts[i + 1].bottom()),
-                    edge);
+        drawArrowUp(painter, QPointF(parts[i].center().x(), parts[i].top()),
+                    QPointF(parts[i].center().x(), parts[i + 1].bottom()), edge);
     }
     // The residual paths: around each sublayer into its add & norm.
     painter.setPen(QPen(m_theme.accent, 2));
@@ -313,17 +334,22 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
     painter.setPen(m_theme.foreground);
     painter.setFont(title);
     painter.drawText(QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignCenter,
-                     tr("to one scale: height \u221d parameters"));
+                     tr("to one scale: height \u221d parameters (M = million)"));
     std::vector<ReferenceStack> stacks = {
         {m_result->modelName.isEmpty() ? tr("this model") : m_result->modelName,
-         tr("%1 \u00d7 %2, %3 heads").arg(m_config.layers).arg(m_config.hidden).arg(m_config.heads), m_config.layers,
+         tr("%1 \u00d7 %2\n%3 heads").arg(m_config.layers).arg(m_config.hidden).arg(m_config.heads), m_config.layers,
          m_count.embeddings(), m_count.layer.total(), m_count.pooler + m_count.mlmHead(), false},
-        bertStack(tr("BERT-base"), 12, 768, 12, QString()), bertStack(tr("BERT-large"), 24, 1024, 16, QString()),
+        bertStack(tr("BERT-base"), 12, 768, 12, QString()),
+        bertStack(tr("BERT-large"), 24, 1024, 16, QString()),
         gptStack()};
     int64_t largest = 1;
     for (const ReferenceStack& s : stacks) largest = std::max(largest, s.embeddings + s.layers * s.perLayer + s.top);
-    const double labelHeight = 3 * fl.height() + 6, iconHeight = std::min(r.width() / 4 * 0.35, 3 * fl.height());
-    const double lesson = 2 * fl.height() + 6;
+    const double labelHeight = 4 * fl.height() + 6, iconHeight = std::min(r.width() / 4 * 0.35, 3 * fl.height());
+    const QString lessonText =
+        tr("BERT: a stack of Transformer encoders, bidirectional self-attention. "
+           "GPT: a stack of decoders, masked self-attention (each word sees only its left).");
+    const double lesson =
+        fl.boundingRect(QRectF(0, 0, r.width(), 1e4), Qt::AlignCenter | Qt::TextWordWrap, lessonText).height() + 6;
     const double base = r.bottom() - lesson - iconHeight - fl.height() - 8;
     const double top = r.top() + ft.height() + labelHeight + 6;
     const double perParameter = (base - top) / double(largest), column = r.width() / double(stacks.size());
@@ -348,7 +374,7 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
         // Name, shape and total above the stack, however short it is.
         painter.setPen(m_theme.foreground);
         const double labelTop = base - height - labelHeight;
-        const QStringList lines = {s.name, s.shape, tr("%1 parameters").arg(millions(total))};
+        const QStringList lines = QStringList{s.name} + s.shape.split(QLatin1Char('\n')) + QStringList{millions(total)};
         for (int k = 0; k < lines.size(); ++k) {
             painter.setFont(k == 0 ? bold : label);
             painter.drawText(QRectF(left, labelTop + k * fl.height(), column, fl.height()), Qt::AlignCenter,
@@ -362,8 +388,7 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
     }
     painter.setFont(label);
     painter.drawText(QRectF(r.left(), r.bottom() - lesson, r.width(), lesson), Qt::AlignCenter | Qt::TextWordWrap,
-                     tr("BERT: a stack of Transformer encoders, bidirectional self-attention. "
-                        "GPT: a stack of decoders, masked self-attention (each word sees only its left)."));
+                     lessonText);
 }
 
 void AnatomyView::paintAll(QPainter& painter, const QRectF& rect, bool forExport) {
@@ -373,8 +398,8 @@ void AnatomyView::paintAll(QPainter& painter, const QRectF& rect, bool forExport
     if (!m_result || !hasModel()) {
         painter.setPen(m_theme.foreground);
         painter.setFont(m_theme.font(11, true));
-        painter.drawText(rect, Qt::AlignCenter, m_result ? tr("The model of this result is no longer open")
-                                                         : tr("No analysis yet"));
+        painter.drawText(rect, Qt::AlignCenter,
+                         m_result ? tr("The model of this result is no longer open") : tr("No analysis yet"));
         painter.restore();
         return;
     }

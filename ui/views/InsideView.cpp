@@ -27,6 +27,7 @@ double maxAbs(const RowMatrix& m) {
 InsideView::InsideView(QWidget* parent)
     : FigureView(parent), m_queryBox(new QComboBox(this)), m_theme(Theme::normal()) {
     m_queryBox->setToolTip(tr("The query token whose row of the attention map is computed"));
+    m_queryBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     connect(m_queryBox, &QComboBox::activated, this, [this](int i) { setQuery(i); });
     setMinimumSize(480, 360);
 }
@@ -74,8 +75,7 @@ void InsideView::fillQueryBox() {
     const QSignalBlocker block(m_queryBox);
     m_queryBox->clear();
     if (!m_result) return;
-    for (int i = 0; i < m_result->tokenCount(); ++i)
-        m_queryBox->addItem(tr("query: %1 (%2)").arg(tokenText(i)).arg(i));
+    for (int i = 0; i < m_result->tokenCount(); ++i) m_queryBox->addItem(tr("query: %1 (%2)").arg(tokenText(i)).arg(i));
     m_queryBox->adjustSize();
     resizeEvent(nullptr);
 }
@@ -132,8 +132,11 @@ InsideView::Layout InsideView::layout(const QRectF& rect, const QPaintDevice* de
     // The output right under the last row, not at the bottom of a tall window.
     l.output.moveTop(std::min(l.output.top(), l.rows.top() + n * l.rowHeight + 8));
     l.label = std::max(body.horizontalAdvance(QStringLiteral("[MASK] (00)")), rect.width() * 0.11);
-    l.number = std::max(body.horizontalAdvance(QStringLiteral("\u2212\u221e masked")),
-                        QFontMetricsF(m_theme.font(10, true), device).horizontalAdvance(QStringLiteral("q_i\u00b7k_j/\u221a64"))) + 12;
+    l.number =
+        std::max(
+            body.horizontalAdvance(QStringLiteral("\u2212\u221e masked")),
+            QFontMetricsF(m_theme.font(10, true), device).horizontalAdvance(QStringLiteral("q_i\u00b7k_j/\u221a64"))) +
+        12;
     l.bar = rect.width() * 0.13;
     l.strip = std::max(40.0, (rect.width() - l.label - l.number - l.bar - 5 * 14) / 3);
     return l;
@@ -143,8 +146,9 @@ void InsideView::paintStrip(QPainter& painter, const QRectF& r, const float* val
                             bool greyed, const std::vector<int>& marked) const {
     const double cell = r.width() / std::max(count, 1);
     for (int k = 0; k < count; ++k) {
-        const QColor c = greyed ? QColor(0xd8, 0xd8, 0xd8)
-                                : differenceColor(m_theme, scale > 0 ? std::clamp(double(values[k]) / scale, -1.0, 1.0) : 0.0);
+        const QColor c =
+            greyed ? QColor(0xd8, 0xd8, 0xd8)
+                   : differenceColor(m_theme, scale > 0 ? std::clamp(double(values[k]) / scale, -1.0, 1.0) : 0.0);
         painter.fillRect(QRectF(r.left() + k * cell, r.top(), cell + 0.3, r.height()), c);
     }
     painter.setBrush(Qt::NoBrush);
@@ -185,8 +189,9 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
     painter.drawText(QRectF(l.title.left(), l.title.top(), l.title.width() - chooser, ft.height()), Qt::AlignLeft,
                      ft.elidedText(title, Qt::ElideRight, l.title.width() - chooser));
     painter.setFont(body);
-    const QString scale = tr("strips: blue < 0 < red; q and k share a scale (\u00b1%1), q\u2299k (\u00b1%2), "
-                             "\u03b1v and the output (\u00b1%3)");
+    const QString scale =
+        tr("strips: blue < 0 < red; q and k share a scale (\u00b1%1), q\u2299k (\u00b1%2), "
+           "\u03b1v and the output (\u00b1%3)");
     double qk = std::max(maxAbs(m_inside.queries.row(i)), maxAbs(m_inside.keys)), product = 0.0, weighted = 0.0;
     for (int j = 0; j < n; ++j) {
         const double p = m_row.probabilities[size_t(j)];
@@ -196,7 +201,8 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
         }
     }
     for (double o : m_row.output) weighted = std::max(weighted, std::abs(o));
-    painter.drawText(QRectF(l.title.left(), l.title.top() + ft.height() + 2, l.title.width(), fb.height()), Qt::AlignLeft,
+    painter.drawText(QRectF(l.title.left(), l.title.top() + ft.height() + 2, l.title.width(), fb.height()),
+                     Qt::AlignLeft,
                      fb.elidedText(scale.arg(qk, 0, 'g', 2).arg(product, 0, 'g', 2).arg(weighted, 0, 'g', 2),
                                    Qt::ElideRight, l.title.width()));
 
@@ -204,7 +210,8 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
     painter.setFont(bold);
     const double headY = l.query.top() - l.query.height() - 2;
     auto head = [&](double x, double w, const QString& text) {
-        painter.drawText(QRectF(x, headY, w, l.query.height()), Qt::AlignCenter, fb.elidedText(text, Qt::ElideRight, w));
+        painter.drawText(QRectF(x, headY, w, l.query.height()), Qt::AlignCenter,
+                         fb.elidedText(text, Qt::ElideRight, w));
     };
     head(rect.left(), l.label, tr("key j"));
     head(xStripK, l.strip, tr("k_j (%1 numbers)").arg(d));
@@ -273,7 +280,8 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
                             .arg(d)
                             .arg(terms.join(QStringLiteral(", ")));
     const QRectF whyRect(rect.left(), l.output.bottom() + 6, rect.width(), 2 * fb.height());
-    painter.drawText(whyRect, Qt::AlignLeft | Qt::TextWordWrap, why + (forExport ? QString() : tr(" (click a row to explain its score)")));
+    painter.drawText(whyRect, Qt::AlignLeft | Qt::TextWordWrap,
+                     why + (forExport ? QString() : tr(" (click a row to explain its score)")));
     painter.restore();
 }
 
