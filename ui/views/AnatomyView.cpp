@@ -65,7 +65,7 @@ ReferenceStack gptStack() {
     c.layers = 12, c.hidden = 768, c.heads = 12, c.intermediate = 3072, c.vocabSize = 40478, c.maxPositions = 512;
     const ParameterCount p = countParameters(c);
     // No token types and no LayerNorm on GPT's embeddings; the same layer shape.
-    return {QObject::tr("GPT-style decoder"),
+    return {QObject::tr("GPT decoder"),
             QObject::tr("12 \u00d7 768\n12 heads"),
             12,
             p.wordEmbeddings + p.positionEmbeddings,
@@ -164,7 +164,7 @@ AnatomyView::Columns AnatomyView::columns(const QRectF& rect, double header) con
     const QRectF body(rect.left(), rect.top() + header, rect.width(), rect.height() - header);
     const double w = body.width();
     c.stack = QRectF(body.left(), body.top(), w * 0.2, body.height());
-    c.block = QRectF(c.stack.right() + w * 0.02, body.top(), w * 0.36, body.height());
+    c.block = QRectF(c.stack.right() + w * 0.02, body.top(), w * 0.37, body.height());
     c.scale = QRectF(c.block.right() + w * 0.03, body.top(), body.right() - c.block.right() - w * 0.03, body.height());
     return c;
 }
@@ -286,17 +286,13 @@ void AnatomyView::paintBlock(QPainter& painter, const QRectF& r) {
         painter.drawText(at, Qt::AlignCenter, fb.elidedText(text, Qt::ElideRight, at.width()));
     };
     shape(parts[0], tr("input x: n \u00d7 hidden = %1").arg(times(n, c.hidden)));
-    drawBox(
-        painter, parts[1], QColor(0xfd, 0xe3, 0xcf), edge,
-        {tr("multi-head self-attention \u00b7 %1").arg(digits(p.attention())),
-         tr("Q, K, V: 3 \u00d7 (%1 + %2) = %3")
-             .arg(times(c.hidden, c.hidden))
-             .arg(c.hidden)
-             .arg(digits(p.query + p.key + p.value)),
-         tr("per head: q, k, v each n \u00d7 %1 = %2").arg(c.headDim()).arg(times(n, c.headDim())),
-         tr("softmax(q k\u1d40/\u221a%1): %2 heads of n \u00d7 n = %3").arg(c.headDim()).arg(c.heads).arg(times(n, n)),
-         tr("heads joined: %1; output W_O: %2").arg(times(n, c.hidden)).arg(digits(p.attentionOut))},
-        bold, body);
+    drawBox(painter, parts[1], QColor(0xfd, 0xe3, 0xcf), edge,
+            {tr("multi-head self-attention \u00b7 %1").arg(digits(p.attention())),
+             tr("Q, K, V: 3 \u00d7 %1 = %2").arg(digits(p.query), digits(p.query + p.key + p.value)),
+             tr("q, k, v per head: %1").arg(times(n, c.headDim())),
+             tr("%1 maps softmax(qk\u1d40/\u221a%2): %3").arg(c.heads).arg(c.headDim()).arg(times(n, n)),
+             tr("joined: %1; W_O: %2").arg(times(n, c.hidden), digits(p.attentionOut))},
+            bold, body);
     drawBox(painter, parts[2], QColor(0xee, 0xee, 0xee), edge,
             {tr("add & norm \u00b7 %1").arg(digits(p.attentionNorm)),
              tr("LayerNorm(x + attention): %1").arg(times(n, c.hidden))},
@@ -334,7 +330,7 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
     painter.setPen(m_theme.foreground);
     painter.setFont(title);
     painter.drawText(QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignCenter,
-                     tr("to one scale: height \u221d parameters (M = million)"));
+                     ft.elidedText(tr("to one scale: height \u221d parameters"), Qt::ElideRight, r.width()));
     std::vector<ReferenceStack> stacks = {
         {m_result->modelName.isEmpty() ? tr("this model") : m_result->modelName,
          tr("%1 \u00d7 %2\n%3 heads").arg(m_config.layers).arg(m_config.hidden).arg(m_config.heads), m_config.layers,
