@@ -16,11 +16,19 @@
 #include <string>
 #include <vector>
 
+namespace bertlens {
+class Model;
+}
+
 namespace bertlens::ui {
 
 struct AnalysisResult {
     quint64 requestId = 0;  // increases with every request; older results are stale
     QString modelName;      // shown in captions: the model folder's name
+    // The model that ran (immutable, safe to read from any thread): the
+    // anatomy and inside-a-head views read its config and weights. Weak, so
+    // a result kept on screen does not hold a closed model in memory.
+    std::weak_ptr<const Model> model;
     std::string text;       // the text as typed (UTF-8), before any masking
     // Token positions the user turned into [MASK] by clicking (the ids sent to
     // the model hold [MASK] there), and what each held before; typed [MASK]s

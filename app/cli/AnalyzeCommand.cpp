@@ -38,7 +38,8 @@ std::pair<int, int> parsePair(const std::string& text, const std::string& flag) 
 
 int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args,
-                    {"--model", "--text", "--format", "--mask-mode", "--top-k", "--threads", "--target", "--ablate", "--npy"},
+                    {"--model", "--text", "--format", "--mask-mode", "--top-k", "--threads", "--target", "--ablate", "--npy",
+                     "--inside"},
                     {"--predict-all", "--hidden-states", "--rollout", "--flow", "--norms", "--saliency",
                      "--head-importance", "--layer-predictions"});
     const std::string format = a.valueOr("--format", "json");
@@ -74,6 +75,10 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
             start = comma + 1;
         }
     }
+    if (a.has("--inside")) {
+        const auto h = parsePair(a.value("--inside"), "--inside");
+        rq.inside = HeadRef{h.first, h.second};
+    }
     setThreadCount(a);
     const std::string text = readText(a);
     const auto model = Model::load(modelFolder(a));
@@ -97,7 +102,7 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
         writeArrayFolder(a.value("--npy"), folder);
     }
     if (format == "text") {
-        writeAnalysisText(out, m.analysis);
+        writeAnalysisText(out, m.analysis, &m.parameters);
     } else {
         writeMeasuresJson(out, m, model->config(), a.has("--hidden-states"));
     }

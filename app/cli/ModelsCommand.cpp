@@ -2,7 +2,10 @@
 // JSON (the default) or as a table for people (--table).
 #include "cli/Commands.h"
 
+#include "Errors.h"
+#include "export/AnalysisText.h"
 #include "io/HubCache.h"
+#include "model/ParameterCount.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +22,18 @@ std::string megabytes(uint64_t bytes) {
     return text;
 }
 
+// From config.json alone (the weights are not opened): the encoder and the
+// masked-LM head with its decoder tied, which is what BertLens reads; 0 where
+// the config cannot be read.
+int64_t parametersOf(const CachedModel& m) {
+    if (!m.supported) return 0;
+    try {
+        return countParameters(ModelConfig::fromFile(m.folder + "/config.json")).total();
+    } catch (const Error&) {
+        return 0;
+    }
+}
+
 void writeTable(std::ostream& out, const std::string& root, const std::vector<CachedModel>& models) {
     out << "Hugging Face cache: " << root << "\n";
     if (models.empty()) {
@@ -29,13 +44,14 @@ void writeTable(std::ostream& out, const std::string& root, const std::vector<Ca
     for (const CachedModel& m : models) idWidth = std::max(idWidth, m.repoId.size());
     out << std::left << std::setw(static_cast<int>(idWidth) + 2) << "REPO ID" << std::setw(10) << "REVISION"
         << std::right << std::setw(11) << "WEIGHTS" << std::setw(8) << "LAYERS" << std::setw(7) << "HEADS"
-        << std::setw(8) << "HIDDEN"
+        << std::setw(8) << "HIDDEN" << std::setw(14) << "PARAMETERS"
         << "  STATUS\n";
     for (const CachedModel& m : models) {
         const std::string revision = m.revision.substr(0, 8) + (m.isMain ? "*" : "");
         out << std::left << std::setw(static_cast<int>(idWidth) + 2) << m.repoId << std::setw(10) << revision
             << std::right << std::setw(11) << (m.weightsBytes ? megabytes(m.weightsBytes) : "-") << std::setw(8)
-            << m.layers << std::setw(7) << m.heads << std::setw(8) << m.hidden << "  "
+            << m.layers << std::setw(7) << m.heads << std::setw(8) << m.hidden << std::setw(14)
+            << (m.supported ? groupedDigits(parametersOf(m)) : "-") << "  "
             << (m.supported ? "ok" : m.reason) << "\n";
     }
     out << "(* = the revision refs/main names)\n";
@@ -62,6 +78,7 @@ int runModels(const std::vector<std::string>& args, std::ostream& out) {
                         {"layers", m.layers},
                         {"heads", m.heads},
                         {"hidden", m.hidden},
+                        {"parameters", parametersOf(m)},
                         {"model_type", m.modelType},
                         {"supported", m.supported},
                         {"reason", m.reason}});

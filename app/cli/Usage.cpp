@@ -19,8 +19,8 @@ const CommandUsage kCommands[] = {
      "                        [--mask-mode bidirectional|causal] [--top-k K] [--predict-all]\n"
      "                        [--hidden-states] [--threads T] [--rollout] [--flow] [--norms]\n"
      "                        [--saliency [--target P:ID]] [--ablate L:H,...] [--head-importance]\n"
-     "                        [--layer-predictions] [--npy DIR]\n",
-     "Runs the model on TEXT and prints its attentions and predictions.\n"
+     "                        [--layer-predictions] [--inside L:H] [--npy DIR]\n",
+     "Runs the model on TEXT and prints its attentions, predictions and parameter count.\n"
      "  --model DIR          a BERT folder (default: the bundled bertlens-mini)\n"
      "  --text TEXT          the sentence; - reads standard input\n"
      "  --format json|text   json (default): every number; text: tokens, the top guesses for\n"
@@ -36,6 +36,7 @@ const CommandUsage kCommands[] = {
      "  --ablate L:H,...     switch heads off (layer:head, from 0)\n"
      "  --head-importance    the target's sensitivity to each head's gate\n"
      "  --layer-predictions  the masked-word guesses read after every layer\n"
+     "  --inside L:H         that head's query, key and value vectors ([n][head size] each)\n"
      "  --npy DIR            also write every array as a NumPy .npy file in DIR, with\n"
      "                       arrays.json saying what each axis is (the JSON still prints)\n"},
     {"bench", "  bertlens-cli bench    [--model DIR] [--lengths 16,32,128] [--repeats R] [--threads T] [--measures]\n",

@@ -36,7 +36,7 @@ struct Options {
     QCommandLineOption text{QStringLiteral("text"), QStringLiteral("The sentence to analyse."), QStringLiteral("TEXT")};
     QCommandLineOption view{QStringLiteral("view"),
                             QStringLiteral("The view to show or export: head, model, lines, compare, predictions, "
-                                           "embeddings; with --export also page."),
+                                           "embeddings, flow, layers, anatomy, inside; with --export also page."),
                             QStringLiteral("NAME")};
     QCommandLineOption layer{QStringLiteral("layer"), QStringLiteral("Layer, from 0."), QStringLiteral("L")};
     QCommandLineOption head{QStringLiteral("head"), QStringLiteral("Head, from 0."), QStringLiteral("H")};

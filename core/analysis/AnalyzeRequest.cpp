@@ -106,6 +106,16 @@ Measures runAnalysis(Encoder& encoder, std::string_view text, const AnalyzeReque
         if (rq.headImportance) m.headImportance = headImportance(g);
     }
     if (rq.layerPredictions) m.layerPredictions = layerPredictions(model, a, rq.encoder.topK);
+    if (rq.inside) {
+        const HeadRef h = *rq.inside;
+        if (h.layer < 0 || h.layer >= a.layers || h.head < 0 || h.head >= a.heads) {
+            throw RequestError("--inside " + std::to_string(h.layer) + ":" + std::to_string(h.head) +
+                               " names a head that does not exist: this model has layers 0.." +
+                               std::to_string(a.layers - 1) + " and heads 0.." + std::to_string(a.heads - 1));
+        }
+        m.inside = insideHead(model, a, h.layer, h.head);
+    }
+    m.parameters = countParameters(model.config(), model.parts());
     return m;
 }
 

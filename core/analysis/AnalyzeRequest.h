@@ -7,8 +7,10 @@
 
 #include "Errors.h"
 #include "analysis/AttentionFlow.h"
+#include "analysis/InsideHead.h"
 #include "analysis/Saliency.h"
 #include "model/Encoder.h"
+#include "model/ParameterCount.h"
 
 #include <optional>
 #include <string_view>
@@ -41,6 +43,7 @@ struct AnalyzeRequest {
     bool layerPredictions = false;
     // --target P:ID; otherwise the first prediction's position and its top word.
     std::optional<std::pair<int, int32_t>> target;
+    std::optional<HeadRef> inside;     // --inside L:H: that head's queries, keys and values
 };
 
 struct Measures {
@@ -52,6 +55,8 @@ struct Measures {
     std::optional<Saliency> saliency;
     std::vector<float> headImportance;    // [L][H]
     std::vector<std::vector<Prediction>> layerPredictions;  // [L+1][per prediction]
+    std::optional<InsideHead> inside;
+    ParameterCount parameters;            // of the model as its file holds it (always)
 };
 
 // The gates of Hugging Face's head_mask for these heads: [layers][heads], 0

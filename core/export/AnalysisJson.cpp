@@ -1,5 +1,7 @@
 #include "export/AnalysisJson.h"
 
+#include <algorithm>
+
 #include "analysis/AnalyzeRequest.h"
 
 #include <nlohmann/json.hpp>
@@ -119,15 +121,19 @@ void writeAnalysisFields(std::ostream& out, const Analysis& a, const ModelConfig
     }
     if (a.classification.present()) {
         const Classification& k = a.classification;
-        out << ",\"classification\":{\"labels\":";
-        writeArray(out, k.labels, [&](const std::string& l) { writeString(out, l); });
-        out << ",\"probabilities\":";
-        writeFloats(out, k.probabilities);
-        out << ",\"predicted\":";
-        writeString(out, k.labels[static_cast<size_t>(k.predicted)]);
-        out << ",\"predicted_id\":" << k.predicted
-            << ",\"mask_mode\":\"bidirectional\",\"note\":\"from the bidirectional pass, the one the classifier "
-               "was trained with\"}";
+        // DESIGN.md: [{"label", "prob"}, ...], most probable first.
+        std::vector<size_t> order(k.labels.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t x, size_t y) { return k.probabilities[x] > k.probabilities[y]; });
+        out << ",\"classification\":";
+        writeArray(out, order, [&](size_t i) {
+            out << "{\"label\":";
+            writeString(out, k.labels[i]);
+            out << ",\"id\":" << i << ",\"prob\":" << k.probabilities[i] << '}';
+        });
+        out << ",\"classification_mask_mode\":\"bidirectional\",\"classification_note\":\"from the bidirectional "
+               "pass, the one the classifier was trained with\"";
     } else if (!a.classificationOffReason.empty()) {
         out << ",\"classification_off\":";
         writeString(out, a.classificationOffReason);
@@ -193,6 +199,22 @@ void writeMeasuresJson(std::ostream& out, const Measures& m, const ModelConfig& 
         out << ",\"layer_predictions\":";
         writeArray(out, m.layerPredictions, [&](const std::vector<Prediction>& p) { writePredictions(out, p); });
     }
+    if (m.inside) {
+        const InsideHead& in = *m.inside;
+        const auto d = static_cast<size_t>(in.dim);
+        out << ",\"inside\":{\"layer\":" << in.layer << ",\"head\":" << in.head << ",\"queries\":";
+        writeMatrix(out, in.queries.data(), n, d);
+        out << ",\"keys\":";
+        writeMatrix(out, in.keys.data(), n, d);
+        out << ",\"values\":";
+        writeMatrix(out, in.values.data(), n, d);
+        out << '}';
+    }
+    const ParameterCount& p = m.parameters;
+    out << ",\"parameters\":" << p.total() << ",\"parameters_by_part\":{\"embeddings\":" << p.embeddings()
+        << ",\"per_layer\":" << p.layer.total() << ",\"encoder\":" << p.encoder() << ",\"pooler\":" << p.pooler
+        << ",\"mlm_head\":" << p.mlmHead() << ",\"decoder_tied\":" << (p.mlmHead() > 0 && p.headDecoderWeight == 0 ? "true" : "false")
+        << '}';
     out << "}\n";
 }
 

@@ -45,11 +45,12 @@ std::string classificationText(const Classification& c) {
     return text + ")";
 }
 
-void writeAnalysisText(std::ostream& out, const Analysis& a) {
+void writeAnalysisText(std::ostream& out, const Analysis& a, const ParameterCount* parameters) {
     char line[256];
     out << "tokens (" << a.tokenCount << "):";
     for (int i = 0; i < a.tokenCount; ++i) out << ' ' << (i < int(a.tokens.size()) ? a.tokens[size_t(i)].text : "?");
     out << "\nmask: " << maskModeName(a.maskMode) << "\n";
+    if (parameters) writeParameterText(out, *parameters);
     if (a.classification.present()) {
         out << "classification (bidirectional pass): " << classificationText(a.classification) << "\n";
     } else if (!a.classificationOffReason.empty()) {
@@ -85,6 +86,23 @@ void writeAnalysisText(std::ostream& out, const Analysis& a) {
             out << line << '\n';
         }
     }
+}
+
+std::string groupedDigits(int64_t value) {
+    std::string digits = std::to_string(value < 0 ? -value : value);
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+    return value < 0 ? "-" + digits : digits;
+}
+
+void writeParameterText(std::ostream& out, const ParameterCount& p) {
+    out << "parameters: " << groupedDigits(p.total()) << " (embeddings " << groupedDigits(p.embeddings()) << "; "
+        << p.layers << " layers x " << groupedDigits(p.layer.total());
+    if (p.pooler) out << "; pooler " << groupedDigits(p.pooler);
+    if (p.mlmHead()) {
+        out << "; masked-LM head " << groupedDigits(p.mlmHead())
+            << (p.headDecoderWeight ? ", its own decoder weight" : ", decoder weight tied to the word embeddings");
+    }
+    out << ")\n";
 }
 
 }  // namespace bertlens

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "model/Analysis.h"
+#include "model/ParameterCount.h"
 
 #include <ostream>
 #include <string>
@@ -24,6 +25,12 @@ StrongestAttention strongestAttention(const Analysis& analysis, int layer, int h
 // window's status line). Needs c.present().
 std::string classificationText(const Classification& c);
 
-void writeAnalysisText(std::ostream& out, const Analysis& analysis);
+// With parameters, a "parameters: ..." line follows the mask's.
+void writeAnalysisText(std::ostream& out, const Analysis& analysis, const ParameterCount* parameters = nullptr);
+
+// "965,169" (a comma between every three digits).
+std::string groupedDigits(int64_t value);
+// "parameters: 965,169 (embeddings 153,984; 4 layers x 198,272; ...)" and a newline.
+void writeParameterText(std::ostream& out, const ParameterCount& parameters);
 
 }  // namespace bertlens

@@ -1,6 +1,7 @@
 #include "model/MemoryBudget.h"
 
 #include "Errors.h"
+#include "model/ParameterCount.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -24,12 +25,9 @@ std::string sizeText(uint64_t bytes) {
 }  // namespace
 
 MemoryNeed estimateMemory(const ModelConfig& c) {
-    const int64_t h = c.hidden, i = c.intermediate, v = c.vocabSize;
-    const int64_t embeddings = (v + c.maxPositions + c.typeVocabSize) * h + 2 * h;
-    const int64_t layer = 4 * (h * h + h) + 2 * h + (h * i + i) + (i * h + h) + 2 * h;
-    const int64_t head = h * h + h + 2 * h + v;  // transform, its LayerNorm, the decoder's bias (tied weights)
+    const int64_t h = c.hidden, i = c.intermediate;
     MemoryNeed need;
-    need.parameters = embeddings + c.layers * layer + head;
+    need.parameters = countParameters(c).total();  // the masked-LM head's decoder tied, no pooler
     need.weightBytes = uint64_t(need.parameters) * 4;
     need.tokens = std::min(c.maxPositions, 512);
     const uint64_t n = uint64_t(std::max(need.tokens, 1));

@@ -258,6 +258,14 @@ std::shared_ptr<const Model> Model::load(const std::string& folder) {
     return model;
 }
 
+ModelParts Model::parts() const {
+    ModelParts p;
+    p.pooler = m_source && (m_source->find("bert.pooler.dense.weight") || m_source->find("pooler.dense.weight"));
+    p.mlmHead = m_weights.mlm.present;
+    p.tiedDecoder = m_weights.mlm.decoder == m_weights.wordEmbeddings;
+    return p;
+}
+
 std::string Model::findNonFiniteTensor() const {
     for (const NamedTensor& t : m_used) {
         for (size_t i = 0; i < t.count; ++i) {

@@ -11,6 +11,7 @@
 
 #include "io/ModelConfig.h"
 #include "io/TensorSource.h"
+#include "model/ParameterCount.h"
 #include "model/Weights.h"
 #include "tokenizer/Tokenizer.h"
 
@@ -33,6 +34,8 @@ public:
     const Vocab& vocab() const { return m_tokenizer->vocab(); }
     const BertWeights& weights() const { return m_weights; }
     bool hasMlmHead() const { return m_weights.mlm.present; }
+    // Which optional parts the checkpoint holds (for countParameters).
+    ModelParts parts() const;
     // The on-disk weight dtype (F32, F16 or BF16) of the word embeddings.
     const std::string& weightDType() const { return m_weightDType; }
     size_t fileBytes() const { return m_source ? m_source->fileBytes() : 0; }

@@ -10,6 +10,7 @@
 #include "Errors.h"
 #include "model/Encoder.h"
 
+#include <set>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -50,12 +51,17 @@ TEST(ClassifierReference, AnalyzeReportsTheClassesForTheBidirectionalPass) {
                                 "' --text 'the dog barked .'");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const nlohmann::json j = nlohmann::json::parse(r.out);
+    // DESIGN.md's form: [{"label", "prob"}], most probable first.
     const auto& c = j.at("classification");
-    EXPECT_EQ(c.at("labels"), nlohmann::json({"NEGATIVE", "POSITIVE"}));
-    EXPECT_EQ(c.at("mask_mode"), "bidirectional");
-    const auto p = c.at("probabilities").get<std::vector<double>>();
-    EXPECT_NEAR(p[0] + p[1], 1.0, 1e-6);
-    EXPECT_EQ(c.at("predicted"), p[1] > p[0] ? "POSITIVE" : "NEGATIVE");
+    ASSERT_EQ(c.size(), 2u);
+    EXPECT_EQ(j.at("classification_mask_mode"), "bidirectional");
+    std::set<std::string> labels;
+    for (const auto& e : c) labels.insert(e.at("label").get<std::string>());
+    EXPECT_EQ(labels, (std::set<std::string>{"NEGATIVE", "POSITIVE"}));
+    const double p0 = c[0].at("prob"), p1 = c[1].at("prob");
+    EXPECT_NEAR(p0 + p1, 1.0, 1e-6);
+    EXPECT_GE(p0, p1);
+    EXPECT_EQ(c[0].at("label"), c[0].at("id") == 1 ? "POSITIVE" : "NEGATIVE");
     EXPECT_TRUE(j.contains("predictions_off"));
     const auto causal = test::runCli("analyze --model '" + test::modelFixture("classifier-hub").string() +
                                      "' --text 'the dog barked .' --mask-mode causal");

@@ -114,6 +114,11 @@ TEST(CliManners, AnalyzeTextAgreesWithItsJson) {
     for (const auto& t : tokens) tokenLine += " " + t;
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out[0], tokenLine);
+    // The parameter count, grouped by threes, is the JSON's.
+    ASSERT_GE(out.size(), 3u);
+    std::string count = std::to_string(j["parameters"].get<int64_t>());
+    for (int i = int(count.size()) - 3; i > 0; i -= 3) count.insert(size_t(i), ",");
+    EXPECT_EQ(out[2].rfind("parameters: " + count + " (", 0), 0u) << out[2];
 
     size_t at = 0;
     while (at < out.size() && out[at] != "predictions:") ++at;

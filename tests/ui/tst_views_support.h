@@ -26,6 +26,7 @@ inline ui::AnalysisResultPtr makeResult(const std::shared_ptr<const Model>& mode
     Encoding e = model->tokenizer().encode(text);
     auto r = std::make_shared<ui::AnalysisResult>();
     r->modelName = QStringLiteral("h12-f32");
+    r->model = model;
     r->text = text;
     const int32_t maskId = model->vocab().maskId();
     for (int p : maskPositions) {

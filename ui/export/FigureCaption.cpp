@@ -4,6 +4,7 @@
 #include "FlowView.h"
 #include "HeadChips.h"
 #include "HeadsView.h"
+#include "InsideView.h"
 #include "LinesView.h"
 #include "SelectedAttention.h"
 
@@ -72,6 +73,17 @@ QString figureCaption(const AnalysisResult* result, const Selection& selection, 
     }
     if (figureName == QLatin1String("layers")) {
         parts << QObject::tr("masked-LM guesses after each layer") << QObject::tr("bidirectional and left-to-right")
+              << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
+        return parts.join(QStringLiteral(" \u00b7 "));
+    }
+    if (figureName == QLatin1String("anatomy")) {
+        parts << QObject::tr("the stack, layer %1 opened up").arg(s.layer)
+              << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
+        return parts.join(QStringLiteral(" \u00b7 "));
+    }
+    if (const auto* inside = qobject_cast<const InsideView*>(view); inside && inside->hasHead()) {
+        parts << QObject::tr("layer %1").arg(s.layer) << QObject::tr("head %1").arg(s.head)
+              << QObject::tr("query token %1").arg(inside->query()) << maskModeTitle(s.maskMode)
               << QStringLiteral("\u201c%1\u201d").arg(maskedText(*result).simplified());
         return parts.join(QStringLiteral(" \u00b7 "));
     }

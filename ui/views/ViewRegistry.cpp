@@ -1,10 +1,12 @@
 #include "ViewRegistry.h"
 
+#include "AnatomyView.h"
 #include "CompareView.h"
 #include "EmbeddingsView.h"
 #include "FlowView.h"
 #include "HeadView.h"
 #include "HeadsView.h"
+#include "InsideView.h"
 #include "LayersView.h"
 #include "LinesView.h"
 #include "ModelView.h"
@@ -27,6 +29,8 @@ const std::vector<ViewEntry>& viewEntries() {
         {QStringLiteral("flow"), QObject::tr("Information flow"), [](QWidget* p) { return new FlowView(p); }},
         {QStringLiteral("layers"), QObject::tr("Through the layers"), [](QWidget* p) { return new LayersView(p); }},
         {QStringLiteral("heads"), QObject::tr("Heads"), [](QWidget* p) { return new HeadsView(p); }},
+        {QStringLiteral("anatomy"), QObject::tr("Anatomy"), [](QWidget* p) { return new AnatomyView(p); }},
+        {QStringLiteral("inside"), QObject::tr("Inside a head"), [](QWidget* p) { return new InsideView(p); }},
     };
     return entries;
 }

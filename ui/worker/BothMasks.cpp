@@ -140,6 +140,7 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
     auto result = std::make_shared<AnalysisResult>();
     result->requestId = request.id;
     result->modelName = request.modelName;
+    result->model = request.model;
     result->text = request.text;
     result->userMasked = applied.positions;
     result->userMaskedOriginal = applied.originals;

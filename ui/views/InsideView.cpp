@@ -1,0 +1,323 @@
+#include "InsideView.h"
+
+#include "HeatmapColors.h"
+#include "SafeDisplay.h"
+#include "SelectedAttention.h"
+
+#include "model/Model.h"
+
+#include <QComboBox>
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bertlens::ui {
+namespace {
+
+constexpr int kMarkedDims = 3;
+
+double maxAbs(const RowMatrix& m) {
+    return m.size() ? double(m.cwiseAbs().maxCoeff()) : 0.0;
+}
+
+}  // namespace
+
+InsideView::InsideView(QWidget* parent)
+    : FigureView(parent), m_queryBox(new QComboBox(this)), m_theme(Theme::normal()) {
+    m_queryBox->setToolTip(tr("The query token whose row of the attention map is computed"));
+    m_queryBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_queryBox, &QComboBox::activated, this, [this](int i) { setQuery(i); });
+    setMinimumSize(480, 360);
+}
+
+void InsideView::setResult(const AnalysisResultPtr& result) {
+    if (!result || !m_result || result->tokenCount() != m_result->tokenCount()) m_wantedQuery = m_wantedKey = -1;
+    m_result = result;
+    fillQueryBox();
+    refresh();
+}
+
+void InsideView::setSelection(const Selection& selection) {
+    if (selection == m_selection) return;
+    m_selection = selection;
+    m_wantedKey = -1;
+    refresh();
+}
+
+void InsideView::setTheme(const Theme& theme) {
+    m_theme = theme;
+    m_queryBox->setFont(theme.font(10));
+    m_queryBox->adjustSize();
+    resizeEvent(nullptr);
+    update();
+}
+
+void InsideView::setQuery(int position) {
+    m_wantedQuery = position;
+    m_wantedKey = -1;
+    refresh();
+}
+
+void InsideView::setKey(int position) {
+    m_wantedKey = position;
+    refresh();
+}
+
+QString InsideView::tokenText(int position) const {
+    const auto& tokens = m_result->bidirectional.tokens;
+    if (position < 0 || position >= static_cast<int>(tokens.size())) return QString::number(position);
+    return safeDisplay(QString::fromStdString(tokens[static_cast<size_t>(position)].text));
+}
+
+void InsideView::fillQueryBox() {
+    const QSignalBlocker block(m_queryBox);
+    m_queryBox->clear();
+    if (!m_result) return;
+    for (int i = 0; i < m_result->tokenCount(); ++i) m_queryBox->addItem(tr("query: %1 (%2)").arg(tokenText(i)).arg(i));
+    m_queryBox->adjustSize();
+    resizeEvent(nullptr);
+}
+
+void InsideView::refresh() {
+    m_inside = InsideHead();
+    m_row = HeadRow();
+    m_topDims.clear();
+    m_key = -1;
+    m_problem.clear();
+    const std::shared_ptr<const Model> model = m_result ? m_result->model.lock() : nullptr;
+    if (!m_result) {
+        m_problem = tr("No analysis yet");
+    } else if (!model) {
+        m_problem = tr("The model of this result is no longer open");
+    } else {
+        const Analysis& a = m_result->analysis(m_selection.maskMode);
+        const Selection s = clampedSelection(a, m_selection);
+        const int n = a.tokenCount;
+        int query = m_wantedQuery;
+        if (query < 0 || query >= n) {
+            query = std::min(1, n - 1);
+            for (int i = 0; i < n && i < static_cast<int>(a.tokens.size()); ++i) {
+                if (a.ids[static_cast<size_t>(i)] == model->vocab().maskId()) {
+                    query = i;
+                    break;
+                }
+            }
+        }
+        m_inside = insideHead(*model, a, s.layer, s.head);
+        m_row = headRow(m_inside, query);
+        m_key = m_wantedKey;
+        if (m_key < 0 || m_key >= n || m_row.probabilities[static_cast<size_t>(m_key)] == 0.0) {
+            m_key = static_cast<int>(std::max_element(m_row.probabilities.begin(), m_row.probabilities.end()) -
+                                     m_row.probabilities.begin());
+        }
+        m_topDims = topDimensions(m_inside, query, m_key, kMarkedDims);
+        const QSignalBlocker block(m_queryBox);
+        m_queryBox->setCurrentIndex(query);
+    }
+    update();
+}
+
+InsideView::Layout InsideView::layout(const QRectF& rect, const QPaintDevice* device) const {
+    Layout l;
+    const QFontMetricsF title(m_theme.font(11, true), device), body(m_theme.font(10), device);
+    l.title = QRectF(rect.left(), rect.top(), rect.width(), 2 * title.height() + 4);
+    const int n = static_cast<int>(m_inside.queries.rows());
+    const double line = body.height() * 1.25;
+    l.query = QRectF(rect.left(), l.title.bottom() + line + 4, rect.width(), line);  // the column titles above it
+    l.output = QRectF(rect.left(), rect.bottom() - 3 * line, rect.width(), line);
+    l.rows = QRectF(rect.left(), l.query.bottom() + 6, rect.width(), l.output.top() - l.query.bottom() - 12);
+    l.rowHeight = std::min(l.rows.height() / std::max(n, 1), 2.2 * body.height());
+    // The output right under the last row, not at the bottom of a tall window.
+    l.output.moveTop(std::min(l.output.top(), l.rows.top() + n * l.rowHeight + 8));
+    l.label = std::max(body.horizontalAdvance(QStringLiteral("[MASK] (00)")), rect.width() * 0.11);
+    l.number =
+        std::max(
+            body.horizontalAdvance(QStringLiteral("\u2212\u221e masked")),
+            QFontMetricsF(m_theme.font(10, true), device).horizontalAdvance(QStringLiteral("q_i\u00b7k_j/\u221a64"))) +
+        12;
+    l.bar = rect.width() * 0.13;
+    l.strip = std::max(40.0, (rect.width() - l.label - l.number - l.bar - 5 * 14) / 3);
+    return l;
+}
+
+void InsideView::paintStrip(QPainter& painter, const QRectF& r, const float* values, int count, double scale,
+                            bool greyed, const std::vector<int>& marked) const {
+    const double cell = r.width() / std::max(count, 1);
+    for (int k = 0; k < count; ++k) {
+        const QColor c =
+            greyed ? QColor(0xd8, 0xd8, 0xd8)
+                   : differenceColor(m_theme, scale > 0 ? std::clamp(double(values[k]) / scale, -1.0, 1.0) : 0.0);
+        painter.fillRect(QRectF(r.left() + k * cell, r.top(), cell + 0.3, r.height()), c);
+    }
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(QColor(0x90, 0x90, 0x90), 0));
+    painter.drawRect(r);
+    painter.setPen(QPen(m_theme.foreground, 2));
+    for (int k : marked) painter.drawRect(QRectF(r.left() + k * cell, r.top() - 2, cell, r.height() + 4));
+}
+
+void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport) {
+    painter.save();
+    painter.fillRect(rect, m_theme.background);
+    painter.setPen(m_theme.foreground);
+    const QFont titleFont = m_theme.font(11, true), body = m_theme.font(10), bold = m_theme.font(10, true);
+    if (!hasHead()) {
+        painter.setFont(titleFont);
+        painter.drawText(rect, Qt::AlignCenter, m_problem);
+        painter.restore();
+        return;
+    }
+    const Layout l = layout(rect, painter.device());
+    const QFontMetricsF ft(titleFont, painter.device()), fb(body, painter.device());
+    const int n = static_cast<int>(m_inside.queries.rows()), d = m_inside.dim, i = m_row.query;
+    const double gap = 14;
+    const double xStripK = rect.left() + l.label + gap, xStripP = xStripK + l.strip + gap;
+    const double xScore = xStripP + l.strip + gap, xBar = xScore + l.number + gap, xStripV = xBar + l.bar + gap;
+
+    // Title: what is computed, for which head, token and mask.
+    painter.setFont(titleFont);
+    const QString title = tr("Layer %1, head %2 (%3): the attention row of \u201c%4\u201d (%5) from q, k and v, d = %6")
+                              .arg(m_inside.layer)
+                              .arg(m_inside.head)
+                              .arg(maskModeTitle(m_inside.maskMode))
+                              .arg(tokenText(i))
+                              .arg(i)
+                              .arg(d);
+    const double chooser = forExport ? 0.0 : m_queryBox->width() + 12.0;
+    painter.drawText(QRectF(l.title.left(), l.title.top(), l.title.width() - chooser, ft.height()), Qt::AlignLeft,
+                     ft.elidedText(title, Qt::ElideRight, l.title.width() - chooser));
+    painter.setFont(body);
+    const QString scale =
+        tr("strips: blue < 0 < red; q and k share a scale (\u00b1%1), q\u2299k (\u00b1%2), "
+           "\u03b1v and the output (\u00b1%3)");
+    double qk = std::max(maxAbs(m_inside.queries.row(i)), maxAbs(m_inside.keys)), product = 0.0, weighted = 0.0;
+    for (int j = 0; j < n; ++j) {
+        const double p = m_row.probabilities[size_t(j)];
+        for (int k = 0; k < d; ++k) {
+            product = std::max(product, std::abs(double(m_inside.queries(i, k)) * m_inside.keys(j, k)));
+            weighted = std::max(weighted, std::abs(p * m_inside.values(j, k)));
+        }
+    }
+    for (double o : m_row.output) weighted = std::max(weighted, std::abs(o));
+    painter.drawText(QRectF(l.title.left(), l.title.top() + ft.height() + 2, l.title.width(), fb.height()),
+                     Qt::AlignLeft,
+                     fb.elidedText(scale.arg(qk, 0, 'g', 2).arg(product, 0, 'g', 2).arg(weighted, 0, 'g', 2),
+                                   Qt::ElideRight, l.title.width()));
+
+    // Column titles, then q_i in the keys' column.
+    painter.setFont(bold);
+    const double headY = l.query.top() - l.query.height() - 2;
+    auto head = [&](double x, double w, const QString& text) {
+        painter.drawText(QRectF(x, headY, w, l.query.height()), Qt::AlignCenter,
+                         fb.elidedText(text, Qt::ElideRight, w));
+    };
+    head(rect.left(), l.label, tr("key j"));
+    head(xStripK, l.strip, tr("k_j (%1 numbers)").arg(d));
+    head(xStripP, l.strip, tr("q_i \u2299 k_j"));
+    head(xScore, l.number, tr("q_i\u00b7k_j/\u221a%1").arg(d));
+    head(xBar, l.bar, tr("softmax \u03b1_ij"));
+    head(xStripV, l.strip, tr("\u03b1_ij v_j"));
+    painter.setFont(bold);
+    painter.drawText(QRectF(rect.left(), l.query.top(), l.label, l.query.height()), Qt::AlignRight | Qt::AlignVCenter,
+                     tr("q_i: %1").arg(fb.elidedText(tokenText(i), Qt::ElideRight, l.label * 0.6)));
+    const QRectF qStrip(xStripK, l.query.top() + 2, l.strip, l.query.height() - 4);
+    paintStrip(painter, qStrip, m_inside.queries.row(i).data(), d, qk, false, {});
+
+    // One row per key.
+    std::vector<float> productRow(static_cast<size_t>(d)), weightedRow(static_cast<size_t>(d));
+    for (int j = 0; j < n; ++j) {
+        const double y = l.rows.top() + j * l.rowHeight, h = std::max(2.0, l.rowHeight - 3);
+        const bool hidden = std::isinf(m_row.scores[size_t(j)]);
+        const double p = m_row.probabilities[size_t(j)];
+        for (int k = 0; k < d; ++k) {
+            productRow[size_t(k)] = m_inside.queries(i, k) * m_inside.keys(j, k);
+            weightedRow[size_t(k)] = float(p * m_inside.values(j, k));
+        }
+        const bool chosen = j == m_key;
+        if (chosen) painter.fillRect(QRectF(rect.left(), y - 1, rect.width(), h + 2), QColor(0xff, 0xf1, 0xe0));
+        painter.setPen(m_theme.foreground);
+        painter.setFont(j == i ? bold : body);
+        const bool text = l.rowHeight >= fb.height() * 0.8;
+        if (text) {
+            painter.drawText(QRectF(rect.left(), y, l.label, h), Qt::AlignRight | Qt::AlignVCenter,
+                             fb.elidedText(tr("%1 (%2)").arg(tokenText(j)).arg(j), Qt::ElideMiddle, l.label));
+        }
+        paintStrip(painter, QRectF(xStripK, y, l.strip, h), m_inside.keys.row(j).data(), d, qk, false, {});
+        paintStrip(painter, QRectF(xStripP, y, l.strip, h), productRow.data(), d, product, hidden,
+                   chosen ? m_topDims : std::vector<int>{});
+        painter.setPen(m_theme.foreground);
+        painter.setFont(body);
+        if (text) {
+            painter.drawText(QRectF(xScore, y, l.number, h), Qt::AlignRight | Qt::AlignVCenter,
+                             hidden ? tr("\u2212\u221e masked") : QString::number(m_row.scores[size_t(j)], 'f', 2));
+        }
+        const QRectF bar(xBar, y + h * 0.15, l.bar * 0.62 * p, h * 0.7);
+        painter.fillRect(bar, m_theme.color(0.25 + 0.75 * p));
+        if (text) {
+            painter.drawText(QRectF(xBar + l.bar * 0.64, y, l.bar * 0.36, h), Qt::AlignLeft | Qt::AlignVCenter,
+                             QString::number(p, 'f', 3));
+        }
+        paintStrip(painter, QRectF(xStripV, y, l.strip, h), weightedRow.data(), d, weighted, hidden, {});
+    }
+
+    // The head's output and the chosen score's largest terms.
+    std::vector<float> output(m_row.output.begin(), m_row.output.end());
+    painter.setFont(bold);
+    painter.setPen(m_theme.foreground);
+    painter.drawText(QRectF(xScore, l.output.top(), xStripV - xScore - gap, l.output.height()),
+                     Qt::AlignRight | Qt::AlignVCenter, tr("head output \u03a3_j \u03b1_ij v_j:"));
+    paintStrip(painter, QRectF(xStripV, l.output.top() + 2, l.strip, l.output.height() - 4), output.data(), d, weighted,
+               false, {});
+    QStringList terms;
+    for (int k : m_topDims)
+        terms << tr("dim %1 (%2)").arg(k).arg(double(m_inside.queries(i, k)) * m_inside.keys(m_key, k), 0, 'f', 2);
+    painter.setFont(body);
+    const QString why = tr("%1 \u2192 %2: score %3 = (sum of the %4 products) / \u221a%4; largest terms: %5")
+                            .arg(tokenText(i), tokenText(m_key))
+                            .arg(m_row.scores[size_t(m_key)], 0, 'f', 2)
+                            .arg(d)
+                            .arg(terms.join(QStringLiteral(", ")));
+    const QRectF whyRect(rect.left(), l.output.bottom() + 6, rect.width(), 2 * fb.height());
+    painter.drawText(whyRect, Qt::AlignLeft | Qt::TextWordWrap,
+                     why + (forExport ? QString() : tr(" (click a row to explain its score)")));
+    painter.restore();
+}
+
+void InsideView::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    paintAll(painter, QRectF(rect()).adjusted(6, 6, -6, -6), false);
+}
+
+void InsideView::paintFigure(QPainter& painter, const QRectF& rect) {
+    paintAll(painter, rect, true);
+}
+
+QSizeF InsideView::figureSize() const {
+    const int n = static_cast<int>(m_inside.queries.rows());
+    return QSizeF(1000, 170 + 22.0 * std::clamp(n, 4, 40));
+}
+
+QRect InsideView::rowRect(int key) const {
+    const QRectF area = QRectF(rect()).adjusted(6, 6, -6, -6);
+    const Layout l = layout(area, this);
+    return QRectF(area.left(), l.rows.top() + key * l.rowHeight, area.width(), l.rowHeight).toAlignedRect();
+}
+
+void InsideView::mouseReleaseEvent(QMouseEvent* event) {
+    if (!hasHead() || event->button() != Qt::LeftButton) return;
+    for (int j = 0; j < m_inside.queries.rows(); ++j) {
+        if (rowRect(j).contains(event->position().toPoint())) {
+            setKey(j);
+            return;
+        }
+    }
+}
+
+void InsideView::resizeEvent(QResizeEvent* event) {
+    if (event) FigureView::resizeEvent(event);
+    m_queryBox->move(width() - m_queryBox->width() - 6, 4);
+}
+
+}  // namespace bertlens::ui
