@@ -37,7 +37,9 @@ void benchMeasures(Encoder& encoder, const std::vector<int32_t>& ids, int repeat
     if (model.vocab().maskId() >= 0) masked[static_cast<size_t>(position)] = model.vocab().maskId();
     const std::vector<int32_t> types(ids.size(), 0);
     Analysis a;
-    const double forward = medianMs(repeats, [&] { a = encoder.forward(masked, types, {}, {position}); });
+    AnalyzeOptions keep;
+    keep.keepValues = true;  // as the window and analyze --norms run it
+    const double forward = medianMs(repeats, [&] { a = encoder.forward(masked, types, keep, {position}); });
     std::vector<std::pair<std::string, double>> rows;
     rows.push_back({"rollout", medianMs(repeats, [&] { attentionRollout(a); })});
     rows.push_back({"norms", medianMs(repeats, [&] { attentionNorms(model, a); })});

@@ -77,6 +77,7 @@ Analysis attentionAsUsed(const Analysis& a, const std::vector<float>& gates) {
 Measures runAnalysis(Encoder& encoder, std::string_view text, const AnalyzeRequest& rq) {
     const Model& model = encoder.model();
     AnalyzeOptions options = rq.encoder;
+    options.keepValues = options.keepValues || rq.norms;
     options.headGates = headGatesFor(model.config().layers, model.config().heads, rq.ablate);
     Measures m;
     m.ablated = rq.ablate;

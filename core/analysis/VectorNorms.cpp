@@ -14,7 +14,11 @@ std::vector<float> attentionNorms(const Model& model, const Analysis& a) {
         const EncoderLayerWeights& w = model.weights().layers[static_cast<size_t>(l)];
         const ConstRowMatrixMap wv(w.value.weight, d, d);
         const ConstRowMatrixMap wo(w.attentionOut.weight, d, d);
-        const RowMatrix values = (a.hiddenState(l) * wv.transpose()).rowwise() + ConstRowVectorMap(w.value.bias, d);
+        // The forward pass's own value vectors when it kept them.
+        const bool kept = a.values.size() == static_cast<size_t>(a.layers) * n * d;
+        const RowMatrix values =
+            kept ? RowMatrix(ConstRowMatrixMap(a.values.data() + static_cast<size_t>(l) * n * d, n, d))
+                 : RowMatrix((a.hiddenState(l) * wv.transpose()).rowwise() + ConstRowVectorMap(w.value.bias, d));
         for (int h = 0; h < a.heads; ++h) {
             // ‖v W_O^hᵀ‖: for short texts the n vectors of hidden size
             // directly; past head-size tokens through G = W_O^hᵀ W_O^h

@@ -47,6 +47,9 @@ struct Analysis {
     std::vector<int32_t> typeIds;
     std::vector<float> attentions;    // [layers][heads][query][key], each row sums to 1
     std::vector<float> hiddenStates;  // [layers + 1][tokens][hidden]; 0 = embeddings
+    // [layers][tokens][hidden]: x W_V^T + b_V of each layer's input, heads side
+    // by side; empty unless AnalyzeOptions::keepValues.
+    std::vector<float> values;
     std::vector<Prediction> predictions;
     std::string predictionsOffReason;  // set when the model has no masked-LM head
     Classification classification;     // a classifier's, on the bidirectional pass

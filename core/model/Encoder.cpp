@@ -234,6 +234,7 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     a.typeIds = typeIds;
     a.attentions.resize(static_cast<size_t>(c.layers) * c.heads * n * n);
     a.hiddenStates.resize(static_cast<size_t>(c.layers + 1) * n * c.hidden);
+    if (options.keepValues) a.values.resize(static_cast<size_t>(c.layers) * n * c.hidden);
 
     prepare(static_cast<int>(n));
     embed(ids, typeIds);
@@ -244,6 +245,9 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
                  options.headGates.empty() ? nullptr : options.headGates.data() + static_cast<size_t>(l) * c.heads,
                  a.attentions.data() + static_cast<size_t>(l) * c.heads * n * n);
         RowMatrixMap(a.hiddenStates.data() + static_cast<size_t>(l + 1) * n * c.hidden, m_x.rows(), m_x.cols()) = m_x;
+        if (options.keepValues) {
+            RowMatrixMap(a.values.data() + static_cast<size_t>(l) * n * c.hidden, m_v.rows(), m_v.cols()) = m_v;
+        }
     }
     if (!m_x.allFinite()) {
         const std::string bad = m_model->findNonFiniteTensor();

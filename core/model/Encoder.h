@@ -27,6 +27,9 @@ struct AnalyzeOptions {
     int topK = 5;
     bool predictAll = false;  // predictions for every position, not only [MASK]s
     bool keepDistributions = false;  // each prediction keeps every token's log-probability
+    // Analysis::values: every layer's value vectors, which norm-weighted
+    // attention reads (recomputing them costs a tenth of the forward pass).
+    bool keepValues = false;
     // Head ablation (Hugging Face's head_mask): [layers][heads] gates that
     // multiply each head's attention probabilities before they weigh the
     // values; empty = every head 1. Analysis::attentions stays un-gated.

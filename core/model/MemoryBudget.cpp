@@ -32,7 +32,8 @@ MemoryNeed estimateMemory(const ModelConfig& c) {
     need.tokens = std::min(c.maxPositions, 512);
     const uint64_t n = uint64_t(std::max(need.tokens, 1));
     const uint64_t attentions = uint64_t(c.layers) * uint64_t(c.heads) * n * n;
-    const uint64_t hiddenStates = uint64_t(c.layers + 1) * n * uint64_t(h);
+    // The hidden states of every layer and its value vectors (kept for norms).
+    const uint64_t hiddenStates = uint64_t(2 * c.layers + 1) * n * uint64_t(h);
     const uint64_t scratch = n * uint64_t(std::max(i, h)) * 4;  // the largest intermediate products
     // Per mask: the attention maps, their norm-weighted twins (the window's
     // weights | norms toggle), the hidden states and the largest products.

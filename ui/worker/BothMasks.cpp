@@ -68,7 +68,7 @@ void checkTextFits(const AnalysisRequest& request, const Encoding& encoding, qin
     // Encoder a heads x n x n scratch; then the hidden states.
     const double nn = double(n) * double(n);
     const double bytes = 2.0 * 4.0 * (double(c.layers) * c.heads * nn + double(c.heads) * nn) +
-                         2.0 * 4.0 * double(c.layers + 1) * double(n) * c.hidden;
+                         2.0 * 4.0 * double(2 * c.layers + 1) * double(n) * c.hidden;
     const qint64 limit = memoryLimit(memoryLimitBytes);
     if (bytes > double(limit)) {
         throw InputError(QObject::tr("analysing these %1 tokens would take %2 of memory (an attention map of %1 x %1 for "
@@ -149,7 +149,8 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
     AnalyzeOptions run;
     run.topK = request.topK;
     run.cancel = options.cancel;
-    AnalyzeOptions twinRun = run;  // the twins are other models: never ablated
+    AnalyzeOptions twinRun = run;  // the twins are other models: never ablated, no norms
+    run.keepValues = true;  // norm-weighted attention reads them (MeasuresPass)
     run.headGates = headGatesFor(request.model->config().layers, request.model->config().heads, request.ablate);
     AnalyzeOptions runCausal = run;
     run.maskMode = MaskMode::Bidirectional;
