@@ -11,6 +11,9 @@ namespace bertlens::ui {
 
 // The explained word and where it is predicted.
 QString saliencyTargetText(const Analysis& analysis, const Saliency& saliency);
+// "“barked” at [MASK] (token 3)": a prediction's top word, the token it
+// stands at and its position (the saliency chooser's entries).
+QString predictionText(const Analysis& analysis, const Prediction& prediction);
 // The word a prediction's top guess is, or "" for none.
 QString topWord(const Prediction& prediction);
 

@@ -127,10 +127,7 @@ void SaliencyBar::refreshChoices() {
     const Analysis& a = m_result->analysis(m_mode);
     for (const Prediction& p : a.predictions) {
         if (p.top.empty()) continue;
-        const QString at = static_cast<size_t>(p.position) < a.tokens.size()
-                               ? QString::fromStdString(a.tokens[static_cast<size_t>(p.position)].text)
-                               : QString();
-        m_prediction->addItem(tr("\u201c%1\u201d at %2 (token %3)").arg(topWord(p), at).arg(p.position), p.position);
+        m_prediction->addItem(predictionText(a, p), p.position);
     }
     const int chosen = m_prediction->findData(m_result->saliencyPosition);
     m_prediction->setCurrentIndex(chosen >= 0 ? chosen : 0);
