@@ -1,9 +1,11 @@
 // A forward and backward pass through the inference path for one prediction:
 // the gradient of log P(target at a position) with respect to every token's
 // word-embedding row (what Hugging Face calls inputs_embeds) and to a gate ξ_h
-// on every head's attention (the head_mask, at its current value). Plain
-// Eigen, float, no weight gradients (only inputs and gates are needed, so
-// each linear layer costs one product backwards, not two).
+// on every head's attention (the head_mask, at its current value). Float,
+// the linear layers through the engine's matrix kernels (gemm::), no weight
+// gradients (only inputs and gates are needed, so each linear layer costs one
+// product backwards, not two). Runs on as many threads as OpenMP would give
+// the calling thread, like Encoder.
 // Saliency.h and HeadImportance.h turn the result into their measures.
 // A pure function of its arguments; thread-safe.
 #pragma once

@@ -105,6 +105,10 @@ TileFn tileFor(int rows, int vectors) {
         case 12: return tileFor<12>(vectors);
         case 8: return tileFor<8>(vectors);
         case 6: return tileFor<6>(vectors);
+        case 5: return tileFor<5>(vectors);
+        case 4: return tileFor<4>(vectors);
+        case 3: return tileFor<3>(vectors);
+        case 2: return tileFor<2>(vectors);
         default: return tileFor<1>(vectors);
     }
 }
@@ -130,6 +134,30 @@ void multiplyRows(const float* a, size_t lda, const Panels& b, const Panels& c, 
                    maskFor(width - 16 * (vectors - 1)), accumulate);
             }
             r += rows;
+        }
+    }
+}
+
+void multiplyPanels(const float* a, size_t lda, const Panels& b, const Panels& c, int p0, int p1, bool accumulate) {
+    const int k = b.rows;
+    for (int p = p0; p < p1; ++p) {
+        const int width = c.width(p);
+        const int vectors = (width + 15) / 16;
+        const int mr = tileRows(vectors);
+        const Mask last = maskFor(width - 16 * (vectors - 1));
+        for (int k0 = 0; k0 < std::max(k, 1); k0 += kKc) {
+            const int kc = std::max(std::min(kKc, k - k0), 0);
+            for (int r = 0; r < c.rows;) {
+                // The rows left after whole tiles go in one smaller tile, not
+                // one at a time: a few tokens are the common case here.
+                const int left = std::min(mr, c.rows - r);
+                const int rows = left >= 12 ? 12 : left >= 8 ? 8 : left >= 6 ? 6 : left;
+                tileFor(rows, vectors)(a + static_cast<size_t>(r) * lda + k0, lda,
+                                       b.panel(p) + static_cast<size_t>(k0) * b.stride(p), b.stride(p),
+                                       c.panel(p) + static_cast<size_t>(r) * c.stride(p), c.stride(p), kc, last,
+                                       accumulate || k0 > 0);
+                r += rows;
+            }
         }
     }
 }

@@ -58,6 +58,15 @@ inline int paddedCols(int n) { return (n + 15) / 16 * 16; }
 // apart. C and B may be packed or row-major; C may not overlap A or B.
 void multiplyRows(const float* a, size_t lda, const Panels& b, const Panels& c, int r0, int r1);
 
+// Panels [p0, p1) of C = A · B (+ C when `accumulate`), A row-major
+// [C.rows, B.rows] with rows `lda` apart, for a B too large to stream once
+// per row tile (a weight matrix read in its own [out, in] layout, as the
+// backward pass's x · W needs): each panel of B (up to 64 columns of a block
+// of 768 rows, 192 KiB) is read from memory once and meets every row of A
+// from the cache. Same summation order as multiplyRows. C may not overlap A
+// or B; threads may share the panels of one C.
+void multiplyPanels(const float* a, size_t lda, const Panels& b, const Panels& c, int p0, int p1, bool accumulate);
+
 // Rows [o0, o1) of y = x W^T for a few rows of x (matrix-vector products):
 // y[i][o] = dot(W[o], x[i]) for i < count, W row-major [out, k] with rows
 // ldw apart, x and y row-major (rows ldx and ldy apart). W is streamed once

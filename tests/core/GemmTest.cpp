@@ -71,6 +71,30 @@ TEST_P(GemmShapes, MatchesFloat64ProductForRowMajorAndPackedOperands) {
             ASSERT_EQ(c[r * ldc + col], kGuard) << "wrote past the last column, row " << r;
     }
 
+    // The panel-by-panel order (a large B), panels shared as two threads
+    // would: the same bits, and nothing written past the last column.
+    std::vector<float> byPanel(ldc * s.rows, kGuard);
+    const auto panelView = gemm::Panels::rowMajor(byPanel.data(), s.rows, s.cols, ldc);
+    const int half = panelView.count() / 2;
+    gemm::multiplyPanels(a.data(), lda, bView, panelView, 0, half, false);
+    gemm::multiplyPanels(a.data(), lda, bView, panelView, half, panelView.count(), false);
+    for (int r = 0; r < s.rows; ++r) {
+        for (size_t col = 0; col < ldc; ++col)
+            ASSERT_EQ(byPanel[r * ldc + col], c[r * ldc + col]) << "panel order, row " << r << " column " << col;
+    }
+    // Accumulating onto what C holds: C + A · B.
+    std::vector<float> onto(ldc * s.rows, 0.0f);
+    for (size_t e = 0; e < onto.size(); ++e) onto[e] = 0.25f * static_cast<float>(e % 7) - 0.5f;
+    const std::vector<float> before = onto;
+    gemm::multiplyPanels(a.data(), lda, bView, gemm::Panels::rowMajor(onto.data(), s.rows, s.cols, ldc), 0,
+                         panelView.count(), true);
+    for (int r = 0; r < s.rows; ++r) {
+        for (int col = 0; col < s.cols; ++col)
+            ASSERT_NEAR(onto[r * ldc + col], before[r * ldc + col] + expected[static_cast<size_t>(r) * s.cols + col],
+                        tolerance + 1e-6)
+                << "accumulated, row " << r << " column " << col;
+    }
+
     // Packed B (columns padded to 16 with zeros) into packed C: same bits,
     // because every element is summed in the same order.
     const int padded = gemm::paddedCols(s.cols);
@@ -89,9 +113,9 @@ TEST_P(GemmShapes, MatchesFloat64ProductForRowMajorAndPackedOperands) {
 
 INSTANTIATE_TEST_SUITE_P(Shapes, GemmShapes,
                          ::testing::Values(Shape{1, 1, 1}, Shape{5, 7, 15}, Shape{12, 64, 16}, Shape{13, 33, 17},
-                                           Shape{25, 100, 32}, Shape{24, 5, 48}, Shape{30, 64, 64},
-                                           Shape{7, 800, 65}, Shape{37, 1600, 130}, Shape{50, 3, 200},
-                                           Shape{3, 0, 20}),
+                                           Shape{25, 100, 32}, Shape{24, 5, 48}, Shape{30, 64, 64}, Shape{7, 800, 65},
+                                           Shape{37, 1600, 130}, Shape{50, 3, 200}, Shape{11, 40, 16},
+                                           Shape{16, 1600, 200}, Shape{3, 0, 20}),
                          [](const auto& info) {
                              const Shape s = info.param;
                              return std::to_string(s.rows) + "x" + std::to_string(s.depth) + "x" +
