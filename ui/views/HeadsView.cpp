@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -37,6 +38,8 @@ namespace {
 // (pairs x n²), so each bound below is a few milliseconds.
 constexpr double kInlineWeights = 1 << 20;
 constexpr double kInlinePairWeights = 1 << 21;
+// The table's largest share of the view's width.
+constexpr double kTableShare = 0.45;
 
 }  // namespace
 
@@ -312,12 +315,22 @@ void HeadsView::display(const HeadsSummaryPtr& summary) {
 }
 
 void HeadsView::fitTable() {
-    // Every column whole: the table takes the width its numbers need.
+    // Every column whole where there is room: the table takes the width its
+    // numbers need, but never more than kTableShare of the view, so that in
+    // presentation mode the matrix and the map keep room (the table then
+    // scrolls sideways). Never wider than it needs: the pictures get the rest.
     int width = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width() + 4;
     const int number = QFontMetrics(m_table->font()).horizontalAdvance(QStringLiteral("00.00")) + 14;
     for (int c = 0; c < m_sorted->columnCount(); ++c)
         width += std::max(number, m_table->horizontalHeader()->sectionSizeHint(c)) + 6;
-    m_table->setMinimumWidth(width);
+    const int cap = static_cast<int>(kTableShare * this->width());
+    m_table->setMinimumWidth(std::min(width, std::max(cap, 120)));
+    m_table->setMaximumWidth(width);
+}
+
+void HeadsView::resizeEvent(QResizeEvent* event) {
+    FigureView::resizeEvent(event);
+    fitTable();
 }
 
 QString HeadsView::sourceDescription() const {
