@@ -128,6 +128,11 @@ void InsideView::refresh() {
         m_queryBox->setCurrentIndex(query);
     }
     updateScrollBar();
+    // The key whose score is explained is on screen: a long sentence scrolls to it.
+    if (m_rowScroll->isVisibleTo(this) && m_key >= 0) {
+        const int shown = m_rowScroll->pageStep();
+        if (m_key < m_firstRow || m_key >= m_firstRow + shown) m_rowScroll->setValue(m_key - shown / 2);
+    }
     update();
 }
 
