@@ -1,7 +1,7 @@
 // bertlens: the window. With --export it renders figures with no window;
 // --help, --version and usage errors are answered before any display is opened.
 //   bertlens [--model DIR] [--text TEXT] [--view NAME] [--layer L] [--head H] [--mask-mode M]
-//   bertlens --export DIR --text TEXT --view head|model|lines|compare|predictions|embeddings
+//   bertlens --export DIR --text TEXT --view NAME (the names in ui/views/ViewRegistry.cpp)
 //            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
 #include "AnalysisController.h"
 #include "BatchExport.h"
@@ -13,6 +13,7 @@
 #include "SelectionControls.h"
 #include "StartHead.h"
 #include "Version.h"
+#include "ViewRegistry.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,9 +35,10 @@ struct Options {
     QCommandLineOption model{QStringLiteral("model"), QStringLiteral("A Hugging Face BERT folder."),
                              QStringLiteral("DIR")};
     QCommandLineOption text{QStringLiteral("text"), QStringLiteral("The sentence to analyse."), QStringLiteral("TEXT")};
+    // The names come from the view registry, so a new view is listed here once registered.
     QCommandLineOption view{QStringLiteral("view"),
-                            QStringLiteral("The view to show or export: head, model, lines, compare, predictions, "
-                                           "embeddings, flow, layers, anatomy, inside; with --export also page."),
+                            QStringLiteral("The view to show or export: %1; with --export also all and page.")
+                                .arg(viewNames().join(QStringLiteral(", "))),
                             QStringLiteral("NAME")};
     QCommandLineOption layer{QStringLiteral("layer"), QStringLiteral("Layer, from 0."), QStringLiteral("L")};
     QCommandLineOption head{QStringLiteral("head"), QStringLiteral("Head, from 0."), QStringLiteral("H")};

@@ -164,6 +164,38 @@ private slots:
         view.setResult(test::makeResult(m_model, "the cat sat ."));
         QCOMPARE(view.query(), 1);  // no [MASK]: token 1
     }
+    // A long sentence keeps its key rows tall enough for their labels and
+    // scrolls to the rest; the exported figure holds every row.
+    void insideScrollsALongSentence() {
+        std::string text = "the [MASK] barked";
+        while (m_model->tokenizer().encode(text).ids.size() < 60) text += " at the cat";
+        const AnalysisResultPtr longer = test::makeResult(m_model, text);
+        const int n = longer->tokenCount();
+        InsideView view;
+        view.resize(900, 600);
+        view.setSelection(test::selection(1, 2));
+        view.setResult(longer);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const int line = QFontMetrics(Theme::normal().font(10, true)).height();
+        QVERIFY(!view.rowRect(0).isEmpty());
+        QVERIFY(view.rowRect(0).height() > line);
+        QVERIFY(view.rowRect(n - 1).isEmpty());  // below the window: scrolled away, not squeezed
+        view.setFirstRow(n);                     // as far as it goes
+        QVERIFY(view.firstRow() > 0);
+        QVERIFY(view.rowRect(0).isEmpty());
+        QVERIFY(!view.rowRect(n - 1).isEmpty());
+        QTest::mouseClick(&view, Qt::LeftButton, {}, view.rowRect(n - 1).center());
+        QCOMPARE(view.key(), n - 1);
+        // Every key's weight is in the figure, whatever the window shows.
+        const QString svg = svgOf(view);
+        QVERIFY2(!svg.contains(QStringLiteral(" shown")), qPrintable(svg.mid(svg.indexOf(QStringLiteral(" shown")) - 200, 300)));
+        const Analysis& a = longer->bidirectional;
+        for (int j = 0; j < n; ++j)
+            QVERIFY2(
+                svg.contains(QStringLiteral("%1 (%2)").arg(QString::fromStdString(a.tokens[size_t(j)].text)).arg(j)),
+                qPrintable(QString::number(j)));
+    }
 };
 
 QTEST_MAIN(TestAnatomy)

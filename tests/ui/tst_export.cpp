@@ -21,6 +21,7 @@
 #include <QImageReader>
 #include <QMimeData>
 #include <QPainter>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -301,8 +302,9 @@ private slots:
             }
         }
         // Unwritable target: a message, no crash.
-        QVERIFY(!writeAttentionTensor(*m_result, test::selection(0, 0), m_dir.filePath(QStringLiteral("no/dir/a.json")), o)
-                     .isEmpty());
+        QVERIFY(
+            !writeAttentionTensor(*m_result, test::selection(0, 0), m_dir.filePath(QStringLiteral("no/dir/a.json")), o)
+                 .isEmpty());
     }
 
     void batchExportWritesEveryViewInEveryFormat() {
@@ -452,6 +454,30 @@ private slots:
             BatchExportOptions b;
             QVERIFY(!parseBatchExportArguments(args, b, error));
             QVERIFY2(error.contains(message), qPrintable(error));
+        }
+    }
+    // bertlens --help names every registered view under --view and in the
+    // batch usage (the list comes from the registry, so a new view is there).
+    void helpListsEveryView() {
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));  // --help needs no display
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(BERTLENS_APP), {QStringLiteral("--help")});
+        QVERIFY(app.waitForFinished(60000));
+        QCOMPARE(app.exitCode(), 0);
+        const QString help = QString::fromUtf8(app.readAllStandardOutput()).simplified();
+        const qsizetype from = help.indexOf(QStringLiteral("--view <NAME>")),
+                        to = help.indexOf(QStringLiteral("--layer <L>"));
+        QVERIFY2(from >= 0 && to > from, qPrintable(help));
+        const QString option = help.mid(from, to - from);
+        const QString batch = help.left(help.indexOf(QStringLiteral("Options:")));
+        for (const QString& name : viewNames()) {
+            const QRegularExpression word(QStringLiteral("\\b%1\\b").arg(name));
+            QVERIFY2(option.contains(word), qPrintable(QStringLiteral("--view lacks %1: %2").arg(name, option)));
+            QVERIFY2(batch.contains(QStringLiteral("|%1|").arg(name)) ||
+                         batch.contains(QStringLiteral("[--view %1|").arg(name)),
+                     qPrintable(QStringLiteral("the batch usage lacks %1").arg(name)));
         }
     }
 };

@@ -154,11 +154,6 @@ private slots:
              "need, and the view does not scroll yet"},
             {QStringLiteral("embeddings"), "120 tokens: the point labels collide where the points crowd"},
             {QStringLiteral("flow"), "the bars' token axis labels 120 tokens at one size, so they overlap"},
-            {QStringLiteral("anatomy"),
-             "windows narrower than 1600 px and presentation mode: the column titles are clipped and overlap, "
-             "and the scale column's 'bidirectional' labels collide"},
-            {QStringLiteral("inside"),
-             "30 and 120 tokens: the key rows' labels and numbers are clipped by the rows' height"},
         };
         if (const auto known = kKnown.find(name); known != kKnown.end()) QEXPECT_FAIL("", known->second, Continue);
         QVERIFY2(

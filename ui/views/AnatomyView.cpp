@@ -94,6 +94,15 @@ void drawBox(QPainter& painter, const QRectF& r, const QColor& fill, const QColo
     }
 }
 
+// The first of forms (longest first) that fits width, else the last one elided:
+// a narrow window or presentation mode gets a shorter title, never a clipped one.
+QString fitted(const QFontMetricsF& f, const QStringList& forms, double width) {
+    for (const QString& form : forms) {
+        if (f.horizontalAdvance(form) <= width) return form;
+    }
+    return f.elidedText(forms.last(), Qt::ElideRight, width);
+}
+
 void drawArrowUp(QPainter& painter, QPointF from, QPointF to, const QColor& color) {
     painter.setPen(QPen(color, 2));
     painter.drawLine(from, to);
@@ -205,26 +214,37 @@ void AnatomyView::paintHeader(QPainter& painter, const QRectF& r) {
             .arg(c.headDim())
             .arg(c.intermediate)
             .arg(digits(m_count.total()));
+    const QString short1 = tr("%1: %2 layers \u00b7 hidden %3 \u00b7 %4 heads \u00b7 %5 parameters")
+                               .arg(name)
+                               .arg(c.layers)
+                               .arg(c.hidden)
+                               .arg(c.heads)
+                               .arg(millions(m_count.total()));
     const QString line2 = tr("weights: %1 as stored (%2), %3 as the engine uses them (32-bit floats) \u00b7 "
                              "this sentence: n = %4 tokens")
                               .arg(megabytes(m_fileBytes), m_dtype, megabytes(m_engineBytes))
                               .arg(m_tokens);
+    const QString short2 = tr("weights: %1 stored (%2), %3 in use \u00b7 n = %4 tokens")
+                               .arg(megabytes(m_fileBytes), m_dtype, megabytes(m_engineBytes))
+                               .arg(m_tokens);
     painter.setPen(m_theme.foreground);
     painter.setFont(title);
     painter.drawText(QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                     ft.elidedText(line1, Qt::ElideRight, r.width()));
+                     fitted(ft, {line1, short1}, r.width()));
     painter.setFont(body);
     painter.drawText(QRectF(r.left(), r.top() + ft.height() + 2, r.width(), fb.height()),
-                     Qt::AlignLeft | Qt::AlignVCenter, fb.elidedText(line2, Qt::ElideRight, r.width()));
+                     Qt::AlignLeft | Qt::AlignVCenter, fitted(fb, {line2, short2}, r.width()));
 }
 
 void AnatomyView::paintStack(QPainter& painter, const QRectF& r, bool forExport) {
     const QFont title = m_theme.font(11, true), label = m_theme.font(9), bold = m_theme.font(9, true);
     painter.setPen(m_theme.foreground);
     painter.setFont(title);
-    const QFontMetricsF ft(title, painter.device()), fl(label, painter.device());
+    const QFontMetricsF ft(title, painter.device()), fl(label, painter.device()), fbold(bold, painter.device());
+    const QStringList stackTitles =
+        forExport ? QStringList{tr("the stack")} : QStringList{tr("the stack (click a layer)"), tr("the stack")};
     painter.drawText(QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignCenter,
-                     forExport ? tr("the stack") : tr("the stack (click a layer)"));
+                     fitted(ft, stackTitles, r.width()));
     const Selection s = clampedSelection(m_result->bidirectional, m_selection);
     const int rows = m_config.layers + 2;
     const bool roomy = stackLayerRect(r, 0).height() >= fl.height();
@@ -254,7 +274,7 @@ void AnatomyView::paintStack(QPainter& painter, const QRectF& r, bool forExport)
         if (!labelled || box.height() < fl.height() * 0.7) continue;
         painter.setPen(Qt::black);
         painter.setFont(chosen ? bold : label);
-        painter.drawText(box, Qt::AlignCenter, fl.elidedText(text, Qt::ElideRight, box.width() - 4));
+        painter.drawText(box, Qt::AlignCenter, (chosen ? fbold : fl).elidedText(text, Qt::ElideRight, box.width() - 4));
     }
 }
 
@@ -267,7 +287,11 @@ void AnatomyView::paintBlock(QPainter& painter, const QRectF& r) {
     painter.setPen(m_theme.foreground);
     painter.setFont(title);
     painter.drawText(QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignCenter,
-                     tr("layer %1, opened up \u00b7 %2 parameters").arg(layer).arg(digits(p.total())));
+                     fitted(ft,
+                            {tr("layer %1, opened up \u00b7 %2 parameters").arg(layer).arg(digits(p.total())),
+                             tr("layer %1 opened up \u00b7 %2").arg(layer).arg(millions(p.total())),
+                             tr("layer %1 opened up").arg(layer)},
+                            r.width()));
     // Bottom-up: in, attention, add & norm, feed-forward, add & norm, out.
     const double weights[] = {1.0, 4.2, 1.25, 3.2, 1.25, 1.0};
     const double units = 11.9 + 5 * 0.35;
@@ -325,12 +349,13 @@ void AnatomyView::paintBlock(QPainter& painter, const QRectF& r) {
 }
 
 void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
-    const QFont title = m_theme.font(11, true), label = m_theme.font(9), bold = m_theme.font(9, true);
-    const QFontMetricsF ft(title, painter.device()), fl(label, painter.device());
+    const QFont title = m_theme.font(11, true);
+    const QFontMetricsF ft(title, painter.device());
     painter.setPen(m_theme.foreground);
     painter.setFont(title);
-    painter.drawText(QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignCenter,
-                     ft.elidedText(tr("to one scale: height \u221d parameters"), Qt::ElideRight, r.width()));
+    painter.drawText(
+        QRectF(r.left(), r.top(), r.width(), ft.height()), Qt::AlignCenter,
+        fitted(ft, {tr("to one scale: height \u221d parameters"), tr("height \u221d parameters")}, r.width()));
     std::vector<ReferenceStack> stacks = {
         {m_result->modelName.isEmpty() ? tr("this model") : m_result->modelName,
          tr("%1 \u00d7 %2\n%3 heads").arg(m_config.layers).arg(m_config.hidden).arg(m_config.heads), m_config.layers,
@@ -340,6 +365,20 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
         gptStack()};
     int64_t largest = 1;
     for (const ReferenceStack& s : stacks) largest = std::max(largest, s.embeddings + s.layers * s.perLayer + s.top);
+    const double column = r.width() / double(stacks.size());
+    // The labels' size: as large as the theme asks, smaller (to 70%) where a
+    // narrow column would cut "BERT-large", elided only below that.
+    double fit = 1.0;
+    {
+        const QFontMetricsF wide(m_theme.font(9, true), painter.device());
+        for (const ReferenceStack& s : stacks) {
+            for (const QString& line : QStringList{s.name} + s.shape.split(QLatin1Char('\n')))
+                fit = std::min(fit, (column - 4) / std::max(1.0, wide.horizontalAdvance(line)));
+        }
+        fit = std::max(fit, 0.7);
+    }
+    const QFont label = m_theme.font(9 * fit), bold = m_theme.font(9 * fit, true);
+    const QFontMetricsF fl(label, painter.device()), fbold(bold, painter.device());
     const double labelHeight = 4 * fl.height() + 6, iconHeight = std::min(r.width() / 4 * 0.35, 3 * fl.height());
     const QString lessonText =
         tr("BERT: a stack of Transformer encoders, bidirectional self-attention. "
@@ -348,7 +387,7 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
         fl.boundingRect(QRectF(0, 0, r.width(), 1e4), Qt::AlignCenter | Qt::TextWordWrap, lessonText).height() + 6;
     const double base = r.bottom() - lesson - iconHeight - fl.height() - 8;
     const double top = r.top() + ft.height() + labelHeight + 6;
-    const double perParameter = (base - top) / double(largest), column = r.width() / double(stacks.size());
+    const double perParameter = (base - top) / double(largest);
     for (size_t i = 0; i < stacks.size(); ++i) {
         const ReferenceStack& s = stacks[i];
         const double left = r.left() + column * double(i), w = column * 0.6, x = left + (column - w) / 2;
@@ -374,13 +413,21 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
         for (int k = 0; k < lines.size(); ++k) {
             painter.setFont(k == 0 ? bold : label);
             painter.drawText(QRectF(left, labelTop + k * fl.height(), column, fl.height()), Qt::AlignCenter,
-                             fl.elidedText(lines[k], Qt::ElideRight, column - 2));
+                             (k == 0 ? fbold : fl).elidedText(lines[k], Qt::ElideRight, column - 4));
         }
         const QRectF icon(left, base + 6, column, iconHeight);
         drawMaskIcon(painter, icon, s.decoder, m_theme);
-        painter.setFont(label);
-        painter.drawText(QRectF(left, icon.bottom() + 2, column, fl.height()), Qt::AlignCenter,
-                         s.decoder ? tr("masked") : tr("bidirectional"));
+    }
+    // How each kind of stack attends, said once under each run of columns
+    // alike (the three BERTs, then GPT), so a narrow column never cuts it.
+    painter.setFont(label);
+    for (size_t i = 0; i < stacks.size();) {
+        size_t end = i + 1;
+        while (end < stacks.size() && stacks[end].decoder == stacks[i].decoder) ++end;
+        const QRectF under(r.left() + column * double(i), base + 8 + iconHeight, column * double(end - i), fl.height());
+        painter.drawText(under, Qt::AlignCenter,
+                         fitted(fl, {stacks[i].decoder ? tr("masked") : tr("bidirectional")}, under.width() - 4));
+        i = end;
     }
     painter.setFont(label);
     painter.drawText(QRectF(r.left(), r.bottom() - lesson, r.width(), lesson), Qt::AlignCenter | Qt::TextWordWrap,

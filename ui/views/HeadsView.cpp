@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -32,11 +33,13 @@ namespace {
 
 // Summaries this small are computed on the UI thread as the result arrives;
 // larger ones on the job. Measured on this project's 2-core machine (Release,
-// bench_heads_summary): the statistics cost about 5 ns per attention weight
-// (layers x heads x n²) and the map about 2.5 ns per pair of heads and weight
+// tests/core/bench_heads_summary.cpp): the statistics cost 5 to 9 ns per attention
+// weight (layers x heads x n²) and the map about 2.5 ns per pair of heads and weight
 // (pairs x n²), so each bound below is a few milliseconds.
 constexpr double kInlineWeights = 1 << 20;
 constexpr double kInlinePairWeights = 1 << 21;
+// The table's largest share of the view's width.
+constexpr double kTableShare = 0.45;
 
 }  // namespace
 
@@ -63,8 +66,9 @@ HeadsView::HeadsView(QWidget* parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->setVisible(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Sized by fitTable(), so that a capped table shows whole columns only.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerItem);
     m_table->horizontalHeader()->setToolTip(tr("Click a column to sort by it"));
     m_table->setToolTip(tr("Click a head to open it"));
     connect(m_table, &QTableView::clicked, this, [this](const QModelIndex& index) {
@@ -312,12 +316,36 @@ void HeadsView::display(const HeadsSummaryPtr& summary) {
 }
 
 void HeadsView::fitTable() {
-    // Every column whole: the table takes the width its numbers need.
-    int width = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width() + 4;
-    const int number = QFontMetrics(m_table->font()).horizontalAdvance(QStringLiteral("00.00")) + 14;
-    for (int c = 0; c < m_sorted->columnCount(); ++c)
-        width += std::max(number, m_table->horizontalHeader()->sectionSizeHint(c)) + 6;
+    // Every column whole where there is room: the table takes the width its
+    // numbers need, but never more than kTableShare of the view, so that in
+    // presentation mode the matrix and the map keep room. Capped, it shows
+    // as many whole columns as fit and scrolls sideways for the rest (never a
+    // column cut at its edge). Never wider than it needs: the pictures get the rest.
+    QHeaderView* header = m_table->horizontalHeader();
+    const int chrome = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
+    QFont bold = m_table->font();  // the selected head's row is bold
+    bold.setBold(true);
+    const int number = QFontMetrics(bold).horizontalAdvance(QStringLiteral("00.00")) + 14;
+    std::vector<int> widths;
+    int full = chrome;
+    for (int c = 0; c < m_sorted->columnCount(); ++c) {
+        widths.push_back(std::max(number, header->sectionSizeHint(c)) + 6);
+        header->resizeSection(c, widths.back());
+        full += widths.back();
+    }
+    const int cap = static_cast<int>(kTableShare * this->width());
+    int width = full;
+    if (full > cap) {
+        width = chrome;
+        for (size_t c = 0; c < widths.size() && (c < 2 || width + widths[c] <= cap); ++c) width += widths[c];
+    }
     m_table->setMinimumWidth(width);
+    m_table->setMaximumWidth(width);
+}
+
+void HeadsView::resizeEvent(QResizeEvent* event) {
+    FigureView::resizeEvent(event);
+    fitTable();
 }
 
 QString HeadsView::sourceDescription() const {

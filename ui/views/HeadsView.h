@@ -73,6 +73,9 @@ public:
     HeadsSourceBar* sourceBar() const { return m_bar; }
     HeadsSummaryJob& sentenceJob() { return m_job; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void requestSentenceSummary();
     bool sentenceSummaryIsCurrent(bool needMap) const;

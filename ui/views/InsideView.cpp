@@ -9,6 +9,8 @@
 #include <QComboBox>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -25,7 +27,16 @@ double maxAbs(const RowMatrix& m) {
 }  // namespace
 
 InsideView::InsideView(QWidget* parent)
-    : FigureView(parent), m_queryBox(new QComboBox(this)), m_theme(Theme::normal()) {
+    : FigureView(parent),
+      m_queryBox(new QComboBox(this)),
+      m_rowScroll(new QScrollBar(Qt::Vertical, this)),
+      m_theme(Theme::normal()) {
+    m_rowScroll->hide();
+    m_rowScroll->setToolTip(tr("Scroll the key rows"));
+    connect(m_rowScroll, &QScrollBar::valueChanged, this, [this](int v) {
+        m_firstRow = v;
+        update();
+    });
     m_queryBox->setToolTip(tr("The query token whose row of the attention map is computed"));
     m_queryBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     connect(m_queryBox, &QComboBox::activated, this, [this](int i) { setQuery(i); });
@@ -116,28 +127,39 @@ void InsideView::refresh() {
         const QSignalBlocker block(m_queryBox);
         m_queryBox->setCurrentIndex(query);
     }
+    updateScrollBar();
+    // The key whose score is explained is on screen: a long sentence scrolls to it.
+    if (m_rowScroll->isVisibleTo(this) && m_key >= 0) {
+        const int shown = m_rowScroll->pageStep();
+        if (m_key < m_firstRow || m_key >= m_firstRow + shown) m_rowScroll->setValue(m_key - shown / 2);
+    }
     update();
 }
 
-InsideView::Layout InsideView::layout(const QRectF& rect, const QPaintDevice* device) const {
+InsideView::Layout InsideView::layout(const QRectF& rect, const QPaintDevice* device, int first) const {
     Layout l;
-    const QFontMetricsF title(m_theme.font(11, true), device), body(m_theme.font(10), device);
+    const QFontMetricsF title(m_theme.font(11, true), device), body(m_theme.font(10), device),
+        bold(m_theme.font(10, true), device);
     l.title = QRectF(rect.left(), rect.top(), rect.width(), 2 * title.height() + 4);
     const int n = static_cast<int>(m_inside.queries.rows());
     const double line = body.height() * 1.25;
     l.query = QRectF(rect.left(), l.title.bottom() + line + 4, rect.width(), line);  // the column titles above it
     l.output = QRectF(rect.left(), rect.bottom() - 3 * line, rect.width(), line);
     l.rows = QRectF(rect.left(), l.query.bottom() + 6, rect.width(), l.output.top() - l.query.bottom() - 12);
-    l.rowHeight = std::min(l.rows.height() / std::max(n, 1), 2.2 * body.height());
+    // Never lower than a label and its number need; what does not fit scrolls.
+    const double least = std::max(body.height(), bold.height()) + 5;
+    l.rowHeight = std::max(least, std::min(l.rows.height() / std::max(n, 1), 2.2 * body.height()));
+    l.visible = std::clamp(static_cast<int>(l.rows.height() / l.rowHeight + 1e-6), std::min(n, 1), n);
+    l.first = std::clamp(first, 0, n - l.visible);
     // The output right under the last row, not at the bottom of a tall window.
-    l.output.moveTop(std::min(l.output.top(), l.rows.top() + n * l.rowHeight + 8));
-    l.label = std::max(body.horizontalAdvance(QStringLiteral("[MASK] (00)")), rect.width() * 0.11);
+    l.output.moveTop(std::min(l.output.top(), l.rows.top() + l.visible * l.rowHeight + 8));
+    l.label = std::max(bold.horizontalAdvance(QStringLiteral("[MASK] (00)")), rect.width() * 0.11);
     l.number =
         std::max(
             body.horizontalAdvance(QStringLiteral("\u2212\u221e masked")),
             QFontMetricsF(m_theme.font(10, true), device).horizontalAdvance(QStringLiteral("q_i\u00b7k_j/\u221a64"))) +
         12;
-    l.bar = rect.width() * 0.13;
+    l.bar = std::max(rect.width() * 0.13, 2.2 * body.horizontalAdvance(QStringLiteral("0.000")));
     l.strip = std::max(40.0, (rect.width() - l.label - l.number - l.bar - 5 * 14) / 3);
     return l;
 }
@@ -169,8 +191,8 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
         painter.restore();
         return;
     }
-    const Layout l = layout(rect, painter.device());
-    const QFontMetricsF ft(titleFont, painter.device()), fb(body, painter.device());
+    const Layout l = layout(rect, painter.device(), forExport ? 0 : m_firstRow);
+    const QFontMetricsF ft(titleFont, painter.device()), fb(body, painter.device()), fbb(bold, painter.device());
     const int n = static_cast<int>(m_inside.queries.rows()), d = m_inside.dim, i = m_row.query;
     const double gap = 14;
     const double xStripK = rect.left() + l.label + gap, xStripP = xStripK + l.strip + gap;
@@ -211,7 +233,7 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
     const double headY = l.query.top() - l.query.height() - 2;
     auto head = [&](double x, double w, const QString& text) {
         painter.drawText(QRectF(x, headY, w, l.query.height()), Qt::AlignCenter,
-                         fb.elidedText(text, Qt::ElideRight, w));
+                         fbb.elidedText(text, Qt::ElideRight, w));
     };
     head(rect.left(), l.label, tr("key j"));
     head(xStripK, l.strip, tr("k_j (%1 numbers)").arg(d));
@@ -221,14 +243,14 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
     head(xStripV, l.strip, tr("\u03b1_ij v_j"));
     painter.setFont(bold);
     painter.drawText(QRectF(rect.left(), l.query.top(), l.label, l.query.height()), Qt::AlignRight | Qt::AlignVCenter,
-                     tr("q_i: %1").arg(fb.elidedText(tokenText(i), Qt::ElideRight, l.label * 0.6)));
+                     fbb.elidedText(tr("q_i: %1").arg(tokenText(i)), Qt::ElideMiddle, l.label));
     const QRectF qStrip(xStripK, l.query.top() + 2, l.strip, l.query.height() - 4);
     paintStrip(painter, qStrip, m_inside.queries.row(i).data(), d, qk, false, {});
 
     // One row per key.
     std::vector<float> productRow(static_cast<size_t>(d)), weightedRow(static_cast<size_t>(d));
-    for (int j = 0; j < n; ++j) {
-        const double y = l.rows.top() + j * l.rowHeight, h = std::max(2.0, l.rowHeight - 3);
+    for (int j = l.first; j < l.first + l.visible; ++j) {
+        const double y = l.rows.top() + (j - l.first) * l.rowHeight, h = l.rowHeight - 3;
         const bool hidden = std::isinf(m_row.scores[size_t(j)]);
         const double p = m_row.probabilities[size_t(j)];
         for (int k = 0; k < d; ++k) {
@@ -239,26 +261,22 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
         if (chosen) painter.fillRect(QRectF(rect.left(), y - 1, rect.width(), h + 2), QColor(0xff, 0xf1, 0xe0));
         painter.setPen(m_theme.foreground);
         painter.setFont(j == i ? bold : body);
-        const bool text = l.rowHeight >= fb.height() * 0.8;
-        if (text) {
-            painter.drawText(QRectF(rect.left(), y, l.label, h), Qt::AlignRight | Qt::AlignVCenter,
-                             fb.elidedText(tr("%1 (%2)").arg(tokenText(j)).arg(j), Qt::ElideMiddle, l.label));
-        }
+        painter.drawText(
+            QRectF(rect.left(), y, l.label, h), Qt::AlignRight | Qt::AlignVCenter,
+            (j == i ? fbb : fb).elidedText(tr("%1 (%2)").arg(tokenText(j)).arg(j), Qt::ElideMiddle, l.label));
         paintStrip(painter, QRectF(xStripK, y, l.strip, h), m_inside.keys.row(j).data(), d, qk, false, {});
         paintStrip(painter, QRectF(xStripP, y, l.strip, h), productRow.data(), d, product, hidden,
                    chosen ? m_topDims : std::vector<int>{});
         painter.setPen(m_theme.foreground);
         painter.setFont(body);
-        if (text) {
-            painter.drawText(QRectF(xScore, y, l.number, h), Qt::AlignRight | Qt::AlignVCenter,
-                             hidden ? tr("\u2212\u221e masked") : QString::number(m_row.scores[size_t(j)], 'f', 2));
-        }
-        const QRectF bar(xBar, y + h * 0.15, l.bar * 0.62 * p, h * 0.7);
-        painter.fillRect(bar, m_theme.color(0.25 + 0.75 * p));
-        if (text) {
-            painter.drawText(QRectF(xBar + l.bar * 0.64, y, l.bar * 0.36, h), Qt::AlignLeft | Qt::AlignVCenter,
-                             QString::number(p, 'f', 3));
-        }
+        painter.drawText(QRectF(xScore, y, l.number, h), Qt::AlignRight | Qt::AlignVCenter,
+                         hidden ? tr("\u2212\u221e masked") : QString::number(m_row.scores[size_t(j)], 'f', 2));
+        // The weight's number at the right of its column, the bar in the rest.
+        const double numberWidth = fb.horizontalAdvance(QStringLiteral("0.000")) + 4;
+        const double barRoom = l.bar - numberWidth - 4;
+        painter.fillRect(QRectF(xBar, y + h * 0.15, barRoom * p, h * 0.7), m_theme.color(0.25 + 0.75 * p));
+        painter.drawText(QRectF(xBar + l.bar - numberWidth, y, numberWidth, h), Qt::AlignRight | Qt::AlignVCenter,
+                         QString::number(p, 'f', 3));
         paintStrip(painter, QRectF(xStripV, y, l.strip, h), weightedRow.data(), d, weighted, hidden, {});
     }
 
@@ -266,8 +284,12 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
     std::vector<float> output(m_row.output.begin(), m_row.output.end());
     painter.setFont(bold);
     painter.setPen(m_theme.foreground);
-    painter.drawText(QRectF(xScore, l.output.top(), xStripV - xScore - gap, l.output.height()),
-                     Qt::AlignRight | Qt::AlignVCenter, tr("head output \u03a3_j \u03b1_ij v_j:"));
+    const double outputLabel = xStripV - rect.left() - gap;
+    painter.drawText(QRectF(rect.left(), l.output.top(), outputLabel, l.output.height()),
+                     Qt::AlignRight | Qt::AlignVCenter,
+                     fbb.horizontalAdvance(tr("head output \u03a3_j \u03b1_ij v_j:")) <= outputLabel
+                         ? tr("head output \u03a3_j \u03b1_ij v_j:")
+                         : fbb.elidedText(tr("head output:"), Qt::ElideRight, outputLabel));
     paintStrip(painter, QRectF(xStripV, l.output.top() + 2, l.strip, l.output.height() - 4), output.data(), d, weighted,
                false, {});
     QStringList terms;
@@ -279,15 +301,24 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
                             .arg(m_row.scores[size_t(m_key)], 0, 'f', 2)
                             .arg(d)
                             .arg(terms.join(QStringLiteral(", ")));
+    QString more;
+    if (l.visible < n)
+        more = tr(" \u00b7 keys %1\u2013%2 of %3 shown").arg(l.first).arg(l.first + l.visible - 1).arg(n);
     const QRectF whyRect(rect.left(), l.output.bottom() + 6, rect.width(), 2 * fb.height());
     painter.drawText(whyRect, Qt::AlignLeft | Qt::TextWordWrap,
-                     why + (forExport ? QString() : tr(" (click a row to explain its score)")));
+                     why + more + (forExport ? QString() : tr(" (click a row to explain its score)")));
     painter.restore();
+}
+
+QRectF InsideView::contentRect() const {
+    const QRectF area = QRectF(rect()).adjusted(6, 6, -6, -6);
+    return m_rowScroll->isVisibleTo(this) ? area.adjusted(0, 0, -m_rowScroll->sizeHint().width() - 4, 0) : area;
 }
 
 void InsideView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
-    paintAll(painter, QRectF(rect()).adjusted(6, 6, -6, -6), false);
+    painter.fillRect(rect(), m_theme.background);
+    paintAll(painter, contentRect(), false);
 }
 
 void InsideView::paintFigure(QPainter& painter, const QRectF& rect) {
@@ -295,14 +326,53 @@ void InsideView::paintFigure(QPainter& painter, const QRectF& rect) {
 }
 
 QSizeF InsideView::figureSize() const {
-    const int n = static_cast<int>(m_inside.queries.rows());
-    return QSizeF(1000, 170 + 22.0 * std::clamp(n, 4, 40));
+    // Tall enough for every key row at the height its labels need.
+    const int n = std::max(4, static_cast<int>(m_inside.queries.rows()));
+    const QFontMetricsF title(m_theme.font(11, true)), body(m_theme.font(10)), bold(m_theme.font(10, true));
+    const double row = std::max(body.height(), bold.height()) + 5.5, line = body.height() * 1.25;
+    return QSizeF(1000 * std::max(1.0, m_theme.fontScale * 0.8),
+                  2 * title.height() + 4 + 5 * line + 30 + 2 * body.height() + n * row);
 }
 
 QRect InsideView::rowRect(int key) const {
+    const QRectF area = contentRect();
+    const Layout l = layout(area, this, m_firstRow);
+    if (key < l.first || key >= l.first + l.visible) return QRect();
+    return QRectF(area.left(), l.rows.top() + (key - l.first) * l.rowHeight, area.width(), l.rowHeight).toAlignedRect();
+}
+
+void InsideView::setFirstRow(int row) {
+    updateScrollBar();
+    m_rowScroll->setValue(row);  // clamped to the rows there are
+    m_firstRow = m_rowScroll->isVisibleTo(this) ? m_rowScroll->value() : 0;
+    update();
+}
+
+void InsideView::updateScrollBar() {
+    const int n = static_cast<int>(m_inside.queries.rows());
     const QRectF area = QRectF(rect()).adjusted(6, 6, -6, -6);
-    const Layout l = layout(area, this);
-    return QRectF(area.left(), l.rows.top() + key * l.rowHeight, area.width(), l.rowHeight).toAlignedRect();
+    const Layout l = layout(area, this, 0);
+    const bool scrolls = hasHead() && l.visible < n;
+    const QSignalBlocker block(m_rowScroll);
+    m_rowScroll->setVisible(scrolls);
+    if (!scrolls) {
+        m_firstRow = 0;
+        return;
+    }
+    m_rowScroll->setRange(0, n - l.visible);
+    m_rowScroll->setPageStep(l.visible);
+    m_rowScroll->setValue(std::clamp(m_firstRow, 0, n - l.visible));
+    m_firstRow = m_rowScroll->value();
+    const int w = m_rowScroll->sizeHint().width();
+    m_rowScroll->setGeometry(width() - 6 - w, static_cast<int>(l.rows.top()), w,
+                             static_cast<int>(l.visible * l.rowHeight));
+}
+
+void InsideView::wheelEvent(QWheelEvent* event) {
+    if (!m_rowScroll->isVisibleTo(this)) return FigureView::wheelEvent(event);
+    const int steps = event->angleDelta().y() / 120;
+    m_rowScroll->setValue(m_rowScroll->value() - 3 * steps);
+    event->accept();
 }
 
 void InsideView::mouseReleaseEvent(QMouseEvent* event) {
@@ -318,6 +388,7 @@ void InsideView::mouseReleaseEvent(QMouseEvent* event) {
 void InsideView::resizeEvent(QResizeEvent* event) {
     if (event) FigureView::resizeEvent(event);
     m_queryBox->move(width() - m_queryBox->width() - 6, 4);
+    updateScrollBar();
 }
 
 }  // namespace bertlens::ui

@@ -20,6 +20,7 @@
 #include "analysis/InsideHead.h"
 
 class QComboBox;
+class QScrollBar;
 
 namespace bertlens::ui {
 
@@ -44,21 +45,29 @@ public:
     const InsideHead& inside() const { return m_inside; }
     const HeadRow& row() const { return m_row; }
     const std::vector<int>& topDims() const { return m_topDims; }
-    // Where key j's row lies in the widget.
+    // Where key j's row lies in the widget (empty when it is scrolled away).
     QRect rowRect(int key) const;
+    // The first key row shown: rows keep a height their labels fit, so a long
+    // sentence scrolls (the scroll bar, the wheel) instead of squeezing them.
+    int firstRow() const { return m_firstRow; }
+    void setFirstRow(int row);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
 
 private:
     struct Layout {
         QRectF title, query, rows, output;
         double rowHeight = 0;
+        int first = 0, visible = 0;                        // the key rows drawn
         double label = 0, strip = 0, number = 0, bar = 0;  // column widths
     };
-    Layout layout(const QRectF& rect, const QPaintDevice* device) const;
+    Layout layout(const QRectF& rect, const QPaintDevice* device, int first) const;
+    QRectF contentRect() const;  // the widget's drawing area, less the scroll bar
+    void updateScrollBar();
     void refresh();
     void fillQueryBox();
     void paintAll(QPainter& painter, const QRectF& rect, bool forExport);
@@ -67,6 +76,7 @@ private:
     QString tokenText(int position) const;
 
     QComboBox* m_queryBox;
+    QScrollBar* m_rowScroll;
     AnalysisResultPtr m_result;
     Selection m_selection;
     Theme m_theme;
@@ -75,6 +85,7 @@ private:
     int m_wantedQuery = -1;
     int m_wantedKey = -1;
     int m_key = -1;
+    int m_firstRow = 0;
     std::vector<int> m_topDims;
     QString m_problem;  // why nothing is drawn
 };
