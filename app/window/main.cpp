@@ -6,6 +6,7 @@
 #include "AnalysisController.h"
 #include "BatchExport.h"
 #include "BundledModel.h"
+#include "ChangeGrid.h"
 #include "FinetuneView.h"
 #include "HeadsSummary.h"
 #include "MainWindow.h"
@@ -331,6 +332,15 @@ int main(int argc, char** argv) {
                     std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(finetuneView->message())));
             },
             Qt::SingleShotConnection);
+        // What the view says, also on stderr: the numbers of a scripted run.
+        QObject::connect(finetuneView, &FinetuneView::trainingFinished, finetuneView, [finetuneView] {
+            QStringList means;
+            if (const auto& c = finetuneView->grid()->change())
+                for (double m : c->perLayer) means << QString::number(m, 'f', 4);
+            std::fprintf(stderr, "bertlens: %s\nbertlens: mean change per layer: %s. %s\n",
+                         qPrintable(finetuneView->status()), qPrintable(means.join(QStringLiteral(", "))),
+                         qPrintable(finetuneView->grid()->verdict()));
+        });
     }
     if (parser.isSet(o.screenshot) && !finetuneTask.isEmpty() && finetuneView) {
         const QString file = parser.value(o.screenshot);

@@ -40,15 +40,24 @@ void ChangeGrid::setPlaceholder(const QString& text) {
 }
 
 void ChangeGrid::fitHeight() {
-    // A placeholder needs a few lines; the curves above take the rest.
+    // A placeholder needs its few lines at this width; the curves above take the rest.
     if (m_change) {
         setMinimumHeight(220);
         setMaximumHeight(QWIDGETSIZE_MAX);
-    } else {
-        const int h = int(QFontMetricsF(m_theme.font(11)).height() * 3 + 12);
-        setMinimumHeight(h);
-        setMaximumHeight(h);
+        return;
     }
+    const double pad = 6.0 * m_theme.fontScale;
+    const QFontMetricsF metrics(m_theme.font(11));
+    const QRectF text = metrics.boundingRect(QRectF(0, 0, std::max(100.0, width() - 2 * pad - 4), 1e6),
+                                             Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
+    const int h = int(std::ceil(text.height() + 2 * pad + metrics.height()));
+    setMinimumHeight(h);
+    setMaximumHeight(h);
+}
+
+void ChangeGrid::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (!m_change) fitHeight();
 }
 
 void ChangeGrid::setTheme(const Theme& theme) {

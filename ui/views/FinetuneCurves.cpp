@@ -126,6 +126,7 @@ void FinetuneCurves::setTheme(const Theme& theme) {
     m_plot->legend->setBrush(theme.background);
     m_plot->legend->setBorderPen(Qt::NoPen);
     styleGraphs();
+    fitLegend(width());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -168,8 +169,30 @@ QVector<QPointF> FinetuneCurves::points(Series series, FinetuneArm arm) const {
     return out;
 }
 
+void FinetuneCurves::fitLegend(double width) {
+    // One row when the four entries fit across, else two rows of two.
+    const QFontMetricsF metrics(m_plot->legend->font());
+    double needed = 0;
+    for (int i = 0; i < m_plot->legend->itemCount(); ++i) {
+        auto* item = qobject_cast<QCPPlottableLegendItem*>(m_plot->legend->item(i));
+        if (item) needed += metrics.horizontalAdvance(item->plottable()->name()) + 60.0 * m_theme.fontScale;
+    }
+    const int wrap = needed + 20 <= width ? 4 : 2;
+    if (m_plot->legend->wrap() != wrap) {
+        m_plot->legend->setWrap(wrap);
+        m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    }
+}
+
+void FinetuneCurves::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitLegend(width());
+}
+
 void FinetuneCurves::paint(QPainter& painter, const QRectF& rect) {
+    fitLegend(rect.width());
     renderPlot(*m_plot, painter, rect);
+    fitLegend(width());
 }
 
 }  // namespace bertlens::ui

@@ -43,7 +43,11 @@ public:
     void paint(QPainter& painter, const QRectF& rect);
     QCustomPlot* plot() const { return m_plot; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitLegend(double width);
     QCPGraph* graph(Series series, FinetuneArm arm) const;
     void rescale();
     void styleGraphs();
