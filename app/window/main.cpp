@@ -6,10 +6,12 @@
 #include "AnalysisController.h"
 #include "BatchExport.h"
 #include "BundledModel.h"
+#include "ChangeGrid.h"
+#include "FinetuneView.h"
 #include "HeadsSummary.h"
 #include "MainWindow.h"
-#include "SaliencyBar.h"
 #include "SafeDisplay.h"
+#include "SaliencyBar.h"
 #include "SelectionControls.h"
 #include "StartHead.h"
 #include "Version.h"
@@ -57,6 +59,16 @@ struct Options {
     QCommandLineOption screenshot{QStringLiteral("screenshot"),
                                   QStringLiteral("Save a picture of the window to FILE and quit."),
                                   QStringLiteral("FILE")};
+    // Issue 16: start a fine-tuning run in the Fine-tune view once the model
+    // is in; with --screenshot the picture waits for the run (or, with
+    // --screenshot-during, for the from-scratch run's first evaluation).
+    QCommandLineOption finetune{QStringLiteral("finetune"),
+                                QStringLiteral("Open the Fine-tune view and train on TASK with SIZE examples, e.g. "
+                                               "agreement:300."),
+                                QStringLiteral("TASK:SIZE")};
+    QCommandLineOption screenshotDuring{
+        QStringLiteral("screenshot-during"),
+        QStringLiteral("With --finetune and --screenshot: take the picture while the from-scratch run trains.")};
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -86,8 +98,9 @@ std::vector<HeadRef> headsFrom(const QCommandLineParser& parser, const Options& 
         const int layer = parts.size() == 2 ? parts[0].toInt(&okLayer) : -1;
         const int head = parts.size() == 2 ? parts[1].toInt(&okHead) : -1;
         if (!okLayer || !okHead || layer < 0 || head < 0) {
-            usageError(QStringLiteral("--ablate takes layer:head pairs from 0, separated by commas (3:1,2:0), not \"%1\"")
-                           .arg(item));
+            usageError(
+                QStringLiteral("--ablate takes layer:head pairs from 0, separated by commas (3:1,2:0), not \"%1\"")
+                    .arg(item));
         }
         heads.push_back({layer, head});
     }
@@ -148,7 +161,7 @@ void describe(QCommandLineParser& parser, const Options& o) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.ablate,
-                       o.saliency, o.screenshot});
+                       o.saliency, o.screenshot, o.finetune, o.screenshotDuring});
 }
 
 // The command line without the options QApplication takes for itself
@@ -221,6 +234,17 @@ int main(int argc, char** argv) {
 
     const Selection asked = selectionFrom(parser, o);  // usage errors before any window
     const std::vector<HeadRef> ablate = headsFrom(parser, o);
+    QString finetuneTask;
+    int finetuneSize = 0;
+    if (parser.isSet(o.finetune)) {
+        const QStringList parts = parser.value(o.finetune).split(QLatin1Char(':'));
+        bool ok = parts.size() == 2;
+        if (ok) finetuneSize = parts[1].toInt(&ok);
+        if (!ok || finetuneSize < 1)
+            usageError(QStringLiteral("--finetune is TASK:SIZE, e.g. agreement:300, not \"%1\"")
+                           .arg(parser.value(o.finetune)));
+        finetuneTask = parts[0];
+    }
     // Before anything else reads QSettings: an unreadable file is moved aside here.
     const SettingsLoad settings = loadWindowSettings();
     if (!settings.note.isEmpty()) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(settings.note)));
@@ -299,7 +323,41 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(o.presentation)) window.setPresentationMode(true);
 
-    if (parser.isSet(o.screenshot)) {
+    auto* finetuneView = qobject_cast<FinetuneView*>(window.view(QStringLiteral("finetune")));
+    if (!finetuneTask.isEmpty() && finetuneView) {
+        window.setCurrentView(QStringLiteral("finetune"));
+        QObject::connect(
+            &window, &MainWindow::resultShown, finetuneView,
+            [finetuneView, finetuneTask, finetuneSize] {
+                if (!finetuneView->startTraining(finetuneTask, finetuneSize))
+                    std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(finetuneView->message())));
+            },
+            Qt::SingleShotConnection);
+        // What the view says, also on stderr: the numbers of a scripted run.
+        QObject::connect(finetuneView, &FinetuneView::trainingFinished, finetuneView, [finetuneView] {
+            QStringList means;
+            if (const auto& c = finetuneView->grid()->change())
+                for (double m : c->perLayer) means << QString::number(m, 'f', 4);
+            std::fprintf(stderr, "bertlens: %s\nbertlens: mean change per layer: %s. %s\n",
+                         qPrintable(finetuneView->status()), qPrintable(means.join(QStringLiteral(", "))),
+                         qPrintable(finetuneView->grid()->verdict()));
+        });
+    }
+    if (parser.isSet(o.screenshot) && !finetuneTask.isEmpty() && finetuneView) {
+        const QString file = parser.value(o.screenshot);
+        auto shoot = [&window, file] {
+            QTimer::singleShot(400, &window, [&window, file] {
+                if (!window.grab().save(file))
+                    std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(bertlens::ui::safeDisplay(file)));
+                QApplication::quit();
+            });
+        };
+        if (parser.isSet(o.screenshotDuring)) {
+            QObject::connect(finetuneView, &FinetuneView::scratchEvaluated, &window, shoot, Qt::SingleShotConnection);
+        } else {
+            QObject::connect(finetuneView, &FinetuneView::trainingFinished, &window, shoot, Qt::SingleShotConnection);
+        }
+    } else if (parser.isSet(o.screenshot)) {
         const QString file = parser.value(o.screenshot);
         QObject::connect(&window, &MainWindow::resultShown, &window, [&window, file] {
             QTimer::singleShot(400, &window, [&window, file] {

@@ -219,7 +219,11 @@ FinetuneResult Finetuner::run() {
         p.remainingSeconds = done > 0 ? p.elapsedSeconds / double(done) * double(steps - step) : 0.0;
         report(p);
     };
+    auto stopIfCancelled = [&] {
+        if (o.cancel != nullptr && o.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+    };
     while (step < steps) {
+        stopIfCancelled();
         const TrainBatch batch = classificationBatch(train, stepIndices(train.size(), o.batchSize, o.seed, step));
         net.zeroGradients();
         const double loss = net.forward(batch);
@@ -242,6 +246,7 @@ FinetuneResult Finetuner::run() {
             lossCount = 0;
         }
         if (step % perEpoch == 0) {
+            stopIfCancelled();
             const HeldOutResult r = evaluate(net, heldOut);
             CurvePoint c{int(step / perEpoch), step, epochLossCount > 0 ? epochLossSum / epochLossCount : 0.0, r.loss,
                          r.accuracy};
@@ -260,6 +265,7 @@ FinetuneResult Finetuner::run() {
             saveTrainingState(stateDir, net, optimizer, vocab, recipe, step);
         }
     }
+    stopIfCancelled();  // the last chance to leave nothing written
     result.steps = steps;
     result.heldOutAccuracy = result.curve.back().heldOutAccuracy;
     result.heldOutLoss = result.curve.back().heldOutLoss;

@@ -16,11 +16,14 @@
 // The examples come from makeTaskSplits(task, seed, ...), their order from
 // FinetuneBatches; with the same options and thread count two runs give the
 // same weights, and a run resumed from its training state (OUT/training)
-// ends where an uninterrupted one does. Not thread-safe; run() uses OpenMP.
+// ends where an uninterrupted one does. With a cancel flag, run() stops
+// before the next step (or held-out batch) once it is set and throws
+// Cancelled, having written nothing. Not thread-safe; run() uses OpenMP.
 #pragma once
 
 #include "io/SafeTensors.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -45,6 +48,8 @@ struct FinetuneOptions {
     int checkpointEvery = 0;  // steps between training states for resume; 0 = none
     bool resume = false;
     DType dtype = DType::F32;  // of the written model.safetensors
+    // Set from another thread to stop the run (Cancelled); not part of the recipe.
+    const std::atomic<bool>* cancel = nullptr;
 
     // The options that decide the result, as JSON (a resume must match them).
     std::string recipeJson() const;

@@ -3,6 +3,7 @@
 #include "AnatomyView.h"
 #include "CompareView.h"
 #include "EmbeddingsView.h"
+#include "FinetuneView.h"
 #include "FlowView.h"
 #include "HeadView.h"
 #include "HeadsView.h"
@@ -31,6 +32,7 @@ const std::vector<ViewEntry>& viewEntries() {
         {QStringLiteral("heads"), QObject::tr("Heads"), [](QWidget* p) { return new HeadsView(p); }},
         {QStringLiteral("anatomy"), QObject::tr("Anatomy"), [](QWidget* p) { return new AnatomyView(p); }},
         {QStringLiteral("inside"), QObject::tr("Inside a head"), [](QWidget* p) { return new InsideView(p); }},
+        {QStringLiteral("finetune"), QObject::tr("Fine-tune"), [](QWidget* p) { return new FinetuneView(p); }},
     };
     return entries;
 }

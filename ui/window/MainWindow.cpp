@@ -8,6 +8,8 @@
 #include "CompareView.h"
 #include "FigureView.h"
 #include "FileDropHandler.h"
+#include "FinetuneSource.h"
+#include "FinetuneView.h"
 #include "HeadsCorpusSource.h"
 #include "HeadsView.h"
 #include "ModelChangedBar.h"
@@ -127,6 +129,9 @@ void MainWindow::buildCentralWidget() {
     // The heads view's corpus summaries run with the window's model.
     if (auto* heads = qobject_cast<HeadsView*>(view(QStringLiteral("heads"))))
         heads->setCorpusSource(new HeadsCorpusSource(m_controller, heads));
+    // The fine-tune view trains the window's model and can open the result in it.
+    if (auto* finetune = qobject_cast<FinetuneView*>(view(QStringLiteral("finetune"))))
+        finetune->setSource(new FinetuneSource(m_controller, finetune));
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
