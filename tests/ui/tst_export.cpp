@@ -110,7 +110,7 @@ private slots:
                 QImageReader reader(path);
                 QCOMPARE(reader.format(), QByteArray("png"));
                 const QSizeF figure = v->figureSize();
-                const double caption = FigureExporter::captionHeight(o);
+                const double caption = FigureExporter::captionHeight(o, figure.width());
                 QVERIFY(caption >= 9 && caption <= 30);
                 const QSize expected(qRound(figure.width() * dpi / 72), qRound((figure.height() + caption) * dpi / 72));
                 QCOMPARE(reader.size(), expected);
@@ -214,12 +214,19 @@ private slots:
         QCOMPARE(figureCaption(nullptr, test::selection(0, 0), QStringLiteral("head")), QString());
     }
 
-    void longCaptionsAreElidedNotGrown() {
+    void longCaptionsWrapToAtMostFourLines() {
         auto v = view(QStringLiteral("lines"));
         auto o = options(FigureExporter::Format::Png, 72);
         const QSize normal = FigureExporter::renderImage(*v, o).size();
+        const double page = FigureExporter::pageSize(*v, o).width();
+        QCOMPARE(FigureExporter::captionLines(o, page).size(), qsizetype(1));
         o.caption = QString(3000, QLatin1Char('w'));
-        QCOMPARE(FigureExporter::renderImage(*v, o).size(), normal);
+        const QStringList lines = FigureExporter::captionLines(o, page);
+        QCOMPARE(lines.size(), qsizetype(FigureExporter::kMaxCaptionLines));
+        QVERIFY(lines.last().endsWith(QChar(0x2026)));  // the rest is elided, not grown without end
+        const QSize wrapped = FigureExporter::renderImage(*v, o).size();
+        QCOMPARE(wrapped.width(), normal.width());
+        QVERIFY(wrapped.height() > normal.height());
     }
 
     void writeFailsCleanlyWhereItCannotWrite() {

@@ -66,18 +66,21 @@ bool parseInt(const QString& text, int& value) {
 }  // namespace
 
 QString batchExportUsage() {
-    return QObject::tr(
-               "usage: bertlens --export DIR --text TEXT [--view %1|all|page] [--layer L] [--head H|mean]\n"
-               "                [--mask-mode bidirectional|causal] [--format png|svg|pdf] [--model DIR]\n"
-               "                [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]\n"
-               "                [--compare-with mask|l2r|r2l|shallow]\n"
-               "Writes the chosen view of TEXT as a figure into DIR, with no window. --text - reads stdin.\n"
-               "--heads: the heads the lines view overlays; --paths: the embeddings view's paths through the layers.\n"
-               "--compare-with: what the compare view puts beside BERT (default: the left-to-right twin when the\n"
-               "model has one, else its own weights under a left-to-right mask).\n"
-               "--view page: one HTML page with every layer and head under both masks, to open in a browser (it\n"
-               "needs no network); it opens on --layer, --head and --mask-mode.")
-        .arg(viewNames().join(QLatin1Char('|')));
+    return QObject::
+        tr("usage: bertlens --export DIR --text TEXT [--view %1|all|page] [--layer L] [--head H|mean]\n"
+           "                [--mask-mode bidirectional|causal] [--format png|svg|pdf] [--model DIR]\n"
+           "                [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]\n"
+           "                [--compare-with mask|l2r|r2l|shallow]\n"
+           "                [--preset single-column|double-column|slide] [--width-cm W] [--height-cm H] [--font-pt P]\n"
+           "Writes the chosen view of TEXT as a figure into DIR, with no window. --text - reads stdin.\n"
+           "--heads: the heads the lines view overlays; --paths: the embeddings view's paths through the layers.\n"
+           "--compare-with: what the compare view puts beside BERT (default: the left-to-right twin when the\n"
+           "model has one, else its own weights under a left-to-right mask).\n"
+           "--width-cm W --font-pt P: a figure to be placed W cm wide, its text P points there; presets:\n"
+           "single-column (8.5 cm, 8 pt), double-column (17.8 cm, 9 pt), slide (25.4 x 14.3 cm, 18 pt).\n"
+           "--view page: one HTML page with every layer and head under both masks, to open in a browser (it\n"
+           "needs no network); it opens on --layer, --head and --mask-mode.")
+            .arg(viewNames().join(QLatin1Char('|')));
 }
 
 bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, QString& error) {
@@ -92,9 +95,9 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
             o.embeddingPaths = true;
             continue;
         }
-        static const QStringList kWithValue = {"--export", "--text",  "--view", "--layer", "--head", "--mask-mode",
-                                               "--format", "--model", "--dpi",  "--top-k", "--heads",
-                                               "--compare-with"};
+        static const QStringList kWithValue = {
+            "--export", "--text",  "--view",  "--layer",        "--head",   "--mask-mode", "--format",    "--model",
+            "--dpi",    "--top-k", "--heads", "--compare-with", "--preset", "--width-cm",  "--height-cm", "--font-pt"};
         if (!kWithValue.contains(a)) {
             error = QObject::tr("unknown option %1 for batch export").arg(a);
             return false;
@@ -124,7 +127,8 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
         } else if (a == QLatin1String("--compare-with")) {
             ComparePartner partner;
             if (!parsePartner(v, partner)) {
-                error = QObject::tr("--compare-with is %1, not \"%2\"").arg(partnerNames().join(QStringLiteral(", ")), v);
+                error =
+                    QObject::tr("--compare-with is %1, not \"%2\"").arg(partnerNames().join(QStringLiteral(", ")), v);
                 return false;
             }
             o.compareWith = v;
@@ -170,6 +174,25 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
                 }
                 o.linesHeads.push_back(h);
             }
+        } else if (a == QLatin1String("--preset")) {
+            const FigurePreset preset = figurePreset(v);
+            if (preset.name.isEmpty()) {
+                error =
+                    QObject::tr("--preset is %1, not \"%2\"").arg(figurePresetNames().join(QStringLiteral(", ")), v);
+                return false;
+            }
+            o.fit = preset.fit;
+        } else if (a == QLatin1String("--width-cm") || a == QLatin1String("--height-cm") ||
+                   a == QLatin1String("--font-pt")) {
+            bool ok = false;
+            const double value = v.toDouble(&ok);
+            if (!ok || value <= 0.0) {
+                error = QObject::tr("%1 wants a positive number, not \"%2\"").arg(a, v);
+                return false;
+            }
+            (a == QLatin1String("--width-cm") ? o.fit.widthCm
+                                              : (a == QLatin1String("--height-cm") ? o.fit.heightCm : o.fit.fontPt)) =
+                value;
         } else if (a == QLatin1String("--top-k")) {
             if (!parseInt(v, o.topK) || o.topK < 1 || o.topK > 50) {
                 error = QObject::tr("--top-k is a number of words from 1 to 50, not \"%1\"").arg(v);
@@ -179,6 +202,10 @@ bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, Q
     }
     if (!sawExport || !sawText) {
         error = QObject::tr("batch export needs --export DIR and --text TEXT");
+        return false;
+    }
+    if (const QString problem = fitProblem(o.fit); !problem.isEmpty()) {
+        error = problem;
         return false;
     }
     return true;
@@ -193,7 +220,8 @@ QString batchFileName(const QString& view, const BatchExportOptions& o) {
         name = QStringLiteral("model-%1").arg(maskModeName(o.maskMode));
     } else if (view == QLatin1String("compare")) {
         name = QStringLiteral("compare-layer%1-%2").arg(o.layer).arg(head);
-        if (!o.compareWith.isEmpty() && o.compareWith != QLatin1String("mask")) name += QLatin1String("-with-") + o.compareWith;
+        if (!o.compareWith.isEmpty() && o.compareWith != QLatin1String("mask"))
+            name += QLatin1String("-with-") + o.compareWith;
     } else if (view == QLatin1String("predictions")) {
         name = QStringLiteral("predictions-%1").arg(maskModeName(o.maskMode));
     } else if (view == QLatin1String("embeddings")) {
@@ -231,6 +259,8 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         return failure(QObject::tr("--format is png, svg or pdf, not \"%1\"").arg(o.format));
     figure.dpi = o.dpi;
     figure.theme = o.presentation ? Theme::presentation() : Theme::normal();
+    if (const QString problem = fitProblem(o.fit); !problem.isEmpty()) return failure(problem);
+    figure.fit = o.fit;
     if (o.modelDir.isEmpty()) return failure(QObject::tr("no model folder given: pass --model DIR"));
     if (o.outputDir.isEmpty()) return failure(QObject::tr("no output folder given: pass --export DIR"));
     if (!QDir().mkpath(o.outputDir)) {
@@ -308,6 +338,7 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
         return failure(QString::fromStdString(e.what()));
     }
 
+    QStringList notes;
     for (const QString& name : views) {
         std::unique_ptr<FigureView> view(createView(name));
         view->setTheme(figure.theme);
@@ -328,7 +359,20 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
             return out;
         }
         out.files << path;
+        if (figure.fit.fontPt > 0.0 && figure.fit.widthCm > 0.0) {
+            // Said, not hidden: a view that cannot be this narrow comes out with smaller text.
+            const double scale = FigureExporter::textScale(*view, figure);
+            if (scale < 0.995) {
+                notes << QObject::tr("%1: its text is %2 pt, not %3 pt, at %4 cm (it needs %5 cm for %3 pt)")
+                             .arg(name)
+                             .arg(figure.fit.fontPt * scale, 0, 'f', 1)
+                             .arg(figure.fit.fontPt)
+                             .arg(figure.fit.widthCm)
+                             .arg(figure.fit.widthCm / scale, 0, 'f', 1);
+            }
+        }
     }
+    out.note = notes.join(QStringLiteral("; "));
     out.ok = true;
     return out;
 }

@@ -1,10 +1,14 @@
 // Batch export with no window: `bertlens --export DIR --text TEXT --view V
 // [--layer L] [--head H|mean] [--mask-mode M] [--format png|svg|pdf]
 // [--model DIR] [--dpi D] [--presentation] [--heads 2,5,mean] [--paths]
-// [--compare-with mask|l2r|r2l|shallow]`
+// [--compare-with mask|l2r|r2l|shallow] [--preset single-column|double-column|slide]
+// [--width-cm W] [--height-cm H] [--font-pt P]`
 // renders the same figures as the window, off-screen, so every slide comes
 // from one command. --heads picks the heads the lines view overlays;
 // --paths puts the embeddings view in its paths-through-the-layers mode.
+// --width-cm and --font-pt make a figure to be placed W cm wide with its
+// text at P points there (FigureFit.h); a preset sets both (and the slide's
+// height), and the options after it change what it set.
 //
 //   BatchExportOptions o;
 //   QString error;
@@ -20,6 +24,8 @@
 // come from the ViewRegistry. Needs a QApplication (the offscreen platform
 // will do). UI thread only.
 #pragma once
+
+#include "FigureFit.h"
 
 #include "model/Analysis.h"
 
@@ -49,6 +55,7 @@ struct BatchExportOptions {
     // r2l, shallow). Empty: the left-to-right twin when the model has one
     // (a folder beside it named MODEL-l2r), else its own mask.
     QString compareWith;
+    FigureFit fit;  // --preset, --width-cm, --height-cm, --font-pt; none: each view's own size
 };
 
 struct BatchExportResult {

@@ -63,49 +63,155 @@ QString FigureExporter::suffix(Format format) {
     return QString();
 }
 
-double FigureExporter::captionHeight(const Options& options) {
-    if (options.caption.isEmpty()) return 0.0;
-    // A line of text plus half a line of air above and below; in points, as
-    // the font's point size is.
-    return std::ceil(2.0 * kCaptionPoints * options.theme.fontScale);
+namespace {
+
+// The view wears the fitted theme while it is measured and painted, and its
+// own again afterwards (a window's view goes back to the screen's fonts).
+class FittedTheme {
+public:
+    FittedTheme(FigureView& view, const FigureExporter::Options& options)
+        : m_view(options.fit.fontPt > 0.0 ? &view : nullptr), m_theme(options.theme) {
+        if (m_view) m_view->setTheme(fittedTheme(options.theme, options.fit));
+    }
+    ~FittedTheme() {
+        if (m_view) m_view->setTheme(m_theme);
+    }
+    FittedTheme(const FittedTheme&) = delete;
+    FittedTheme& operator=(const FittedTheme&) = delete;
+
+private:
+    FigureView* m_view;
+    Theme m_theme;
+};
+
+QFont captionFont(const FigureExporter::Options& options) {
+    return fittedTheme(options.theme, options.fit).font(kCaptionPoints);
 }
 
-QSizeF FigureExporter::pageSize(const FigureView& view, const Options& options) {
-    const QSizeF figure = view.figureSize();
-    return QSizeF(figure.width(), figure.height() + captionHeight(options));
+double captionScale(const FigureExporter::Options& options) {
+    return fittedTheme(options.theme, options.fit).fontScale;
 }
 
-QSize FigureExporter::pixelSize(const FigureView& view, const Options& options) {
+}  // namespace
+
+QStringList FigureExporter::captionLines(const Options& options, double pageWidth) {
+    if (options.caption.isEmpty()) return {};
+    // Measured in points: the metrics are the screen's, scaled by 72 / its DPI.
+    const QFontMetricsF metrics(captionFont(options));
+    const double toPoints = kPointsPerInch / std::max(1.0, metrics.fontDpi());
+    // A little slack: the device the caption is drawn on may round glyphs differently.
+    const double room = 0.97 * (pageWidth - kCaptionPoints * captionScale(options));
+    auto width = [&](const QString& t) { return metrics.horizontalAdvance(t) * toPoints; };
+    QStringList lines;
+    QString line;
+    const QStringList words = options.caption.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (int w = 0; w < words.size(); ++w) {
+        QString word = words[w];
+        const QString joined = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+        if (width(joined) <= room) {
+            line = joined;
+            continue;
+        }
+        if (!line.isEmpty()) lines << line;
+        line.clear();
+        // A word wider than the page (a text with no spaces) is cut where it must be.
+        while (width(word) > room && word.size() > 1) {
+            int fit = 1;
+            while (fit < word.size() && width(word.left(fit + 1)) <= room) ++fit;
+            lines << word.left(fit);
+            word = word.mid(fit);
+        }
+        line = word;
+    }
+    if (!line.isEmpty()) lines << line;
+    if (lines.size() > kMaxCaptionLines) {
+        QString last = lines.mid(kMaxCaptionLines - 1).join(QLatin1Char(' '));
+        lines = lines.mid(0, kMaxCaptionLines - 1);
+        lines << metrics.elidedText(last, Qt::ElideRight, room / toPoints);
+    }
+    return lines;
+}
+
+double FigureExporter::captionHeight(const Options& options, double pageWidth) {
+    const int lines = static_cast<int>(captionLines(options, pageWidth).size());
+    if (lines == 0) return 0.0;
+    // Each line 1.25 font sizes, plus half a line of air above and below.
+    return std::ceil((1.25 * lines + 1.0) * kCaptionPoints * captionScale(options));
+}
+
+FigureExporter::Page FigureExporter::layoutPage(const FigureView& view, const Options& options) {
+    Page p;
+    const QSizeF natural = view.figureSize();
+    if (options.fit.widthCm > 0.0) {
+        const double width = options.fit.widthCm * kPointsPerCm;
+        p.caption = captionLines(options, width);
+        const double caption = captionHeight(options, width);
+        // A view that cannot be this narrow is laid out at its narrowest and scaled down.
+        const double layoutWidth = std::max(width, view.minimumFigureWidth());
+        p.scale = width / layoutWidth;
+        const double height = options.fit.heightCm > 0.0 ? (options.fit.heightCm * kPointsPerCm - caption) / p.scale
+                                                         : view.figureHeightForWidth(layoutWidth);
+        p.layout = QSizeF(layoutWidth, std::max(height, 2.0 * kCaptionPoints));
+        p.figure = p.layout * p.scale;
+        p.page = QSizeF(width, p.figure.height() + caption);
+    } else {
+        p.figure = p.layout = natural;
+        p.caption = captionLines(options, natural.width());
+        p.page = QSizeF(natural.width(), natural.height() + captionHeight(options, natural.width()));
+    }
+    return p;
+}
+
+QSizeF FigureExporter::pageSize(FigureView& view, const Options& options) {
+    const FittedTheme fitted(view, options);
+    return layoutPage(view, options).page;
+}
+
+QSize FigureExporter::pixelSize(FigureView& view, const Options& options) {
     const QSizeF page = pageSize(view, options);
     const double scale = clampedDpi(options.dpi) / kPointsPerInch;
     return QSize(static_cast<int>(std::lround(page.width() * scale)),
                  static_cast<int>(std::lround(page.height() * scale)));
 }
 
-void FigureExporter::paintPage(FigureView& view, QPainter& painter, const Options& options) {
-    const QSizeF figure = view.figureSize();
-    const QSizeF page = pageSize(view, options);
-    painter.fillRect(QRectF(QPointF(0, 0), page), options.theme.background);
-    painter.save();
-    painter.setClipRect(QRectF(QPointF(0, 0), figure));
-    view.paintFigure(painter, QRectF(QPointF(0, 0), figure));
-    painter.restore();
-    if (options.caption.isEmpty()) return;
+double FigureExporter::textScale(FigureView& view, const Options& options) {
+    const FittedTheme fitted(view, options);
+    return layoutPage(view, options).scale;
+}
 
-    const QFont font = options.theme.font(kCaptionPoints);
-    painter.setFont(font);
+void FigureExporter::paint(FigureView& view, QPainter& painter, const Options& options) {
+    const FittedTheme fitted(view, options);
+    paintPage(view, painter, options);
+}
+
+void FigureExporter::paintPage(FigureView& view, QPainter& painter, const Options& options) {
+    const Page p = layoutPage(view, options);
+    painter.fillRect(QRectF(QPointF(0, 0), p.page), options.theme.background);
+    painter.save();
+    painter.setClipRect(QRectF(QPointF(0, 0), p.figure));
+    painter.scale(p.scale, p.scale);
+    view.paintFigure(painter, QRectF(QPointF(0, 0), p.layout));
+    painter.restore();
+    if (p.caption.isEmpty()) return;
+
+    const double scale = captionScale(options);
+    painter.setFont(captionFont(options));
     painter.setPen(options.theme.foreground);
-    const double margin = 0.5 * kCaptionPoints * options.theme.fontScale;
-    const QRectF band(margin, figure.height(), std::max(0.0, page.width() - 2 * margin), captionHeight(options));
-    // Metrics of the painter's device, so the elision matches what is drawn.
-    const QFontMetricsF metrics(painter.font(), painter.device());
-    const QString text = metrics.elidedText(options.caption, Qt::ElideRight, band.width());
-    painter.drawText(band, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, text);
+    const double margin = 0.5 * kCaptionPoints * scale;
+    const double line = 1.25 * kCaptionPoints * scale;
+    for (int i = 0; i < p.caption.size(); ++i) {
+        const QRectF band(margin, p.figure.height() + margin + i * line, std::max(0.0, p.page.width() - margin), line);
+        painter.drawText(band, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, p.caption[i]);
+    }
 }
 
 QImage FigureExporter::renderImage(FigureView& view, const Options& options) {
+    const FittedTheme fitted(view, options);
     const double dpi = clampedDpi(options.dpi);
-    QImage image(pixelSize(view, options), QImage::Format_ARGB32_Premultiplied);
+    const QSizeF page = layoutPage(view, options).page;
+    QImage image(QSize(static_cast<int>(std::lround(page.width() * dpi / kPointsPerInch)),
+                       static_cast<int>(std::lround(page.height() * dpi / kPointsPerInch))),
+                 QImage::Format_ARGB32_Premultiplied);
     // Paint at 72 "dpi" so that a point is one unit, scaled up to the real
     // resolution; then record the real resolution in the file.
     image.setDotsPerMeterX(dotsPerMeter(kPointsPerInch));
@@ -123,7 +229,8 @@ QImage FigureExporter::renderImage(FigureView& view, const Options& options) {
 }
 
 QByteArray FigureExporter::renderSvg(FigureView& view, const Options& options) {
-    const QSizeF page = pageSize(view, options);
+    const FittedTheme fitted(view, options);
+    const QSizeF page = layoutPage(view, options).page;
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
@@ -143,7 +250,8 @@ QByteArray FigureExporter::renderSvg(FigureView& view, const Options& options) {
 }
 
 QByteArray FigureExporter::renderPdf(FigureView& view, const Options& options) {
-    const QSizeF page = pageSize(view, options);
+    const FittedTheme fitted(view, options);
+    const QSizeF page = layoutPage(view, options).page;
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);

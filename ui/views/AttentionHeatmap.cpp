@@ -3,15 +3,15 @@
 #include "HeatmapColors.h"
 
 #include <qcustomplot.h>
+#include <QGridLayout>
+#include <QImageReader>
 #include <QLabel>
 #include <QMouseEvent>
-#include <QImageReader>
 #include <QPicture>
 #include <QScrollBar>
-#include <QWheelEvent>
-#include <QGridLayout>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -231,8 +231,8 @@ QMargins AttentionHeatmap::squareMargins(const QSize& laidOut, const QSize& targ
     const QRect r = m_plot->axisRect()->rect();
     const int extraW = laidOut.width() - r.width() - m.left() - m.right();
     const int extraH = laidOut.height() - r.height() - m.top() - m.bottom();
-    const double cell = std::min(double(target.width() - extraW) / shownColumns(),
-                                 double(target.height() - extraH) / shownRows());
+    const double cell =
+        std::min(double(target.width() - extraW) / shownColumns(), double(target.height() - extraH) / shownRows());
     if (cell <= 1.0) return QMargins();
     const int dx = std::max(0, target.width() - extraW - static_cast<int>(cell * shownColumns()));
     const int dy = std::max(0, target.height() - extraH - static_cast<int>(cell * shownRows()));
@@ -416,8 +416,8 @@ void AttentionHeatmap::fitTitle(int width, double points) {
     QFont font = m_theme.font(points, true);
     const double full = font.pointSizeF();
     // The title sits over the map's column only, not over the colour scale's.
-    const double scaleWidth = m_colorScale->outerRect().width() > 0 ? m_colorScale->outerRect().width()
-                                                                    : 60.0 * m_theme.fontScale;
+    const double scaleWidth =
+        m_colorScale->outerRect().width() > 0 ? m_colorScale->outerRect().width() : 60.0 * m_theme.fontScale;
     const double room = width - 12 - scaleWidth - m_plot->plotLayout()->columnSpacing();
     auto widest = [&font](const QString& text) {
         double advance = 0.0;
@@ -429,7 +429,8 @@ void AttentionHeatmap::fitTitle(int width, double points) {
     if (width > 0 && widest(text) * 0.6 > room * 0.85 && !text.contains(QLatin1Char('\n'))) {
         int best = -1;
         for (int i = 0; i < text.size(); ++i) {
-            if (text[i] == QLatin1Char(' ') && (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2)))
+            if (text[i] == QLatin1Char(' ') &&
+                (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2)))
                 best = i;
         }
         if (best > 0) text = text.left(best) + QLatin1Char('\n') + text.mid(best + 1);
@@ -470,6 +471,15 @@ void AttentionHeatmap::applyRanges() {
     const QString lastLabel = last >= 0 && last < m_columnLabels.size() ? m_columnLabels[last] : QString();
     m_plot->plotLayout()->setColumnSpacing(
         static_cast<int>(std::ceil(0.5 * fm.horizontalAdvance(lastLabel) + 2.0 * fm.height())));
+}
+
+double AttentionHeatmap::minimumFigureWidth() const {
+    const double sensible = figureSize().width();
+    // figureSize() with the cells at their smallest instead of a sensible side.
+    const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
+    const double cells = std::max(rows(), columns()) * labelLine(m_theme, kSmallestScreenPoints);
+    const double side = std::max(cells, 280.0 * m_theme.fontScale);
+    return std::min(sensible, sensible - (side - cells) * toPoints);
 }
 
 QSizeF AttentionHeatmap::figureSize() const {

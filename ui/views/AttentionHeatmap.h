@@ -61,7 +61,10 @@ public:
     // pointer, never as a weight of 0.
     void setHiddenBy(MaskMode mode);
     // A sentence the line under the map adds to its hint (wrapped).
-    void setHint(const QString& hint) { m_hint = hint; rebuild(); }
+    void setHint(const QString& hint) {
+        m_hint = hint;
+        rebuild();
+    }
     bool isHidden(int row, int column) const {
         return m_hiddenBy == MaskMode::Causal ? column > row : m_hiddenBy == MaskMode::AntiCausal && column < row;
     }
@@ -101,6 +104,9 @@ public:
     // at the smallest screen label size, square cells; none smaller than a
     // sensible figure. What views base figureSize() on.
     QSizeF figureSize() const;
+    // The narrowest figure (points) at which every label still fits at the
+    // smallest screen label size.
+    double minimumFigureWidth() const;
 
     // Paints title, axes, map and colour scale into rect, as on screen.
     void render(QPainter& painter, const QRectF& rect);

@@ -261,7 +261,21 @@ void EmbeddingsView::placeTokenLabels() {
 }
 
 void EmbeddingsView::paintFigure(QPainter& painter, const QRectF& rect) {
+    // A narrow figure (a journal column) breaks the title in two rather than cut it.
+    auto* titleElement = static_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0));
+    const QString full = titleElement->text();
+    const QFontMetricsF metrics(titleElement->font());
+    const double toPoints = 72.0 / std::max(1.0, metrics.fontDpi());
+    if (metrics.horizontalAdvance(full) * toPoints > 0.95 * rect.width()) {
+        int best = -1;
+        for (int i = 0; i < full.size(); ++i)
+            if (full[i] == QLatin1Char(' ') &&
+                (best < 0 || std::abs(i - full.size() / 2) < std::abs(best - full.size() / 2)))
+                best = i;
+        if (best > 0) titleElement->setText(full.left(best) + QLatin1Char('\n') + full.mid(best + 1));
+    }
     renderPlot(*m_plot, painter, rect);
+    titleElement->setText(full);
     // The export laid the plot out at its own size; lay it out for the screen again.
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -34,6 +34,7 @@ public:
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    double minimumFigureWidth() const override { return 200.0 * m_theme.fontScale; }
     QString figureName() const override { return QStringLiteral("embeddings"); }
 
     void setMode(Mode mode);

@@ -38,6 +38,18 @@ public:
     virtual void paintFigure(QPainter& painter, const QRectF& rect) = 0;
     // A good size for an exported figure in points (1/72 inch).
     virtual QSizeF figureSize() const = 0;
+    // The figure's height (points) when it must be width points wide (a
+    // figure for a journal column): the same proportions by default; views
+    // whose height is rows of text (bar charts) keep their height.
+    // The narrowest width (points) the figure can be laid out at with its
+    // labels readable; a figure asked to be narrower is laid out at this
+    // width and scaled down (its text then smaller than asked). By default
+    // the figure's own width: a view that reflows says how far.
+    virtual double minimumFigureWidth() const { return figureSize().width(); }
+    virtual double figureHeightForWidth(double width) const {
+        const QSizeF s = figureSize();
+        return s.width() > 0.0 ? s.height() * width / s.width() : s.height();
+    }
     // Short name used in captions and file names: "head", "model", "lines", ...
     virtual QString figureName() const = 0;
 

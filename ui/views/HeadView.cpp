@@ -126,6 +126,10 @@ void HeadView::paintFigure(QPainter& painter, const QRectF& rect) {
     m_heatmap->render(painter, rect);
 }
 
+double HeadView::minimumFigureWidth() const {
+    return m_heatmap->minimumFigureWidth();
+}
+
 QSizeF HeadView::figureSize() const {
     // Every label fits: a long text makes a large figure rather than one with skipped labels.
     return m_heatmap->figureSize();

@@ -27,6 +27,7 @@ public:
     void setMeasures(const FlowMeasuresPtr& measures) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    double minimumFigureWidth() const override;
     QString figureName() const override { return QStringLiteral("head"); }
 
     const AttentionHeatmap* heatmap() const { return m_heatmap; }

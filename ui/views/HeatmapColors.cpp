@@ -44,7 +44,8 @@ QColor differenceColor(const Theme& theme, double value) {
     return QColor(mix(255, end.red()), mix(255, end.green()), mix(255, end.blue()));
 }
 
-QImage heatmapImage(const float* values, int rows, int cols, const Theme& theme, double low, double high) {
+QImage heatmapImage(const float* values, int rows, int cols, const Theme& theme, double low, double high,
+                    MaskMode hiddenBy, QColor hidden) {
     QImage image(std::max(cols, 1), std::max(rows, 1), QImage::Format_RGB32);
     image.fill(theme.background);
     if (!values || rows <= 0 || cols <= 0) return image;
@@ -58,7 +59,8 @@ QImage heatmapImage(const float* values, int rows, int cols, const Theme& theme,
         for (int c = 0; c < cols; ++c) {
             const double v = values[static_cast<size_t>(r) * cols + c];
             const double t = std::isfinite(v) ? std::clamp((v - low) / span, 0.0, 1.0) : 0.0;
-            line[c] = table[static_cast<int>(std::lround(t * 255.0))];
+            const bool masked = hiddenBy == MaskMode::Causal ? c > r : hiddenBy == MaskMode::AntiCausal && c < r;
+            line[c] = masked ? hidden.rgb() : table[static_cast<int>(std::lround(t * 255.0))];
         }
     }
     return image;

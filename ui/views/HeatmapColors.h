@@ -9,6 +9,8 @@
 
 #include "Theme.h"
 
+#include "model/Direction.h"
+
 #include <qcustomplot.h>
 #include <QImage>
 
@@ -22,7 +24,10 @@ QCPColorGradient differenceGradient(const Theme& theme);
 QColor differenceColor(const Theme& theme, double value);
 
 // A rows x cols image, one pixel per cell, of a row-major matrix; values are
-// mapped linearly from [low, high] onto the theme's colour map.
-QImage heatmapImage(const float* values, int rows, int cols, const Theme& theme, double low = 0.0, double high = 1.0);
+// mapped linearly from [low, high] onto the theme's colour map. Cells that
+// hiddenBy's mask hides (left-to-right: columns after the row) are drawn in
+// hidden, a colour outside the map, never as a value of 0.
+QImage heatmapImage(const float* values, int rows, int cols, const Theme& theme, double low = 0.0, double high = 1.0,
+                    MaskMode hiddenBy = MaskMode::Bidirectional, QColor hidden = QColor());
 
 }  // namespace bertlens::ui

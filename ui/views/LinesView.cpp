@@ -340,6 +340,15 @@ void LinesView::paintFigure(QPainter& painter, const QRectF& rect) {
     paint(painter, rect.adjusted(margin, margin, -margin, -margin), true);
 }
 
+double LinesView::minimumFigureWidth() const {
+    const QFontMetricsF lm(m_theme.font(labelPoints(std::max(tokenCount(), 1))));
+    double labelWidth = 0;
+    for (const QString& label : m_labels) labelWidth = std::max(labelWidth, lm.horizontalAdvance(label));
+    // Labels on both sides (pixels of the screen's metrics, in points) and 100 points of lines.
+    return std::min(figureSize().width(),
+                    (2 * labelWidth) * 72.0 / std::max(1.0, lm.fontDpi()) + 100.0 * m_theme.fontScale);
+}
+
 QSizeF LinesView::figureSize() const {
     const int n = std::max(tokenCount(), 1);
     const QFontMetricsF lm(m_theme.font(labelPoints(n)));

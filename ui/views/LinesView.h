@@ -42,6 +42,7 @@ public:
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    double minimumFigureWidth() const override;
     QString figureName() const override { return QStringLiteral("lines"); }
 
     // Heads shown, in colour order (kMeanHead for the mean of the layer's heads).

@@ -1,5 +1,7 @@
 #include "ModelView.h"
 
+#include "AttentionHeatmap.h"
+#include "ColorBar.h"
 #include "HeatmapColors.h"
 #include "SaliencyText.h"
 #include "SelectedAttention.h"
@@ -115,7 +117,8 @@ void ModelView::rebuildThumbnails() {
         for (int h = 0; h < a.heads; ++h) {
             const float* values =
                 norms ? norms->data() + (static_cast<size_t>(l) * a.heads + h) * nn : a.attention(l, h).data();
-            m_thumbnails.push_back(heatmapImage(values, a.tokenCount, a.tokenCount, m_theme, 0.0, m_scaleTop));
+            m_thumbnails.push_back(heatmapImage(values, a.tokenCount, a.tokenCount, m_theme, 0.0, m_scaleTop,
+                                                a.maskMode, AttentionHeatmap::hiddenColor(m_theme)));
         }
     }
 }
@@ -124,7 +127,8 @@ ModelView::Geometry ModelView::geometry(const QRectF& rect, const QFontMetricsF&
     Geometry g;
     g.labelWidth = fm.horizontalAdvance(tr("layer %1").arg(std::max(m_layers - 1, 0))) + 10;
     g.headerHeight = titleHeight + fm.height() + 6;
-    const double w = rect.width() - g.labelWidth;
+    g.barWidth = colorBarWidth(fm);
+    const double w = rect.width() - g.labelWidth - g.barWidth;
     const double h = rect.height() - g.headerHeight;
     g.cell = std::max(4.0, std::min(w / std::max(m_heads, 1), h / std::max(m_layers, 1)));
     g.gap = std::max(2.0, std::round(g.cell * 0.08));
@@ -201,6 +205,13 @@ void ModelView::paintGrid(QPainter& painter, const QRectF& rect, bool forExport)
             if (m_result->isAblated(l, h)) paintAblated(painter, mapRect(g, l, h));
         }
     }
+    // Weights and norms share one scale, importance another: the bar says which.
+    ColorBarStyle bar;
+    bar.high = m_measure == Measure::Weights ? 1.0 : m_scaleTop;
+    bar.showHidden = m_result->analysis(m_selection.maskMode).maskMode != MaskMode::Bidirectional &&
+                     m_measure != Measure::Importance;
+    bar.hidden = AttentionHeatmap::hiddenColor(m_theme);
+    paintColorBar(painter, QRectF(g.grid.right(), g.grid.top(), g.barWidth, g.grid.height()), m_theme, labelFont, bar);
 
     if (forExport) {  // a figure has no selection: every head is equal on paper
         painter.restore();
@@ -227,10 +238,10 @@ QString ModelView::titleText(bool forExport) const {
     const QString mode = maskModeTitle(m_selection.maskMode);
     QString title;
     if (m_measure == Measure::Norms) {
-        title = m_measures && m_scaleTop != 1.0 ? tr("Every layer and head: norm-weighted attention, 0 to %1 (%2)")
-                                                      .arg(m_scaleTop, 0, 'g', 3)
-                                                      .arg(mode)
-                                                : tr("Every layer and head: computing norms\u2026");
+        title =
+            m_measures && m_scaleTop != 1.0
+                ? tr("Every layer and head: norm-weighted attention, 0 to %1 (%2)").arg(m_scaleTop, 0, 'g', 3).arg(mode)
+                : tr("Every layer and head: computing norms\u2026");
     } else if (m_measure == Measure::Importance) {
         const MaskMeasures* mm = m_measures ? &m_measures->of(m_selection.maskMode) : nullptr;
         const Analysis& a = m_result->analysis(m_selection.maskMode);
@@ -268,7 +279,8 @@ void ModelView::paintAblated(QPainter& painter, const QRectF& cell) const {
     // Struck through: the head's map is what it would weigh, but it weighs
     // nothing now.
     painter.save();
-    painter.fillRect(cell, QColor(m_theme.background.red(), m_theme.background.green(), m_theme.background.blue(), 150));
+    painter.fillRect(cell,
+                     QColor(m_theme.background.red(), m_theme.background.green(), m_theme.background.blue(), 150));
     painter.setPen(QPen(QColor(0xd0, 0x20, 0x20), std::max(2.0, cell.width() / 18), Qt::SolidLine, Qt::RoundCap));
     painter.drawLine(cell.topLeft(), cell.bottomRight());
     painter.drawLine(cell.topRight(), cell.bottomLeft());
@@ -297,6 +309,11 @@ void ModelView::paintEvent(QPaintEvent*) {
 
 void ModelView::paintFigure(QPainter& painter, const QRectF& rect) {
     paintGrid(painter, rect, true);
+}
+
+double ModelView::minimumFigureWidth() const {
+    // Layer labels, maps of 18 points at the least, and the colour bar.
+    return (90.0 + 18.0 * std::max(m_heads, 1)) * m_theme.fontScale;
 }
 
 QSizeF ModelView::figureSize() const {

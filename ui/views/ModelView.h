@@ -33,6 +33,7 @@ public:
     void setMeasures(const FlowMeasuresPtr& measures) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    double minimumFigureWidth() const override;
     QString figureName() const override { return QStringLiteral("model"); }
 
     enum class Measure { Weights, Norms, Importance };
@@ -71,6 +72,7 @@ private:
         double gap = 0;
         double labelWidth = 0;
         double headerHeight = 0;
+        double barWidth = 0;  // the colour bar right of the grid
     };
     Geometry geometry(const QRectF& rect, const QFontMetricsF& labelMetrics, double titleHeight) const;
     QRectF mapRect(const Geometry& g, int layer, int head) const;

@@ -29,6 +29,9 @@ public:
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    // Bars: any width from about 200 points, at their own height (rows of text).
+    double minimumFigureWidth() const override { return 200.0 * m_theme.fontScale; }
+    double figureHeightForWidth(double) const override { return figureSize().height(); }
     QString figureName() const override { return QStringLiteral("predictions"); }
 
     const PredictionChart* chart() const { return m_chart; }
