@@ -15,16 +15,42 @@
 namespace bertlens::cli {
 namespace {
 
+double msOf(const std::function<void()>& run) {
+    const auto t = std::chrono::steady_clock::now();
+    run();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
 double medianMs(int repeats, const std::function<void()>& run) {
     run();  // warm: caches, scratch buffers, page faults
     std::vector<double> times;
+    for (int r = 0; r < repeats; ++r) times.push_back(msOf(run));
+    return median(times);
+}
+
+struct Cost {
+    double ms = 0.0;
+    double xForward = 0.0;
+};
+
+// A measure's cost beside the forward pass, each of its runs paired with a
+// forward run just before it: the ratio is the median of the pairs'
+// ratios, so a machine that is busy for a while slows both sides of a pair
+// (medians of the two taken apart moved by 2x between rounds here).
+Cost pairedCost(int repeats, const std::function<void()>& forward, const std::function<void()>& run) {
+    run();
+    std::vector<double> times, ratios;
     for (int r = 0; r < repeats; ++r) {
-        const auto t = std::chrono::steady_clock::now();
-        run();
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+        const double f = msOf(forward);
+        times.push_back(msOf(run));
+        ratios.push_back(times.back() / f);
     }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    return {median(times), median(ratios)};
 }
 
 }  // namespace
@@ -39,23 +65,27 @@ void benchMeasures(Encoder& encoder, const std::vector<int32_t>& ids, int repeat
     Analysis a;
     AnalyzeOptions keep;
     keep.keepValues = true;  // as the window and analyze --norms run it
-    const double forward = medianMs(repeats, [&] { a = encoder.forward(masked, types, keep, {position}); });
-    std::vector<std::pair<std::string, double>> rows;
-    rows.push_back({"rollout", medianMs(repeats, [&] { attentionRollout(a); })});
-    rows.push_back({"norms", medianMs(repeats, [&] { attentionNorms(model, a); })});
+    const auto forwardRun = [&] { a = encoder.forward(masked, types, keep, {position}); };
+    const double forward = medianMs(repeats, forwardRun);
+    std::vector<std::pair<std::string, Cost>> rows;
+    // Measures read `a`; the paired forward runs rewrite it with the same result.
+    rows.push_back({"rollout", pairedCost(repeats, forwardRun, [&] { attentionRollout(a); })});
+    rows.push_back({"norms", pairedCost(repeats, forwardRun, [&] { attentionNorms(model, a); })});
     if (model.hasMlmHead() && !a.predictions.empty()) {
         GradientRequest g;
         g.ids = masked;
         g.typeIds = types;
         g.fromPosition = a.predictions.front().fromPosition;
         g.target = a.predictions.front().top.front().id;
-        rows.push_back({"saliency", medianMs(repeats, [&] { gradientsOf(model, g); })});
-        rows.push_back({"layer_predictions", medianMs(repeats, [&] { layerPredictions(model, a, 5); })});
+        rows.push_back({"saliency", pairedCost(repeats, forwardRun, [&] { gradientsOf(model, g); })});
+        rows.push_back({"layer_predictions", pairedCost(repeats, forwardRun, [&] { layerPredictions(model, a, 5); })});
     }
-    if (n <= 32) rows.push_back({"flow", medianMs(std::max(1, repeats / 4), [&] { attentionFlow(a, {}); })});
+    if (n <= 32) {
+        rows.push_back({"flow", pairedCost(std::max(1, repeats / 4), forwardRun, [&] { attentionFlow(a, {}); })});
+    }
     out << ",\"measures\":{\"forward_ms\":" << forward;
-    for (const auto& [name, ms] : rows) {
-        out << ",\"" << name << "_ms\":" << ms << ",\"" << name << "_x_forward\":" << ms / forward;
+    for (const auto& [name, cost] : rows) {
+        out << ",\"" << name << "_ms\":" << cost.ms << ",\"" << name << "_x_forward\":" << cost.xForward;
     }
     out << '}';
 }

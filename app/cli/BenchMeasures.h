@@ -13,7 +13,9 @@ namespace bertlens::cli {
 // Writes ,"measures":{...} for one length: median milliseconds of the
 // forward pass with a prediction at the last word, and of rollout, norms,
 // saliency (one backward pass, head importance included), layer predictions
-// and, up to 32 tokens, attention flow; each also as a ratio to the forward.
+// and, up to 32 tokens, attention flow; each also as a ratio to the forward
+// (the median of ratios of runs paired with a forward run, which a shared,
+// busy machine moves far less than it moves either time).
 void benchMeasures(Encoder& encoder, const std::vector<int32_t>& ids, int repeats, std::ostream& out);
 
 }  // namespace bertlens::cli

@@ -29,13 +29,21 @@ RowMatrix layerNorm(const RowMatrix& x, const LayerNormWeights& w, float eps, No
            ConstRowVectorMap(w.beta, d).array();
 }
 
-RowMatrix layerNormBack(const RowMatrix& dy, const LayerNormWeights& w, const NormCache& c) {
+// dx = LayerNorm's input gradient for output gradient dy, written into dx
+// (which may be dy itself) without a temporary of the whole size.
+void layerNormBack(const RowMatrix& dy, const LayerNormWeights& w, const NormCache& c, RowMatrix& dx) {
     const auto d = dy.cols();
-    const RowMatrix dn = dy.array().rowwise() * ConstRowVectorMap(w.gamma, d).array();
-    const Eigen::VectorXf meanDn = dn.rowwise().mean();
-    const Eigen::VectorXf meanDnN = (dn.array() * c.normalized.array()).rowwise().mean();
-    RowMatrix dx = (dn.colwise() - meanDn) - (c.normalized.array().colwise() * meanDnN.array()).matrix();
-    return dx.array().colwise() * c.inverseStd.array();
+    dx = dy.array().rowwise() * ConstRowVectorMap(w.gamma, d).array();
+    const Eigen::VectorXf meanDn = dx.rowwise().mean();
+    const Eigen::VectorXf meanDnN = (dx.array() * c.normalized.array()).rowwise().mean();
+    dx = ((dx.colwise() - meanDn).array() - c.normalized.array().colwise() * meanDnN.array()).colwise() *
+         c.inverseStd.array();
+}
+
+RowMatrix layerNormBack(const RowMatrix& dy, const LayerNormWeights& w, const NormCache& c) {
+    RowMatrix dx;
+    layerNormBack(dy, w, c, dx);
+    return dx;
 }
 
 // The products go through the engine's own kernels, which read each weight
@@ -66,16 +74,15 @@ RowMatrix linearBack(const RowMatrix& dy, const LinearWeights& w, ThreadPool& po
     return dx;
 }
 
-// GELU and its slope from one erf per element, vectorised by Eigen (the
-// scalar std::erf of a bert-base backward pass took a fifth of its time).
-RowMatrix geluOf(const RowMatrix& z) {
-    return (0.5f * z.array() * (1.0f + (z.array() * static_cast<float>(M_SQRT1_2)).erf())).matrix();
-}
-RowMatrix geluSlope(const RowMatrix& z) {
+// GELU of z into `act` and its slope into `slope`, from one erf and one exp
+// per element, vectorised by Eigen (the scalar std::erf of a bert-base
+// backward pass took a fifth of its time; a second erf for the slope, a
+// tenth of what was left).
+void geluWithSlope(const RowMatrix& z, RowMatrix& act, RowMatrix& slope) {
     const auto a = z.array();
-    return (0.5f * (1.0f + (a * static_cast<float>(M_SQRT1_2)).erf()) +
-            a * (-0.5f * a.square()).exp() * static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2))
-        .matrix();
+    slope = (0.5f * (1.0f + (a * static_cast<float>(M_SQRT1_2)).erf())).matrix();
+    act = (a * slope.array()).matrix();
+    slope.array() += a * (-0.5f * a.square()).exp() * static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2);
 }
 
 void checkCancel(const GradientRequest& rq) {
@@ -87,7 +94,7 @@ struct LayerCache {
     std::vector<RowMatrix> probs;  // per head
     RowMatrix attended;            // per head P_h V_h, ungated, side by side
     NormCache norm1, norm2;
-    RowMatrix preGelu;
+    RowMatrix geluSlope;  // the slope of GELU at the intermediate layer's output
 };
 
 }  // namespace
@@ -143,8 +150,8 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
             lc.probs.push_back(std::move(s));
         }
         x = layerNorm(x + linear(context, lw.attentionOut, pool), lw.attentionNorm, c.layerNormEps, lc.norm1);
-        lc.preGelu = linear(x, lw.intermediate, pool);
-        const RowMatrix act = geluOf(lc.preGelu);
+        RowMatrix act;
+        geluWithSlope(linear(x, lw.intermediate, pool), act, lc.geluSlope);
         x = layerNorm(x + linear(act, lw.output, pool), lw.outputNorm, c.layerNormEps, lc.norm2);
     }
 
@@ -153,7 +160,9 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
     const RowMatrix last = x.row(rq.fromPosition);
     const RowMatrix pre = linear(last, mlm.transform, pool);
     NormCache headNorm;
-    const RowMatrix t = layerNorm(geluOf(pre), mlm.norm, c.layerNormEps, headNorm);
+    RowMatrix preAct, preSlope;
+    geluWithSlope(pre, preAct, preSlope);
+    const RowMatrix t = layerNorm(preAct, mlm.norm, c.layerNormEps, headNorm);
     const LinearWeights decoder{mlm.decoder, mlm.bias, c.vocabSize, d};
     const Eigen::RowVectorXd logits = linear(t, decoder, pool).cast<double>();
     const double top = logits.maxCoeff();
@@ -165,34 +174,38 @@ Gradients gradientsOf(const Model& model, const GradientRequest& rq) {
     Eigen::RowVectorXf dLogits = (-(p / p.sum())).cast<float>();
     dLogits[rq.target] += 1.0f;
     const RowMatrix dt = linearBack(RowMatrix(dLogits), decoder, pool);
-    RowMatrix dpre = layerNormBack(dt, mlm.norm, headNorm).cwiseProduct(geluSlope(pre));
+    RowMatrix dpre = layerNormBack(dt, mlm.norm, headNorm).cwiseProduct(preSlope);
     RowMatrix dx = RowMatrix::Zero(n, d);
     dx.row(rq.fromPosition) = linearBack(dpre, mlm.transform, pool);
 
     g.gateGrad.assign(static_cast<size_t>(c.layers) * heads, 0.0);
+    // The backward pass's buffers, sized once: every layer assigns them
+    // whole, so no layer allocates (fresh pages cost more than the
+    // element-wise work on them).
+    RowMatrix dv2, dz, dy, du, dContext, dq(n, d), dk(n, d), dv(n, d), dP, dS, dAttended;
     for (int l = c.layers - 1; l >= 0; --l) {
         checkCancel(rq);
         const EncoderLayerWeights& lw = w.layers[static_cast<size_t>(l)];
         const LayerCache& lc = caches[static_cast<size_t>(l)];
-        const RowMatrix dv2 = layerNormBack(dx, lw.outputNorm, lc.norm2);
-        const RowMatrix dz = linearBack(dv2, lw.output, pool).cwiseProduct(geluSlope(lc.preGelu));
-        RowMatrix dy = dv2;
+        layerNormBack(dx, lw.outputNorm, lc.norm2, dv2);
+        linearBack(dv2, lw.output, dz, false, pool);
+        dz.array() *= lc.geluSlope.array();
+        dy = dv2;
         linearBack(dz, lw.intermediate, dy, true, pool);
-        const RowMatrix du = layerNormBack(dy, lw.attentionNorm, lc.norm1);
-        const RowMatrix dContext = linearBack(du, lw.attentionOut, pool);
-        RowMatrix dq(n, d), dk(n, d), dv(n, d);
+        layerNormBack(dy, lw.attentionNorm, lc.norm1, du);
+        linearBack(du, lw.attentionOut, dContext, false, pool);
         for (int h = 0; h < heads; ++h) {
             const auto dCh = dContext.middleCols(h * dh, dh);
             g.gateGrad[static_cast<size_t>(l) * heads + h] =
                 static_cast<double>((dCh.array() * lc.attended.middleCols(h * dh, dh).array()).sum());
-            const RowMatrix dAttended = gate(l, h) * dCh;
+            dAttended = gate(l, h) * dCh;
             const RowMatrix& prob = lc.probs[static_cast<size_t>(h)];
-            const RowMatrix dP = dAttended * lc.v.middleCols(h * dh, dh).transpose();
-            dv.middleCols(h * dh, dh) = prob.transpose() * dAttended;
+            dP.noalias() = dAttended * lc.v.middleCols(h * dh, dh).transpose();
+            dv.middleCols(h * dh, dh).noalias() = prob.transpose() * dAttended;
             const Eigen::VectorXf rowDot = (dP.array() * prob.array()).rowwise().sum();
-            const RowMatrix dS = (prob.array() * (dP.colwise() - rowDot).array()) * scale;
-            dq.middleCols(h * dh, dh) = dS * lc.k.middleCols(h * dh, dh);
-            dk.middleCols(h * dh, dh) = dS.transpose() * lc.q.middleCols(h * dh, dh);
+            dS = (prob.array() * (dP.colwise() - rowDot).array()) * scale;
+            dq.middleCols(h * dh, dh).noalias() = dS * lc.k.middleCols(h * dh, dh);
+            dk.middleCols(h * dh, dh).noalias() = dS.transpose() * lc.q.middleCols(h * dh, dh);
         }
         dx = du;
         linearBack(dq, lw.query, dx, true, pool);
