@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 using namespace bertlens;
 using namespace bertlens::ui;
@@ -343,29 +344,32 @@ int main(int argc, char** argv) {
                          qPrintable(finetuneView->grid()->verdict()));
         });
     }
-    if (parser.isSet(o.screenshot) && !finetuneTask.isEmpty() && finetuneView) {
+    if (parser.isSet(o.screenshot)) {
         const QString file = parser.value(o.screenshot);
-        auto shoot = [&window, file] {
+        // One picture, of what the window shows once the awaited run has
+        // answered (the first answer wins).
+        auto taken = std::make_shared<bool>(false);
+        const auto shoot = [&window, file, taken] {
+            if (*taken) return;
+            *taken = true;
             QTimer::singleShot(400, &window, [&window, file] {
                 if (!window.grab().save(file))
                     std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(bertlens::ui::safeDisplay(file)));
                 QApplication::quit();
             });
         };
-        if (parser.isSet(o.screenshotDuring)) {
-            QObject::connect(finetuneView, &FinetuneView::scratchEvaluated, &window, shoot, Qt::SingleShotConnection);
+        if (!finetuneTask.isEmpty() && finetuneView) {
+            if (parser.isSet(o.screenshotDuring)) {
+                QObject::connect(finetuneView, &FinetuneView::scratchEvaluated, &window, shoot);
+            } else {
+                QObject::connect(finetuneView, &FinetuneView::trainingFinished, &window, shoot);
+            }
         } else {
-            QObject::connect(finetuneView, &FinetuneView::trainingFinished, &window, shoot, Qt::SingleShotConnection);
+            // A result, or the message of a refused text: that is worth a look
+            // too (waiting for a result there never ended).
+            QObject::connect(&window, &MainWindow::resultShown, &window, shoot);
+            QObject::connect(&window, &MainWindow::failureShown, &window, shoot);
         }
-    } else if (parser.isSet(o.screenshot)) {
-        const QString file = parser.value(o.screenshot);
-        QObject::connect(&window, &MainWindow::resultShown, &window, [&window, file] {
-            QTimer::singleShot(400, &window, [&window, file] {
-                if (!window.grab().save(file))
-                    std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(bertlens::ui::safeDisplay(file)));
-                QApplication::quit();
-            });
-        });
     }
     if (!parser.isSet(o.presentation)) window.show();
     return app.exec();

@@ -1,5 +1,7 @@
 #include "TextCapture.h"
 
+#include <QScrollArea>
+
 #include <qcustomplot.h>
 #include <QPaintEngine>
 #include <QPainter>
@@ -109,6 +111,10 @@ const std::vector<CapturedText>& TextCapture::texts() const {
     return static_cast<CaptureEngine*>(m_engine.get())->texts;
 }
 
+void TextCapture::add(const CapturedText& text) {
+    static_cast<CaptureEngine*>(m_engine.get())->texts.push_back(text);
+}
+
 void TextCapture::clear() {
     static_cast<CaptureEngine*>(m_engine.get())->texts.clear();
 }
@@ -154,13 +160,34 @@ void captureWidget(QWidget& widget, TextCapture& capture) {
             if (map && map->visible()) maps.push_back(map);
         }
         for (QCPColorMap* map : maps) map->setVisible(false);
-        QCPPainter painter(&capture);
         const QPoint at = plot->mapTo(&widget, QPoint(0, 0));
-        painter.setClipRect(QRect(at, plot->size()));
-        painter.translate(at);
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        plot->toPainter(&painter, plot->width(), plot->height());
+        QScrollArea* scroll = nullptr;
+        for (QWidget* w = plot->parentWidget(); w && w != &widget; w = w->parentWidget()) {
+            if (auto* s = qobject_cast<QScrollArea*>(w)) scroll = s;
+        }
+        if (scroll) {
+            // Painted whole on a capture of its own; the viewport decides what shows.
+            TextCapture own(plot->size());
+            {
+                QCPPainter painter(&own);
+                painter.setMode(QCPPainter::pmVectorized);
+                painter.setMode(QCPPainter::pmNoCaching);
+                plot->toPainter(&painter, plot->width(), plot->height());
+            }
+            const QRectF viewport(scroll->viewport()->mapTo(&widget, QPoint(0, 0)), scroll->viewport()->size());
+            for (CapturedText t : own.texts()) {
+                t.shape.translate(at);
+                t.bounds.translate(at);
+                if (viewport.adjusted(-1.5, -1.5, 1.5, 1.5).contains(t.bounds)) capture.add(t);
+            }
+        } else {
+            QCPPainter painter(&capture);
+            painter.setClipRect(QRect(at, plot->size()));
+            painter.translate(at);
+            painter.setMode(QCPPainter::pmVectorized);
+            painter.setMode(QCPPainter::pmNoCaching);
+            plot->toPainter(&painter, plot->width(), plot->height());
+        }
         for (QCPColorMap* map : maps) map->setVisible(true);
     }
 }

@@ -38,6 +38,7 @@ public:
 
     QPaintEngine* paintEngine() const override;
     const std::vector<CapturedText>& texts() const;
+    void add(const CapturedText& text);
     void clear();
 
 protected:
@@ -49,7 +50,9 @@ private:
 };
 
 // Paints widget (and its children) on capture as the screen would show it,
-// QCustomPlot children through their vector path.
+// QCustomPlot children through their vector path. A plot inside a scroll
+// area counts only the texts wholly inside the area's viewport: the rest
+// are scrolled away, not cut (the user scrolls to them).
 void captureWidget(QWidget& widget, TextCapture& capture);
 
 // Problems with the texts: ones cut by a clip or reaching outside bounds,

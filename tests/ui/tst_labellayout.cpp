@@ -153,7 +153,6 @@ private slots:
              "presentation in a small window: the predictions under the maps get fewer pixels than their rows "
              "need, and the view does not scroll yet"},
             {QStringLiteral("embeddings"), "120 tokens: the point labels collide where the points crowd"},
-            {QStringLiteral("flow"), "the bars' token axis labels 120 tokens at one size, so they overlap"},
         };
         if (const auto known = kKnown.find(name); known != kKnown.end()) QEXPECT_FAIL("", known->second, Continue);
         QVERIFY2(

@@ -9,15 +9,20 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QFontMetricsF>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSlider>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace bertlens::ui {
 
 namespace {
+
+constexpr double kTokenPoints = 9.5;  // the bars' token labels, before the theme's scale
 
 // Okabe-Ito colours, told apart by every colour vision and on a projector.
 const QColor kRawColor(0xe6, 0x9f, 0x00);
@@ -37,7 +42,8 @@ FlowView::FlowView(QWidget* parent)
       m_layerLabel(new QLabel(this)),
       m_status(new QLabel(this)),
       m_heatmap(new AttentionHeatmap(this)),
-      m_bars(new QCustomPlot(this)),
+      m_bars(new QCustomPlot),
+      m_barsScroll(new QScrollArea(this)),
       m_theme(Theme::normal()) {
     m_measureBox->addItem(tr("Attention rollout"));
     m_measureBox->addItem(tr("Attention flow"));
@@ -53,13 +59,20 @@ FlowView::FlowView(QWidget* parent)
     controls->addWidget(m_layerSlider, 1);
     auto* maps = new QHBoxLayout;
     maps->addWidget(m_heatmap, 3);
-    maps->addWidget(m_bars, 2);
+    // Every token keeps its label: with more tokens than rows fit, the bars
+    // grow taller than the view and scroll (issue 20: labels are never skipped).
+    m_barsScroll->setWidget(m_bars);
+    m_barsScroll->setWidgetResizable(true);
+    m_barsScroll->setFrameShape(QFrame::NoFrame);
+    m_barsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    maps->addWidget(m_barsScroll, 2);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(controls);
     layout->addWidget(m_status);
     layout->addLayout(maps, 1);
     m_bars->setMinimumSize(240, 200);
+    m_barsScroll->setMinimumWidth(240);
     m_heatmap->setValueName(tr("share"));
     connect(m_measureBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setMeasure(index == 1 ? Measure::Flow : Measure::Rollout); });
@@ -204,6 +217,7 @@ void FlowView::rebuildBars() {
     const QColor fg = m_theme.foreground;
     const std::vector<std::vector<double>> values = barValues();
     const int n = static_cast<int>(values[0].size());
+    m_bars->setMinimumHeight(static_cast<int>(std::ceil(barsHeight(n))));
     if (n == 0) {
         m_bars->replot(QCustomPlot::rpQueuedReplot);
         return;
@@ -212,8 +226,7 @@ void FlowView::rebuildBars() {
     int q = m_query;
     if (q < 0 || q >= n) q = a.predictions.empty() ? 0 : a.predictions.front().position;
     const QStringList labels = tokenLabels(m_result.get());
-    auto* title = new QCPTextElement(m_bars, tr("What reaches \u201c%1\u201d (token %2)").arg(labels.value(q)).arg(q),
-                                     m_theme.font(12, true));
+    auto* title = new QCPTextElement(m_bars, barsTitle(labels.value(q), q), m_theme.font(12, true));
     title->setTextColor(fg);
     m_bars->plotLayout()->addElement(0, 0, title);
     auto* rect = new QCPAxisRect(m_bars, true);
@@ -229,12 +242,11 @@ void FlowView::rebuildBars() {
     tokens->setRange(-0.6, n - 0.4);
     tokens->setSubTicks(false);
     tokens->grid()->setVisible(false);
-    tokens->setTickLabelFont(m_theme.font(n > 40 ? 7.5 : 9.5));
+    tokens->setTickLabelFont(m_theme.font(kTokenPoints));
     auto* group = new QCPBarsGroup(m_bars);
     m_barsGroup = group;
     group->setSpacing(0);
-    const QString names[] = {tr("raw attention, last layer (mean of heads)"), tr("rollout, whole stack"),
-                             tr("flow, whole stack")};
+    const QStringList names = seriesNames();
     const QColor colors[] = {kRawColor, kRolloutColor, kFlowColor};
     double largest = 0.0;
     // The legend in a row of its own under the title: inside the axes it hid bars.
@@ -273,16 +285,60 @@ void FlowView::rebuildBars() {
     m_bars->replot(QCustomPlot::rpQueuedReplot);
 }
 
+double FlowView::barsHeight(int n) const {
+    const QFontMetricsF token(m_theme.font(kTokenPoints));
+    const QFontMetricsF body(m_theme.font(9.5));
+    // Title, three legend rows, the share axis's ticks and title, margins.
+    const double header = 6.0 * body.height() + QFontMetricsF(m_theme.font(12, true)).height() + 24.0;
+    return std::max(200.0, header + n * 1.2 * token.height());
+}
+
+QStringList FlowView::seriesNames() const {
+    return {tr("attention, last layer"), tr("rollout, all layers"), tr("flow, all layers")};
+}
+
+QString FlowView::barsTitle(const QString& token, int position) const {
+    return tr("What reaches \u201c%1\u201d (token %2)").arg(token).arg(position);
+}
+
+double FlowView::barsWidth() const {
+    // The widest of the title, a legend row (its swatch beside it) and the
+    // share axis's title, with the token labels to their left.
+    const QFontMetricsF body(m_theme.font(9.5));
+    double widest = QFontMetricsF(m_theme.font(12, true)).horizontalAdvance(barsTitle(QStringLiteral("[MASK]"), 100));
+    for (const QString& name : seriesNames()) widest = std::max(widest, body.horizontalAdvance(name) + 3.0 * body.height());
+    double token = 0.0;
+    if (m_result) {
+        const QFontMetricsF labels(m_theme.font(kTokenPoints));
+        for (const QString& t : tokenLabels(m_result.get())) token = std::max(token, labels.horizontalAdvance(t));
+    }
+    widest = std::max(widest, token + body.horizontalAdvance(tr("share of what reaches the token")));
+    return widest + 2.0 * body.height();
+}
+
 void FlowView::paintFigure(QPainter& painter, const QRectF& rect) {
-    // The map at the width where every label fits (figureSize), the bars beside it.
-    const double split = rect.width() * 0.58;
+    // The map at the width where every label fits, the bars beside it in
+    // the share of the width figureSize() gives them.
+    const QSizeF full = figureSize();
+    const double split = rect.width() * (full.width() > 0.0 ? m_heatmap->figureSize().width() / full.width() : 0.58);
     m_heatmap->render(painter, QRectF(rect.left(), rect.top(), split, rect.height()));
     renderPlot(*m_bars, painter, QRectF(rect.left() + split, rect.top(), rect.width() - split, rect.height()));
 }
 
 QSizeF FlowView::figureSize() const {
     const QSizeF map = m_heatmap->figureSize();
-    return QSizeF(map.width() / 0.58, map.height());
+    // Tall enough for a row per token in the bars (a long text's figure is
+    // tall), wide enough for the bars' title and legend.
+    const int n = m_result ? m_result->tokenCount() : 0;
+    return QSizeF(map.width() + std::max(0.72 * map.width(), barsWidth()),
+                  std::max(map.height(), n > 0 ? barsHeight(n) : 0.0));
+}
+
+double FlowView::figureHeightForWidth(double width) const {
+    const QSizeF s = figureSize();
+    const int n = m_result ? m_result->tokenCount() : 0;
+    const double proportional = s.width() > 0.0 ? s.height() * width / s.width() : s.height();
+    return std::max(proportional, n > 0 ? barsHeight(n) : 0.0);
 }
 
 }  // namespace bertlens::ui

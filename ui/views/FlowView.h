@@ -16,6 +16,7 @@ class QComboBox;
 class QCustomPlot;
 class QCPBarsGroup;
 class QLabel;
+class QScrollArea;
 class QSlider;
 
 namespace bertlens::ui {
@@ -36,6 +37,7 @@ public:
     bool wantsFlow() const override { return true; }
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("flow"); }
 
     void setMeasure(Measure measure);
@@ -58,6 +60,14 @@ public:
 private:
     void refresh();
     void rebuildBars();
+    // The bars' height (pixels on screen, points in a figure) for n tokens:
+    // a row of each token's label height, so no two labels ever overlap,
+    // plus the title, the legend and the share axis.
+    double barsHeight(int n) const;
+    // The width the bars' title, legend and axis title need.
+    double barsWidth() const;
+    QStringList seriesNames() const;
+    QString barsTitle(const QString& token, int position) const;
 
     QCPBarsGroup* m_barsGroup = nullptr;  // the bars' group of the last build
 
@@ -67,6 +77,7 @@ private:
     QLabel* m_status;
     AttentionHeatmap* m_heatmap;
     QCustomPlot* m_bars;
+    QScrollArea* m_barsScroll;  // scrolls the bars when the tokens need more rows than fit
     AnalysisResultPtr m_result;
     FlowMeasuresPtr m_measures;
     Selection m_selection;

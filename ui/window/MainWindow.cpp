@@ -310,6 +310,7 @@ void MainWindow::onResult(const AnalysisResultPtr& result) {
 void MainWindow::onAnalysisFailed(const QString& message) {
     // Not a dialog: the user is typing, and the last good result stays shown.
     showMessage(m_textAtLimit ? message + QLatin1Char('\n') + textCutNote() : message);
+    emit failureShown(message);
 }
 
 void MainWindow::showMessage(const QString& message) {

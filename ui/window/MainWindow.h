@@ -103,6 +103,8 @@ public:
 
 signals:
     void resultShown(const bertlens::ui::AnalysisResultPtr& result);
+    // A text was refused or its run failed; the message is on show.
+    void failureShown(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
