@@ -359,13 +359,17 @@ int main(int argc, char** argv) {
         }
     } else if (parser.isSet(o.screenshot)) {
         const QString file = parser.value(o.screenshot);
-        QObject::connect(&window, &MainWindow::resultShown, &window, [&window, file] {
+        const auto shoot = [&window, file] {
             QTimer::singleShot(400, &window, [&window, file] {
                 if (!window.grab().save(file))
                     std::fprintf(stderr, "bertlens: cannot write %s\n", qPrintable(bertlens::ui::safeDisplay(file)));
                 QApplication::quit();
             });
-        });
+        };
+        // Once the window shows the text's result, or says why it has none
+        // (an empty or refused text).
+        QObject::connect(&window, &MainWindow::resultShown, &window, shoot);
+        QObject::connect(&window, &MainWindow::resultCleared, &window, shoot);
     }
     if (!parser.isSet(o.presentation)) window.show();
     return app.exec();

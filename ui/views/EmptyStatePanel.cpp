@@ -1,0 +1,63 @@
+#include "EmptyStatePanel.h"
+
+#include <QEvent>
+#include <QLabel>
+#include <QPainter>
+#include <QVBoxLayout>
+
+namespace bertlens::ui {
+
+EmptyStatePanel::EmptyStatePanel(QWidget* covered)
+    : QWidget(covered), m_title(new QLabel(this)), m_reasonLabel(new QLabel(this)), m_theme(Theme::normal()) {
+    setObjectName(QStringLiteral("nothingAnalysed"));
+    setAutoFillBackground(false);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(40, 40, 40, 40);
+    layout->setSpacing(12);
+    layout->addStretch(2);
+    for (QLabel* l : {m_title, m_reasonLabel}) {
+        l->setAlignment(Qt::AlignCenter);
+        l->setWordWrap(true);
+        l->setTextFormat(Qt::PlainText);  // a refusal quotes the user's text
+        layout->addWidget(l);
+    }
+    layout->addStretch(3);
+    m_title->setText(title());
+    covered->installEventFilter(this);
+    setGeometry(covered->rect());
+    setTheme(m_theme);
+}
+
+QString EmptyStatePanel::title() const {
+    return tr("Nothing is analysed");
+}
+
+void EmptyStatePanel::setReason(const QString& reason) {
+    m_reason = reason;
+    m_reasonLabel->setText(reason);
+}
+
+void EmptyStatePanel::setTheme(const Theme& theme) {
+    m_theme = theme;
+    m_title->setFont(theme.font(16, true));
+    m_reasonLabel->setFont(theme.font(12));
+    QPalette p = palette();
+    p.setColor(QPalette::WindowText, theme.foreground);
+    m_title->setPalette(p);
+    m_reasonLabel->setPalette(p);
+    update();
+}
+
+bool EmptyStatePanel::eventFilter(QObject* watched, QEvent* event) {
+    // The covered view changed size (a window resize, presentation mode).
+    if (watched == parentWidget() && event->type() == QEvent::Resize) setGeometry(parentWidget()->rect());
+    return QWidget::eventFilter(watched, event);
+}
+
+void EmptyStatePanel::paintEvent(QPaintEvent*) {
+    // Opaque: the view's last drawing must not show through.
+    QPainter painter(this);
+    painter.fillRect(rect(), m_theme.background);
+}
+
+}  // namespace bertlens::ui
