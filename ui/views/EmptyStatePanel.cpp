@@ -19,7 +19,7 @@ EmptyStatePanel::EmptyStatePanel(QWidget* covered)
         l->setAlignment(Qt::AlignCenter);
         l->setWordWrap(true);
         l->setTextFormat(Qt::PlainText);  // a refusal quotes the user's text
-        layout->addWidget(l);
+        layout->addWidget(l, 0, Qt::AlignHCenter);
     }
     layout->addStretch(3);
     m_title->setText(title());
@@ -41,6 +41,8 @@ void EmptyStatePanel::setTheme(const Theme& theme) {
     m_theme = theme;
     m_title->setFont(theme.font(16, true));
     m_reasonLabel->setFont(theme.font(12));
+    // Lines a reader can follow: about 70 characters, not the window's width.
+    m_reasonLabel->setMaximumWidth(70 * QFontMetrics(m_reasonLabel->font()).averageCharWidth());
     QPalette p = palette();
     p.setColor(QPalette::WindowText, theme.foreground);
     m_title->setPalette(p);
