@@ -119,9 +119,8 @@ LayerPaths fitLayerPaths(const Analysis& a) {
 SentencePairProjection projectSentencePair(const Eigen::Ref<const Eigen::MatrixXd>& first,
                                            const Eigen::Ref<const Eigen::MatrixXd>& second) {
     if (first.cols() != second.cols()) {
-        throw InputError("the two sentences' states differ in width (" + std::to_string(first.cols()) +
-                                    " and " + std::to_string(second.cols()) +
-                                    "): only states of one model can share a projection");
+        throw InputError("the two sentences' states differ in width (" + std::to_string(first.cols()) + " and " +
+                         std::to_string(second.cols()) + "): only states of one model can share a projection");
     }
     Eigen::MatrixXd stacked(first.rows() + second.rows(), first.cols());
     stacked.topRows(first.rows()) = first;

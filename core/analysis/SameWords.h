@@ -17,8 +17,8 @@
 namespace bertlens {
 
 struct SameWord {
-    std::string word;     // the token's text, as both sentences have it
-    int occurrence = 0;   // 0: the word's first appearance in each sentence, 1: its second, ...
+    std::string word;    // the token's text, as both sentences have it
+    int occurrence = 0;  // 0: the word's first appearance in each sentence, 1: its second, ...
     int firstPosition = 0;
     int secondPosition = 0;
     double cosine = 0.0;  // of the two hidden states, in [-1, 1]

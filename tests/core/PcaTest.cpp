@@ -331,8 +331,7 @@ TEST(SameWords, MatchNumpyOnTheBankExamplesLeastAlikeFirst) {
 // two sentences (float32) against the float64 torch reference, on one basis.
 TEST(SameWords, TheEngineOnTheBankExamplesMatchesTheTorchReference) {
     const auto& ref = referenceCase("pair");
-    const auto model =
-        Model::load((std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string());
+    const auto model = Model::load((std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string());
     Encoder encoder(model);
     std::vector<Analysis> runs;
     for (int s = 0; s < 2; ++s) {
@@ -351,8 +350,8 @@ TEST(SameWords, TheEngineOnTheBankExamplesMatchesTheTorchReference) {
     const double scale = std::sqrt(ref.at("total_variance").get<double>());
     EXPECT_LT((pair.first - matrixFromJson(ref.at("projection_first"))).cwiseAbs().maxCoeff(), 1e-3 * scale);
     EXPECT_LT((pair.second - matrixFromJson(ref.at("projection_second"))).cwiseAbs().maxCoeff(), 1e-3 * scale);
-    const std::vector<SameWord> words = sameWords(runs[0].tokens, runs[0].hiddenState(hiddenState), runs[1].tokens,
-                                                  runs[1].hiddenState(hiddenState));
+    const std::vector<SameWord> words =
+        sameWords(runs[0].tokens, runs[0].hiddenState(hiddenState), runs[1].tokens, runs[1].hiddenState(hiddenState));
     expectSameWords(words, ref.at("same_words"), 1e-5);
     EXPECT_EQ(words.front().word, "bank");
 }

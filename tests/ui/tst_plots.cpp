@@ -37,7 +37,7 @@ using namespace bertlens::ui;
 
 namespace {
 
-const char* const kWords[] = {"the", "dog", "barked", "at",  "the",  "mailman", "and", "the",  "cat", "sat",
+const char* const kWords[] = {"the", "dog", "barked", "at",    "the", "mailman", "and",  "the", "cat",  "sat",
                               "on",  "the", "mat",    "while", "the", "girl",    "read", "a",   "book", "."};
 const std::string kBankRiver = "the man sat on the bank of the river .";
 const std::string kBankMoney = "the man put his money in the bank .";
@@ -118,7 +118,8 @@ QStringList chartProblems(QCustomPlot* plot, const std::vector<std::vector<Token
         for (size_t j = 0; j < top.size(); ++j) {
             const double p = top[j].probability;
             if (!drawn.count(static_cast<int>(j)) || std::abs(drawn[static_cast<int>(j)] - p) > 1e-7)
-                problems << where + QStringLiteral("row %1 drawn %2, the engine says %3").arg(j).arg(drawn[int(j)]).arg(p);
+                problems << where +
+                                QStringLiteral("row %1 drawn %2, the engine says %3").arg(j).arg(drawn[int(j)]).arg(p);
             // The written value, read back as a number: within its rounding of 100 p.
             const QString text = values->ticks().value(static_cast<double>(j));
             bool ok = false;
@@ -173,8 +174,9 @@ private slots:
         QCOMPARE(r->bidirectional.predictions.size(), size_t(3));
         QCOMPARE(r->userMaskedOriginal, std::vector<std::string>{"barked"});
         const auto& guesses = r->bidirectional.predictions[1].top;
-        QVERIFY2(std::any_of(guesses.begin(), guesses.end(), [](const TokenProbability& t) { return t.token == "barked"; }),
-                 "the model's guesses for the clicked word leave it out: pick another");
+        QVERIFY2(
+            std::any_of(guesses.begin(), guesses.end(), [](const TokenProbability& t) { return t.token == "barked"; }),
+            "the model's guesses for the clicked word leave it out: pick another");
         for (const Theme& theme : {Theme::normal(), Theme::presentation()}) {
             PredictionsView view;
             view.setTheme(theme);
@@ -204,8 +206,8 @@ private slots:
                 const QStringList cut = layoutProblems(*chart);
                 QVERIFY2(cut.isEmpty(), qPrintable(cut.join(QLatin1Char('\n'))));
             }
-            savePng(view, theme.fontScale > 1 ? QStringLiteral("predictions-presentation")
-                                              : QStringLiteral("predictions"));
+            savePng(view,
+                    theme.fontScale > 1 ? QStringLiteral("predictions-presentation") : QStringLiteral("predictions"));
         }
     }
 
@@ -255,7 +257,7 @@ private slots:
             auto* end = qobject_cast<QCPGraph*>(named(plot, QStringLiteral("token %1").arg(i)));
             QVERIFY(path && start && end);
             const QRgb colour = end->scatterStyle().brush().color().rgb();
-            QCOMPARE(path->pen().color().rgb(), colour);                 // the path (its alpha aside)
+            QCOMPARE(path->pen().color().rgb(), colour);                  // the path (its alpha aside)
             QCOMPARE(start->scatterStyle().pen().color().rgb(), colour);  // where it starts
             QCOMPARE(items[size_t(i)]->pen().color().rgb(), colour);      // its label's frame
             // The highlighted point sits on the path, at the chosen layer's step.
@@ -271,14 +273,17 @@ private slots:
         std::vector<QColor> byPosition;
         for (int i = 0; i < 20; ++i)
             byPosition.push_back(qobject_cast<QCPGraph*>(named(plot, QStringLiteral("token %1").arg(i)))
-                                     ->scatterStyle().brush().color());
+                                     ->scatterStyle()
+                                     .brush()
+                                     .color());
         for (int a = 0; a < 20; ++a)
             for (int b = a + 1; b < 20; ++b) {
                 const QColor& p = byPosition[size_t(a)];
                 const QColor& q = byPosition[size_t(b)];
                 const double d = std::hypot(p.red() - q.red(), p.green() - q.green(), p.blue() - q.blue());
-                QVERIFY2(d > (b - a <= 5 ? 60 : 30),
-                         qPrintable(QStringLiteral("tokens %1 and %2: %3 and %4").arg(a).arg(b).arg(p.name(), q.name())));
+                QVERIFY2(
+                    d > (b - a <= 5 ? 60 : 30),
+                    qPrintable(QStringLiteral("tokens %1 and %2: %3 and %4").arg(a).arg(b).arg(p.name(), q.name())));
             }
         savePng(view, QStringLiteral("embeddings-paths-20"));
     }
@@ -355,8 +360,8 @@ private slots:
         QVERIFY(!view.sameWords().empty());
         const SameWord& first = view.sameWords().front();
         QCOMPARE(first.word, std::string("bank"));  // least alike: the context changed it most
-        QCOMPARE(first.firstPosition, 6);            // [CLS] the man sat on the bank
-        QCOMPARE(first.secondPosition, 8);           // [CLS] the man put his money in the bank
+        QCOMPARE(first.firstPosition, 6);           // [CLS] the man sat on the bank
+        QCOMPARE(first.secondPosition, 8);          // [CLS] the man put his money in the bank
         const Eigen::VectorXd a = river->bidirectional.hiddenState(hiddenState).row(6).cast<double>().transpose();
         const Eigen::VectorXd b = money->bidirectional.hiddenState(hiddenState).row(8).cast<double>().transpose();
         double dot = 0, aa = 0, bb = 0;
@@ -371,11 +376,12 @@ private slots:
             if (w.toObject().value(QStringLiteral("word")).toString() == QLatin1String("bank"))
                 QVERIFY(std::abs(cosine - w.toObject().value(QStringLiteral("cosine")).toDouble()) < 1e-5);
         const QString readout = view.readout();
-        QVERIFY2(readout.startsWith(QStringLiteral("\u201cbank\u201d \u2194 \u201cbank\u201d: cosine similarity %1 after "
-                                                   "layer %2")
-                                        .arg(cosine, 0, 'f', 2)
-                                        .arg(hiddenState - 1)),
-                 qPrintable(readout));
+        QVERIFY2(
+            readout.startsWith(QStringLiteral("\u201cbank\u201d \u2194 \u201cbank\u201d: cosine similarity %1 after "
+                                              "layer %2")
+                                   .arg(cosine, 0, 'f', 2)
+                                   .arg(hiddenState - 1)),
+            qPrintable(readout));
         QVERIFY(readout.contains(QStringLiteral("128-dimensional")));
         // The chosen word's two points are joined.
         auto* line = [&]() -> QCPItemLine* {

@@ -37,8 +37,8 @@ QString bundledModel() {
 // The views that show a sentence's result, by the registry's names: all but
 // the model-wide ones. Written out here, not read from needsSentence(), so
 // that a view that stops covering itself is caught.
-const QStringList kSentenceViews = {"head",       "model", "lines", "predictions", "compare",
-                                    "embeddings", "flow",  "layers", "heads",      "inside"};
+const QStringList kSentenceViews = {"head",       "model", "lines",  "predictions", "compare",
+                                    "embeddings", "flow",  "layers", "heads",       "inside"};
 const QStringList kModelViews = {"anatomy", "finetune"};
 
 // The status bar's token count for text, from the tokenizer itself.
@@ -157,7 +157,8 @@ private slots:
 
         w->setText(QStringLiteral("the dog sat ."));
         QVERIFY(test::waitForText(*w, "the dog sat ."));
-        QCOMPARE(w->statusTokensLabel()->text(), tokensStatus(*w->controller().model(), QStringLiteral("the dog sat .")));
+        QCOMPARE(w->statusTokensLabel()->text(),
+                 tokensStatus(*w->controller().model(), QStringLiteral("the dog sat .")));
         QVERIFY(w->currentView()->nothingAnalysedReason().isEmpty());
     }
 

@@ -25,14 +25,22 @@ constexpr double kPointRadius = 5.0;        // pixels; the end-point markers are
 
 QCPScatterStyle::ScatterShape scatterShape(MarkerShape shape) {
     switch (shape) {
-        case MarkerShape::Circle: return QCPScatterStyle::ssCircle;
-        case MarkerShape::Square: return QCPScatterStyle::ssSquare;
-        case MarkerShape::Diamond: return QCPScatterStyle::ssDiamond;
-        case MarkerShape::Triangle: return QCPScatterStyle::ssTriangle;
-        case MarkerShape::TriangleDown: return QCPScatterStyle::ssTriangleInverted;
-        case MarkerShape::CrossSquare: return QCPScatterStyle::ssCrossSquare;
-        case MarkerShape::PlusCircle: return QCPScatterStyle::ssPlusCircle;
-        case MarkerShape::CrossCircle: return QCPScatterStyle::ssCrossCircle;
+        case MarkerShape::Circle:
+            return QCPScatterStyle::ssCircle;
+        case MarkerShape::Square:
+            return QCPScatterStyle::ssSquare;
+        case MarkerShape::Diamond:
+            return QCPScatterStyle::ssDiamond;
+        case MarkerShape::Triangle:
+            return QCPScatterStyle::ssTriangle;
+        case MarkerShape::TriangleDown:
+            return QCPScatterStyle::ssTriangleInverted;
+        case MarkerShape::CrossSquare:
+            return QCPScatterStyle::ssCrossSquare;
+        case MarkerShape::PlusCircle:
+            return QCPScatterStyle::ssPlusCircle;
+        case MarkerShape::CrossCircle:
+            return QCPScatterStyle::ssCrossCircle;
     }
     return QCPScatterStyle::ssCircle;
 }
@@ -44,10 +52,14 @@ bool sameModel(const AnalysisResult& a, const AnalysisResult& b) {
 
 QString ordinal(int occurrence) {
     switch (occurrence) {
-        case 0: return QString();
-        case 1: return EmbeddingsView::tr(" (2nd)");
-        case 2: return EmbeddingsView::tr(" (3rd)");
-        default: return EmbeddingsView::tr(" (%1th)").arg(occurrence + 1);
+        case 0:
+            return QString();
+        case 1:
+            return EmbeddingsView::tr(" (2nd)");
+        case 2:
+            return EmbeddingsView::tr(" (3rd)");
+        default:
+            return EmbeddingsView::tr(" (%1th)").arg(occurrence + 1);
     }
 }
 
@@ -157,9 +169,9 @@ void EmbeddingsView::refresh() {
     m_points.resize(0, 2);
     m_keptPoints.resize(0, 2);
     m_paths.clear();
-    const QString chosenBefore =
-        m_chosenWord < static_cast<int>(m_sameWords.size())
-            ? QString::fromStdString(m_sameWords[static_cast<size_t>(m_chosenWord)].word) : QString();
+    const QString chosenBefore = m_chosenWord < static_cast<int>(m_sameWords.size())
+                                     ? QString::fromStdString(m_sameWords[static_cast<size_t>(m_chosenWord)].word)
+                                     : QString();
     m_sameWords.clear();
     m_tokenLabels = tokenLabels(m_result.get());
     if (!m_result) {
@@ -182,7 +194,9 @@ void EmbeddingsView::refresh() {
             m_pca = paths.pca;
             m_paths = std::move(paths.points);
             m_points = m_paths[static_cast<size_t>(m_hiddenState)];
-            if (m_kept) m_pairNote = tr("The kept sentence is drawn beside this one in \u201cTokens after the chosen layer\u201d.");
+            if (m_kept)
+                m_pairNote =
+                    tr("The kept sentence is drawn beside this one in \u201cTokens after the chosen layer\u201d.");
         }
     }
     // The word chosen before stays chosen while both sentences hold it.
@@ -200,8 +214,9 @@ void EmbeddingsView::projectPair(const Analysis& current) {
     if (!m_kept) return;
     const Analysis& kept = m_kept->analysis(m_selection.maskMode);
     if (!sameModel(*m_kept, *m_result) || kept.hidden != current.hidden || kept.layers != current.layers) {
-        m_pairNote = tr("The kept sentence was analysed by another model: keep one of this model's sentences "
-                        "to compare.");
+        m_pairNote =
+            tr("The kept sentence was analysed by another model: keep one of this model's sentences "
+               "to compare.");
         return;
     }
     if (m_kept->text == m_result->text && m_kept->userMasked == m_result->userMasked) {
@@ -215,8 +230,8 @@ void EmbeddingsView::projectPair(const Analysis& current) {
     m_pca = pair.pca;
     m_keptPoints = pair.first;
     m_points = pair.second;
-    m_sameWords =
-        bertlens::sameWords(kept.tokens, kept.hiddenState(m_hiddenState), current.tokens, current.hiddenState(m_hiddenState));
+    m_sameWords = bertlens::sameWords(kept.tokens, kept.hiddenState(m_hiddenState), current.tokens,
+                                      current.hiddenState(m_hiddenState));
 }
 
 void EmbeddingsView::updateControls() {
@@ -261,7 +276,8 @@ QString EmbeddingsView::subtitle() const {
     if (!m_message.isEmpty()) return QString();
     QString line;
     if (m_mode == Mode::Paths) {
-        line = tr("\u25cb embeddings \u2192 \u25cf after layer %1; one PCA fitted on all layers").arg(m_hiddenState - 1);
+        line =
+            tr("\u25cb embeddings \u2192 \u25cf after layer %1; one PCA fitted on all layers").arg(m_hiddenState - 1);
     } else if (comparing()) {
         line = tr("\u25cb grey: the kept sentence, \u201c%1\u201d; one PCA fitted on both sentences")
                    .arg(safeDisplayQuote(QString::fromStdString(m_kept->text), 60));
@@ -275,8 +291,8 @@ QString EmbeddingsView::subtitle() const {
 
 void EmbeddingsView::applyTheme() {
     // The controls grow with the figure (presentation mode, larger text).
-    for (QWidget* w : std::initializer_list<QWidget*>{m_showLabel, m_modeBox, m_keepButton, m_forgetButton,
-                                                      m_wordLabel, m_wordBox})
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{m_showLabel, m_modeBox, m_keepButton, m_forgetButton, m_wordLabel, m_wordBox})
         w->setFont(m_theme.font(10));
     const QColor fg = m_theme.foreground;
     m_plot->setBackground(m_theme.background);
@@ -336,8 +352,8 @@ void EmbeddingsView::addPaths(int n) {
         auto* start = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
         start->setName(QStringLiteral("start %1").arg(t));
         start->setLineStyle(QCPGraph::lsNone);
-        start->setScatterStyle(QCPScatterStyle(scatterShape(marker.shape), QPen(marker.color, 1.5 * s),
-                                               m_theme.background, 8 * s));
+        start->setScatterStyle(
+            QCPScatterStyle(scatterShape(marker.shape), QPen(marker.color, 1.5 * s), m_theme.background, 8 * s));
         start->addData(m_paths[0](t, 0), m_paths[0](t, 1));
     }
 }
@@ -353,7 +369,8 @@ void EmbeddingsView::addKeptSentence() {
                                             m_theme.background, 2 * kPointRadius * m_theme.fontScale));
     for (int i = 0; i < m_keptPoints.rows(); ++i) {
         points->addData(m_keptPoints(i, 0), m_keptPoints(i, 1));
-        const bool mask = i < static_cast<int>(kept.tokens.size()) && kept.tokens[static_cast<size_t>(i)].text == "[MASK]";
+        const bool mask =
+            i < static_cast<int>(kept.tokens.size()) && kept.tokens[static_cast<size_t>(i)].text == "[MASK]";
         addLabel(i < labels.size() ? labels[i] : QString::number(i), kKeptColor, mask, true);
         m_anchors.emplace_back(m_keptPoints(i, 0), m_keptPoints(i, 1));
     }

@@ -11,7 +11,7 @@ namespace bertlens::ui {
 
 namespace {
 
-const QColor kBarColor(0x00, 0x72, 0xb2);  // Okabe-Ito blue: dark enough for a projector
+const QColor kBarColor(0x00, 0x72, 0xb2);    // Okabe-Ito blue: dark enough for a projector
 const QColor kTrackColor(0xec, 0xef, 0xf3);  // the bar's track to 100%: barely there
 
 // One probability axis for every panel: 0 to 100%, so that bars of

@@ -125,9 +125,8 @@ void MainWindow::buildCentralWidget() {
             setCurrentView(QStringLiteral("head"));
         });
         connectAblation(m_views[i]);
-        connect(m_views[i], &FigureView::needsSentenceChanged, this, [this, v = m_views[i]] {
-            v->showNothingAnalysed(nothingAnalysedReason(), m_theme);
-        });
+        connect(m_views[i], &FigureView::needsSentenceChanged, this,
+                [this, v = m_views[i]] { v->showNothingAnalysed(nothingAnalysedReason(), m_theme); });
     }
     // The heads view's corpus summaries run with the window's model.
     if (auto* heads = qobject_cast<HeadsView*>(view(QStringLiteral("heads"))))
