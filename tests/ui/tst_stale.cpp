@@ -70,6 +70,10 @@ QStringList problemsWithPanels(MainWindow& w, const QString& reasonPart) {
         }
         if (!reason.contains(reasonPart)) problems << e.name + QStringLiteral(": the panel says \"%1\"").arg(reason);
         if (panel->title() != QStringLiteral("Nothing is analysed")) problems << e.name + QStringLiteral(": title");
+        // Every line of the title and the reason has the height it needs (a long refusal wraps).
+        for (const QLabel* l : panel->findChildren<QLabel*>())
+            if (l->height() < l->heightForWidth(l->width()) || l->width() > panel->width())
+                problems << e.name + QStringLiteral(": \"%1\" is cut").arg(l->text());
         // It covers what it hides: the whole view, or (heads) all but the corpus bar.
         const QWidget* area = panel->parentWidget();
         if (panel->geometry() != area->rect()) problems << e.name + QStringLiteral(": the panel does not cover");
@@ -154,6 +158,11 @@ private slots:
         QVERIFY(w->messageLabel()->isVisible());  // the red line says it too
         const QStringList problems = problemsWithPanels(*w, limit);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        w->setPresentationMode(true);  // larger type: the refusal wraps to more lines
+        QCoreApplication::processEvents();
+        const QStringList large = problemsWithPanels(*w, limit);
+        QVERIFY2(large.isEmpty(), qPrintable(large.join(QLatin1Char('\n'))));
+        w->setPresentationMode(false);
 
         w->setText(QStringLiteral("the dog sat ."));
         QVERIFY(test::waitForText(*w, "the dog sat ."));

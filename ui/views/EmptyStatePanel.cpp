@@ -5,6 +5,8 @@
 #include <QPainter>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace bertlens::ui {
 
 EmptyStatePanel::EmptyStatePanel(QWidget* covered)
@@ -19,7 +21,7 @@ EmptyStatePanel::EmptyStatePanel(QWidget* covered)
         l->setAlignment(Qt::AlignCenter);
         l->setWordWrap(true);
         l->setTextFormat(Qt::PlainText);  // a refusal quotes the user's text
-        layout->addWidget(l, 0, Qt::AlignHCenter);
+        layout->addWidget(l);
     }
     layout->addStretch(3);
     m_title->setText(title());
@@ -41,13 +43,26 @@ void EmptyStatePanel::setTheme(const Theme& theme) {
     m_theme = theme;
     m_title->setFont(theme.font(16, true));
     m_reasonLabel->setFont(theme.font(12));
-    // Lines a reader can follow: about 70 characters, not the window's width.
-    m_reasonLabel->setMaximumWidth(70 * QFontMetrics(m_reasonLabel->font()).averageCharWidth());
+    fitMargins();
     QPalette p = palette();
     p.setColor(QPalette::WindowText, theme.foreground);
     m_title->setPalette(p);
     m_reasonLabel->setPalette(p);
     update();
+}
+
+void EmptyStatePanel::fitMargins() {
+    // Lines a reader can follow: about 70 characters, not the window's
+    // width. Side margins, not a maximum width: a word-wrapped label then
+    // still gets the height its lines need.
+    const int text = 70 * QFontMetrics(m_reasonLabel->font()).averageCharWidth();
+    const int side = std::max(40, (width() - text) / 2);
+    layout()->setContentsMargins(side, 40, side, 40);
+}
+
+void EmptyStatePanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitMargins();
 }
 
 bool EmptyStatePanel::eventFilter(QObject* watched, QEvent* event) {

@@ -30,8 +30,11 @@ public:
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void fitMargins();
+
     QLabel* m_title;
     QLabel* m_reasonLabel;
     QString m_reason;
