@@ -365,10 +365,10 @@ int main(int argc, char** argv) {
                 QObject::connect(finetuneView, &FinetuneView::trainingFinished, &window, shoot);
             }
         } else {
-            // A result, or the message of a refused text: that is worth a look
-            // too (waiting for a result there never ended).
+            // Once the window shows the text's result, or says why it has none
+            // (an empty or refused text: waiting for a result there never ended).
             QObject::connect(&window, &MainWindow::resultShown, &window, shoot);
-            QObject::connect(&window, &MainWindow::failureShown, &window, shoot);
+            QObject::connect(&window, &MainWindow::resultCleared, &window, shoot);
         }
     }
     if (!parser.isSet(o.presentation)) window.show();

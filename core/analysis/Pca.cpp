@@ -1,8 +1,11 @@
 #include "analysis/Pca.h"
 
+#include "Errors.h"
+
 #include <Eigen/Eigenvalues>
 
 #include <cmath>
+#include <string>
 
 namespace bertlens {
 namespace {
@@ -111,6 +114,28 @@ LayerPaths fitLayerPaths(const Analysis& a) {
     paths.points.reserve(static_cast<size_t>(a.layers + 1));
     for (int l = 0; l <= a.layers; ++l) paths.points.push_back(paths.pca.project(stacked.middleRows(l * n, n)));
     return paths;
+}
+
+SentencePairProjection projectSentencePair(const Eigen::Ref<const Eigen::MatrixXd>& first,
+                                           const Eigen::Ref<const Eigen::MatrixXd>& second) {
+    if (first.cols() != second.cols()) {
+        throw InputError("the two sentences' states differ in width (" + std::to_string(first.cols()) + " and " +
+                         std::to_string(second.cols()) + "): only states of one model can share a projection");
+    }
+    Eigen::MatrixXd stacked(first.rows() + second.rows(), first.cols());
+    stacked.topRows(first.rows()) = first;
+    stacked.bottomRows(second.rows()) = second;
+    SentencePairProjection pair;
+    pair.pca = fitPca2(stacked);
+    pair.first = pair.pca.project(first);
+    pair.second = pair.pca.project(second);
+    return pair;
+}
+
+SentencePairProjection projectSentencePair(const ConstRowMatrixMap& first, const ConstRowMatrixMap& second) {
+    const Eigen::MatrixXd a = first.cast<double>();
+    const Eigen::MatrixXd b = second.cast<double>();
+    return projectSentencePair(a, b);
 }
 
 }  // namespace bertlens

@@ -5,6 +5,7 @@
 //   Pca2 pca = fitPca2(analysis.hiddenState(layer));   // n x d -> top two axes
 //   Eigen::MatrixX2d xy = pca.project(analysis.hiddenState(layer));
 //   LayerPaths paths = fitLayerPaths(analysis);           // one basis for all layers
+//   SentencePairProjection pair = projectSentencePair(a.hiddenState(l), b.hiddenState(l));
 //
 // Computed in double. Pure functions on plain values: safe from any thread.
 #pragma once
@@ -56,5 +57,19 @@ struct LayerPaths {
     std::vector<Eigen::MatrixX2d> points;  // [layers + 1], each n x 2; 0 = embeddings
 };
 LayerPaths fitLayerPaths(const Analysis& analysis);
+
+// Two sentences in one picture: one basis fitted on both sentences' states
+// stacked (the first's rows, then the second's), so that the same word in
+// two contexts ("bank" of a river, "bank" for money) lands in the same
+// coordinates and its two points can be compared; a PCA per sentence would
+// give each its own axes. Both must have the same width d.
+struct SentencePairProjection {
+    Pca2 pca;
+    Eigen::MatrixX2d first;   // n1 x 2
+    Eigen::MatrixX2d second;  // n2 x 2
+};
+SentencePairProjection projectSentencePair(const Eigen::Ref<const Eigen::MatrixXd>& first,
+                                           const Eigen::Ref<const Eigen::MatrixXd>& second);
+SentencePairProjection projectSentencePair(const ConstRowMatrixMap& first, const ConstRowMatrixMap& second);
 
 }  // namespace bertlens

@@ -1,12 +1,21 @@
 // PCA of hidden states (core/analysis/Pca.h) against numpy's SVD
 // (tests/fixtures/pca/pca_reference.json, made by tools/make_pca_fixture.py),
-// and against properties and cases worked out by hand.
+// and against properties and cases worked out by hand. Two sentences on one
+// basis and the same word's cosine (core/analysis/SameWords.h) against numpy
+// on the "bank" examples, whose states come from a float64 torch forward of
+// the bundled model, and against hand computations.
 #include "TestSupport.h"
 
+#include "Errors.h"
 #include "analysis/Pca.h"
+#include "analysis/SameWords.h"
+#include "model/Encoder.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <random>
 
 namespace bertlens {
@@ -198,6 +207,153 @@ TEST(Pca, DegenerateInputsGiveFiniteOrthonormalAxesAndZeroRatios) {
         EXPECT_EQ(pca.totalVariance, 0.0);
         EXPECT_LT(pca.project(x).cwiseAbs().maxCoeff(), 1e-12) << "every point sits at the mean";
     }
+}
+
+// The fixture's tokens of one sentence as the tokenizer marks them.
+std::vector<Token> tokensFromJson(const nlohmann::json& words) {
+    std::vector<Token> tokens;
+    for (const auto& w : words) {
+        Token t;
+        t.text = w.get<std::string>();
+        t.added = t.text == "[CLS]" || t.text == "[SEP]";
+        tokens.push_back(t);
+    }
+    return tokens;
+}
+
+RowMatrix floatRows(const Eigen::MatrixXd& m) {
+    return m.cast<float>();  // the fixture's states are float32 values: exact
+}
+
+ConstRowMatrixMap mapOf(const RowMatrix& m) {
+    return ConstRowMatrixMap(m.data(), m.rows(), m.cols());
+}
+
+// Every pair numpy found, at its positions with its cosine, and no other;
+// least alike first.
+void expectSameWords(const std::vector<SameWord>& words, const nlohmann::json& expected, double tolerance) {
+    ASSERT_EQ(words.size(), expected.size());
+    for (const auto& e : expected) {
+        const auto found = std::find_if(words.begin(), words.end(), [&](const SameWord& w) {
+            return w.word == e.at("word").get<std::string>() && w.occurrence == e.at("occurrence").get<int>();
+        });
+        ASSERT_NE(found, words.end()) << e.dump();
+        EXPECT_EQ(found->firstPosition, e.at("first").get<int>()) << e.dump();
+        EXPECT_EQ(found->secondPosition, e.at("second").get<int>()) << e.dump();
+        EXPECT_NEAR(found->cosine, e.at("cosine").get<double>(), tolerance) << e.dump();
+    }
+    for (size_t i = 1; i < words.size(); ++i) EXPECT_LE(words[i - 1].cosine, words[i].cosine);
+}
+
+TEST(Pca, SentencePairSharesOneBasisFittedOnBothSentences) {
+    const auto& ref = referenceCase("pair");
+    const RowMatrix first = floatRows(matrixFromJson(ref.at("first")));
+    const RowMatrix second = floatRows(matrixFromJson(ref.at("second")));
+    const SentencePairProjection pair = projectSentencePair(mapOf(first), mapOf(second));
+    expectMatchesReference(pair.pca, ref, "pair");
+    EXPECT_EQ(pair.pca.samples, first.rows() + second.rows());
+    ASSERT_EQ(pair.first.rows(), first.rows());
+    ASSERT_EQ(pair.second.rows(), second.rows());
+    EXPECT_LT((pair.first - matrixFromJson(ref.at("projection_first"))).cwiseAbs().maxCoeff(), 1e-8);
+    EXPECT_LT((pair.second - matrixFromJson(ref.at("projection_second"))).cwiseAbs().maxCoeff(), 1e-8);
+}
+
+TEST(Pca, SentencePairByHandIsNotTwoSeparateFits) {
+    // Two "sentences" of two points each on the x axis: (0,0),(2,0) and
+    // (4,0),(6,0). Fitted together the mean is (3,0) and the first axis x,
+    // so they project to -3,-1 and 1,3; fitted apart each would be -1,1.
+    Eigen::MatrixXd a(2, 2), b(2, 2);
+    a << 0, 0, 2, 0;
+    b << 4, 0, 6, 0;
+    const SentencePairProjection pair = projectSentencePair(a, b);
+    EXPECT_NEAR(pair.pca.mean(0), 3.0, 1e-12);
+    EXPECT_NEAR(pair.pca.mean(1), 0.0, 1e-12);
+    EXPECT_NEAR(pair.first(0, 0), -3.0, 1e-12);
+    EXPECT_NEAR(pair.first(1, 0), -1.0, 1e-12);
+    EXPECT_NEAR(pair.second(0, 0), 1.0, 1e-12);
+    EXPECT_NEAR(pair.second(1, 0), 3.0, 1e-12);
+    // Sum of squares 9 + 1 + 1 + 9 over n - 1 = 3.
+    EXPECT_NEAR(pair.pca.variance[0], 20.0 / 3.0, 1e-12);
+    EXPECT_LT(pair.first.col(1).cwiseAbs().maxCoeff() + pair.second.col(1).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(Pca, SentencePairOfTwoWidthsIsRefusedWithTheWidths) {
+    const Eigen::MatrixXd a = Eigen::MatrixXd::Ones(3, 4), b = Eigen::MatrixXd::Ones(2, 5);
+    try {
+        projectSentencePair(a, b);
+        FAIL() << "states of two widths were projected together";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("(4 and 5)"), std::string::npos) << e.what();
+    }
+}
+
+TEST(SameWords, CosineByHand) {
+    // (1,2,2).(2,1,-2) = 2 + 2 - 4 = 0: orthogonal.
+    EXPECT_NEAR(cosineSimilarity(Eigen::Vector3d(1, 2, 2), Eigen::Vector3d(2, 1, -2)), 0.0, 1e-15);
+    // (1,0).(1,1) = 1 over 1 * sqrt(2).
+    EXPECT_NEAR(cosineSimilarity(Eigen::Vector2d(1, 0), Eigen::Vector2d(1, 1)), 1.0 / std::sqrt(2.0), 1e-15);
+    // A vector and its double point the same way; and the opposite way.
+    EXPECT_NEAR(cosineSimilarity(Eigen::Vector2d(3, -4), Eigen::Vector2d(6, -8)), 1.0, 1e-15);
+    EXPECT_NEAR(cosineSimilarity(Eigen::Vector2d(3, -4), Eigen::Vector2d(-3, 4)), -1.0, 1e-15);
+    EXPECT_EQ(cosineSimilarity(Eigen::Vector2d(0, 0), Eigen::Vector2d(1, 1)), 0.0);
+}
+
+TEST(SameWords, PairsTheKthAppearanceAndLeavesOutSpecialTokensByHand) {
+    // "[CLS] a b a [SEP]" and "[CLS] a c [SEP]": only the first "a" has a
+    // partner (the second has none); [CLS] and [SEP] are in both but left out.
+    const std::vector<Token> first = tokensFromJson(nlohmann::json{"[CLS]", "a", "b", "a", "[SEP]"});
+    const std::vector<Token> second = tokensFromJson(nlohmann::json{"[CLS]", "a", "c", "[SEP]"});
+    RowMatrix x(5, 2), y(4, 2);
+    x << 1, 1, 3, 4, 0, 1, 1, 0, 1, 1;
+    y << 1, 1, 4, 3, 1, 0, 1, 1;
+    const std::vector<SameWord> words = sameWords(first, mapOf(x), second, mapOf(y));
+    ASSERT_EQ(words.size(), 1u);
+    EXPECT_EQ(words[0].word, "a");
+    EXPECT_EQ(words[0].occurrence, 0);
+    EXPECT_EQ(words[0].firstPosition, 1);
+    EXPECT_EQ(words[0].secondPosition, 1);
+    // (3,4).(4,3) = 24 over 5 * 5.
+    EXPECT_NEAR(words[0].cosine, 24.0 / 25.0, 1e-7);
+}
+
+TEST(SameWords, MatchNumpyOnTheBankExamplesLeastAlikeFirst) {
+    const auto& ref = referenceCase("pair");
+    const RowMatrix first = floatRows(matrixFromJson(ref.at("first")));
+    const RowMatrix second = floatRows(matrixFromJson(ref.at("second")));
+    const std::vector<SameWord> words = sameWords(tokensFromJson(ref.at("tokens")[0]), mapOf(first),
+                                                  tokensFromJson(ref.at("tokens")[1]), mapOf(second));
+    expectSameWords(words, ref.at("same_words"), 1e-12);
+    // The context changes "bank" most: a river's edge against a place for money.
+    EXPECT_EQ(words.front().word, "bank");
+}
+
+// The chain the embeddings view runs: the engine's own hidden states of the
+// two sentences (float32) against the float64 torch reference, on one basis.
+TEST(SameWords, TheEngineOnTheBankExamplesMatchesTheTorchReference) {
+    const auto& ref = referenceCase("pair");
+    const auto model = Model::load((std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string());
+    Encoder encoder(model);
+    std::vector<Analysis> runs;
+    for (int s = 0; s < 2; ++s) {
+        const std::string text = ref.at("texts")[s].get<std::string>();
+        runs.push_back(encoder.analyze(text, AnalyzeOptions{}));
+        std::vector<int32_t> ids;
+        for (const Token& t : runs.back().tokens) ids.push_back(t.id);
+        EXPECT_EQ(ids, ref.at("ids")[s].get<std::vector<int32_t>>()) << text;
+    }
+    const int hiddenState = ref.at("hidden_state").get<int>();
+    const Eigen::MatrixXd first = runs[0].hiddenState(hiddenState).cast<double>();
+    const Eigen::MatrixXd second = runs[1].hiddenState(hiddenState).cast<double>();
+    EXPECT_LT((first - matrixFromJson(ref.at("first"))).cwiseAbs().maxCoeff(), 1e-4);
+    EXPECT_LT((second - matrixFromJson(ref.at("second"))).cwiseAbs().maxCoeff(), 1e-4);
+    const SentencePairProjection pair = projectSentencePair(first, second);
+    const double scale = std::sqrt(ref.at("total_variance").get<double>());
+    EXPECT_LT((pair.first - matrixFromJson(ref.at("projection_first"))).cwiseAbs().maxCoeff(), 1e-3 * scale);
+    EXPECT_LT((pair.second - matrixFromJson(ref.at("projection_second"))).cwiseAbs().maxCoeff(), 1e-3 * scale);
+    const std::vector<SameWord> words =
+        sameWords(runs[0].tokens, runs[0].hiddenState(hiddenState), runs[1].tokens, runs[1].hiddenState(hiddenState));
+    expectSameWords(words, ref.at("same_words"), 1e-5);
+    EXPECT_EQ(words.front().word, "bank");
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 // and after every 25 actions, once the window has settled:
 //   - the result shown belongs to the text in the box and the model in use,
 //     or the red line says that this text was not analysed;
+//   - with no result shown, the view on screen (one of a sentence) says why;
+//     with one, no panel covers it;
 //   - the window's object count has not grown without bound.
 //
 //   BERTLENS_MONKEY_SEED=N        the seed (default 1)
@@ -421,6 +423,13 @@ void TestMonkey::randomActionsKeepTheWindowSound() {
             QVERIFY2(r->modelName == w->controller().modelName(),
                      qPrintable(fail(QStringLiteral("the shown result is from model %1, the window uses %2")
                                          .arg(r->modelName, w->controller().modelName()))));
+        }
+        // Nothing shown: the view on screen says why; a result shown: no panel over it.
+        if (FigureView* shown = w->currentView()) {
+            const QString reason = shown->nothingAnalysedReason();
+            if (!r && shown->needsSentence())
+                QVERIFY2(!reason.isEmpty(), qPrintable(fail(shown->figureName() + " shows no result and no reason")));
+            if (r) QVERIFY2(reason.isEmpty(), qPrintable(fail("a result under the panel: " + reason)));
         }
         const QList<QObject*> all = w->findChildren<QObject*>();
         const qsizetype objects = all.size();

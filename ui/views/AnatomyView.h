@@ -32,6 +32,7 @@ public:
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override { return QSizeF(1040, 640); }
     QString figureName() const override { return QStringLiteral("anatomy"); }
+    bool needsSentence() const override { return false; }  // the model's stack: it is drawn with the box empty too
 
     // What is drawn (for tests): the counts, the config, the token count.
     const ParameterCount& parameters() const { return m_count; }

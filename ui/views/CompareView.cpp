@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -32,7 +33,8 @@ CompareView::CompareView(QWidget* parent)
       m_bidirectional(new AttentionHeatmap(this)),
       m_causal(new AttentionHeatmap(this)),
       m_difference(new AttentionHeatmap(this)),
-      m_predictions(new PredictionChart(this)),
+      m_predictions(new PredictionChart),
+      m_predictionsArea(new QScrollArea(this)),
       m_title(new QLabel(this)),
       m_hover(new QLabel(this)),
       m_partnerChoice(new QComboBox(this)),
@@ -78,7 +80,13 @@ CompareView::CompareView(QWidget* parent)
     m_hover->setWordWrap(true);
     m_hover->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_hover);
-    layout->addWidget(m_predictions, 1);
+    // The bars keep the height their rows need and scroll within their
+    // share, rather than squeeze ten words into a few pixels (presentation mode).
+    m_predictionsArea->setWidget(m_predictions);
+    m_predictionsArea->setWidgetResizable(true);
+    m_predictionsArea->setFrameShape(QFrame::NoFrame);
+    m_predictionsArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(m_predictionsArea, 1);
     m_difference->setScale(AttentionHeatmap::Scale::Difference);
     m_difference->setValueName(tr("difference"));
     refresh();
@@ -145,6 +153,7 @@ void CompareView::setTheme(const Theme& theme) {
     m_theme = theme;
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->setTheme(theme);
     m_predictions->setTheme(theme);
+    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight()));
     m_hover->setFont(theme.font(10));
     fitTitle();
     for (QWidget* w : std::initializer_list<QWidget*>{m_besideLabel, m_partnerChoice, m_partnerNote})
@@ -182,6 +191,11 @@ QString CompareView::title() const {
 }
 
 void CompareView::refresh() {
+    refreshContent();
+    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight()));
+}
+
+void CompareView::refreshContent() {
     m_comparison = MaskComparison();
     if (!m_result || m_result->bidirectional.layers == 0) {
         for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->clear();
@@ -284,7 +298,7 @@ void CompareView::refresh() {
             ++i;
             ++j;
         }
-        m_predictions->setPanels(panels, 2, /*shareRowScale=*/true);
+        m_predictions->setPanels(panels, 2);
     }
     m_predictions->setTitle(QString());
     update();
@@ -295,15 +309,16 @@ QSizeF CompareView::figureSize() const {
     QSizeF map(0, 0);
     for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = map.expandedTo(m->figureSize());
     const double width = 3 * map.width() + 2 * kGap;
-    double predictions = PredictionChart::titleHeight(m_theme.fontScale);
+    return QSizeF(width, titleHeight() + map.height() + kGap + predictionsHeight());
+}
+
+double CompareView::predictionsHeight() const {
+    double height = PredictionChart::titleHeight(m_theme.fontScale);
     const auto& panels = m_predictions->panels();
-    if (panels.empty()) {
-        predictions += 120.0 * m_theme.fontScale;
-    } else {
-        for (size_t i = 0; i < panels.size(); i += 2)
-            predictions += PredictionChart::panelHeight(static_cast<int>(panels[i].top.size()), m_theme.fontScale);
-    }
-    return QSizeF(width, titleHeight() + map.height() + kGap + predictions);
+    if (panels.empty()) return height + 120.0 * m_theme.fontScale;
+    for (size_t i = 0; i < panels.size(); i += 2)  // two panels a row
+        height += PredictionChart::panelHeight(static_cast<int>(panels[i].top.size()), m_theme.fontScale);
+    return height;
 }
 
 double CompareView::titleHeight() const {

@@ -23,6 +23,7 @@
 
 class QComboBox;
 class QLabel;
+class QScrollArea;
 
 namespace bertlens::ui {
 
@@ -64,15 +65,18 @@ protected:
 
 private:
     void refresh();
+    void refreshContent();
     void fitTitle();
     void showHover(const AttentionHeatmap* map, int row, int column);
     QString title() const;
     double titleHeight() const;
+    double predictionsHeight() const;  // the bars' rows at full height, their title included
 
     AttentionHeatmap* m_bidirectional;
     AttentionHeatmap* m_causal;
     AttentionHeatmap* m_difference;
     PredictionChart* m_predictions;
+    QScrollArea* m_predictionsArea;
     QLabel* m_title;  // on screen; exports draw the same text
     QLabel* m_hover;  // one line for the three maps (their own lines are hidden)
     QComboBox* m_partnerChoice;

@@ -17,6 +17,8 @@
 
 namespace bertlens::ui {
 
+class EmptyStatePanel;
+
 class FigureView : public QWidget {
     Q_OBJECT
 public:
@@ -53,9 +55,31 @@ public:
     // Short name used in captions and file names: "head", "model", "lines", ...
     virtual QString figureName() const = 0;
 
+    // True for a view that shows one sentence's result (its attention, its
+    // predictions, its embeddings): when nothing is analysed it is covered by
+    // a panel that says why, never left showing an earlier sentence. False
+    // for a view of the model as a whole (anatomy, fine-tuning), which stays
+    // usable with the box empty. A view whose answer changes (the heads view
+    // between a sentence and a corpus) emits needsSentenceChanged().
+    virtual bool needsSentence() const { return true; }
+    // The part of the view the panel covers: all of it, unless a view keeps
+    // controls that work without a sentence (the heads view's corpus bar).
+    virtual QWidget* nothingAnalysedArea() { return this; }
+    // Covers the view with the "Nothing is analysed" panel giving this
+    // reason, or removes it (an empty reason). Only a view that
+    // needsSentence() shows it; the window calls this with every result.
+    void showNothingAnalysed(const QString& reason, const Theme& theme);
+    // The panel's reason while it is shown, else "".
+    QString nothingAnalysedReason() const;
+    const EmptyStatePanel* nothingAnalysedPanel() const { return m_emptyState; }
+
 signals:
     // The user picked a layer/head in this view (e.g. a click in the model view).
     void selectionRequested(const bertlens::ui::Selection& selection);
+    void needsSentenceChanged();
+
+private:
+    EmptyStatePanel* m_emptyState = nullptr;  // made when first needed
 };
 
 }  // namespace bertlens::ui

@@ -51,6 +51,8 @@ public:
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override { return QSizeF(1100.0, 780.0); }
     QString figureName() const override { return QStringLiteral("finetune"); }
+    // Training runs on the model, not on the sentence in the box.
+    bool needsSentence() const override { return false; }
 
     // The window's model (not owned); without one Train says it needs the window.
     void setSource(FinetuneSource* source);

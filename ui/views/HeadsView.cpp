@@ -105,10 +105,17 @@ HeadsView::HeadsView(QWidget* parent)
     m_split->setStretchFactor(0, 4);
     m_split->setStretchFactor(1, 6);
     m_split->setChildrenCollapsible(false);
+    // The summary under the corpus bar, in a box of its own: what the
+    // "Nothing is analysed" panel covers (a splitter would take the panel
+    // for a pane of its own).
+    m_body = new QWidget(this);
+    auto* body = new QVBoxLayout(m_body);
+    body->setContentsMargins(0, 0, 0, 0);
+    body->addWidget(m_split);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_bar);
-    layout->addWidget(m_split, 1);
+    layout->addWidget(m_body, 1);
 
     connect(m_bar, &HeadsSourceBar::corpusClicked, this, &HeadsView::chooseCorpusFile);
     connect(m_bar, &HeadsSourceBar::backClicked, this, &HeadsView::showSentence);
@@ -179,7 +186,7 @@ void HeadsView::setCorpusSource(HeadsCorpusSource* source) {
                        "to see it with the new model."));
             }
             if (m_showCorpus) {
-                m_showCorpus = false;
+                setShowCorpus(false);
                 m_corpusSummary = nullptr;
                 display(m_sentence);
                 m_bar->setMessage(
@@ -236,13 +243,23 @@ void HeadsView::cancelCorpus() {
 void HeadsView::onCorpusFinished(const HeadsSummaryPtr& summary) {
     m_bar->setIdle();
     m_corpusSummary = summary;
-    m_showCorpus = true;
+    setShowCorpus(true);
     display(summary);
     updateCorpusButton();
 }
 
+void HeadsView::setShowCorpus(bool on) {
+    if (on == m_showCorpus) return;
+    m_showCorpus = on;
+    emit needsSentenceChanged();
+}
+
+QWidget* HeadsView::nothingAnalysedArea() {
+    return m_body;
+}
+
 void HeadsView::showSentence() {
-    m_showCorpus = false;
+    setShowCorpus(false);
     m_bar->setMessage(QString());
     requestSentenceSummary();
     display(m_sentence);

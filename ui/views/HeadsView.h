@@ -45,6 +45,10 @@ public:
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
     QString figureName() const override { return QStringLiteral("heads"); }
+    // A corpus summary is of no one sentence; the corpus bar stays usable
+    // with the box empty.
+    bool needsSentence() const override { return !m_showCorpus; }
+    QWidget* nothingAnalysedArea() override;
 
     // Where corpus summaries come from (the window's model); without one the
     // corpus button says it needs the window. Not owned.
@@ -87,11 +91,13 @@ private:
     void chooseCorpusFile();
     void requestHead(int layer, int head);
     void onCorpusFinished(const HeadsSummaryPtr& summary);
+    void setShowCorpus(bool on);
 
     HeadsSourceBar* m_bar;
     QComboBox* m_kindBox;
     QLabel* m_kindLabel;
     QSplitter* m_split;
+    QWidget* m_body = nullptr;  // m_split's box
     QTableView* m_table;
     HeadsTableModel* m_model;
     QSortFilterProxyModel* m_sorted;

@@ -11,18 +11,20 @@ namespace bertlens::ui {
 
 namespace {
 
-const QColor kBarColor(0x00, 0x72, 0xb2);  // Okabe-Ito blue: dark enough for a projector
+const QColor kBarColor(0x00, 0x72, 0xb2);    // Okabe-Ito blue: dark enough for a projector
+const QColor kTrackColor(0xec, 0xef, 0xf3);  // the bar's track to 100%: barely there
 
-// The probability axis runs past the longest bar to leave room for its
-// label, but a probability is never above 1: no tick (nor grid line) there.
-class ProbabilityTicker : public QCPAxisTicker {
-protected:
-    QVector<double> createTickVector(double tickStep, const QCPRange& range) override {
-        QVector<double> ticks = QCPAxisTicker::createTickVector(tickStep, range);
-        ticks.erase(std::remove_if(ticks.begin(), ticks.end(), [](double t) { return t > 1.0 + 1e-9; }), ticks.end());
-        return ticks;
-    }
-};
+// One probability axis for every panel: 0 to 100%, so that bars of
+// different [MASK]s, and of the two mask modes side by side, compare at a
+// glance (a 4% guess is a sliver, never a full bar), and no tick past 100%.
+QSharedPointer<QCPAxisTickerText> probabilityTicker() {
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    ticker->addTick(0.0, QStringLiteral("0%"));
+    ticker->addTick(0.5, QStringLiteral("50%"));
+    ticker->addTick(1.0, QStringLiteral("100%"));
+    ticker->setSubTickCount(1);  // 25% and 75%: grid lines, no labels
+    return ticker;
+}
 
 }  // namespace
 
@@ -51,10 +53,9 @@ PredictionChart::PredictionChart(QWidget* parent)
     rebuild();
 }
 
-void PredictionChart::setPanels(const std::vector<PredictionPanel>& panels, int columns, bool shareRowScale) {
+void PredictionChart::setPanels(const std::vector<PredictionPanel>& panels, int columns) {
     m_panels = panels;
     m_columns = std::max(columns, 1);
-    m_shareRowScale = shareRowScale;
     m_message.clear();
     rebuild();
 }
@@ -125,14 +126,6 @@ void PredictionChart::rebuild() {
     grid->setColumnSpacing(12);
 
     const int columns = std::min<int>(m_columns, static_cast<int>(m_panels.size()));
-    // The largest probability of each panel's row, for a shared scale.
-    std::vector<double> rowLargest((m_panels.size() + size_t(columns) - 1) / size_t(columns), 0.0);
-    for (size_t i = 0; i < m_panels.size(); ++i) {
-        for (const TokenProbability& t : m_panels[i].top) {
-            double& row = rowLargest[i / size_t(columns)];
-            row = std::max(row, static_cast<double>(t.probability));
-        }
-    }
     std::vector<QCPMarginGroup*> columnMargins;
     for (int c = 0; c < columns; ++c) columnMargins.push_back(new QCPMarginGroup(m_plot));
     m_marginGroups = columnMargins;
@@ -147,58 +140,71 @@ void PredictionChart::rebuild() {
         grid->addElement(r + 1, c, rect);
         grid->setRowStretchFactor(r + 1, static_cast<double>(std::max<size_t>(panel.top.size(), 1)));
         grid->setRowStretchFactor(r, 0.001);
+        // The words' column (left) and the values' column (right) are as
+        // wide as their widest text, the same in every panel of a column.
         rect->setMarginGroup(QCP::msLeft | QCP::msRight, columnMargins[static_cast<size_t>(c)]);
         rect->setBackground(m_theme.background);
 
         QCPAxis* words = rect->axis(QCPAxis::atLeft);
+        QCPAxis* values = rect->axis(QCPAxis::atRight);
         QCPAxis* probs = rect->axis(QCPAxis::atBottom);
         const int k = static_cast<int>(panel.top.size());
-        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-        double largest = 0.0;
+        auto wordTicks = QSharedPointer<QCPAxisTickerText>::create();
+        auto valueTicks = QSharedPointer<QCPAxisTickerText>::create();
+        // A pale track to 100% behind each bar: the scale at a glance, and a
+        // guide for the eye from a short bar to its value on the right.
+        auto* tracks = new QCPBars(words, probs);
         auto* bars = new QCPBars(words, probs);
         auto* originalBar = new QCPBars(words, probs);
         for (int j = 0; j < k; ++j) {
             const TokenProbability& t = panel.top[static_cast<size_t>(j)];
             const QString word = QString::fromStdString(t.token);
-            ticker->addTick(j, word);
+            wordTicks->addTick(j, word);
+            tracks->addData(j, 1.0);
             const bool isOriginal = !panel.original.isEmpty() && word == panel.original;
-            (isOriginal ? originalBar : bars)->addData(j, t.probability);
-            largest = std::max(largest, static_cast<double>(t.probability));
-            auto* label = new QCPItemText(m_plot);
-            label->setClipAxisRect(rect);
-            label->position->setAxes(probs, words);
-            label->position->setCoords(t.probability, j);
-            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-            label->setPadding(QMargins(4, 0, 0, 0));
-            label->setText(percent(t.probability) + (isOriginal ? tr("  (the masked word)") : QString()));
-            label->setFont(m_theme.font(9.5, isOriginal));
-            label->setColor(fg);
+            (isOriginal ? originalBar : bars)->addData(j, std::clamp(static_cast<double>(t.probability), 0.0, 1.0));
+            valueTicks->addTick(j, percent(t.probability) + (isOriginal ? tr("  (the masked word)") : QString()));
         }
-        for (QCPBars* b : {bars, originalBar}) {
+        for (QCPBars* b : {tracks, bars, originalBar}) {
             b->setWidth(0.7);
             b->setPen(Qt::NoPen);
         }
+        tracks->setName(QStringLiteral("track"));
+        bars->setName(QStringLiteral("probability"));
+        originalBar->setName(QStringLiteral("masked word"));
+        tracks->setBrush(kTrackColor);
+        tracks->setSelectable(QCP::stNone);
         bars->setBrush(kBarColor);
         originalBar->setBrush(m_theme.accent);
-        words->setTicker(ticker);
-        words->setRangeReversed(true);
-        words->setRange(-0.6, std::max(k, 1) - 0.4);
-        words->setSubTicks(false);
-        words->setTickLength(0, 0);
-        words->grid()->setVisible(false);
+        words->setTicker(wordTicks);
+        values->setTicker(valueTicks);
+        values->setVisible(true);
+        values->setTickLabels(true);
+        for (QCPAxis* rows : {words, values}) {
+            rows->setRangeReversed(true);
+            rows->setRange(-0.6, std::max(k, 1) - 0.4);
+            rows->setSubTicks(false);
+            rows->setTickLength(0, 0);
+            rows->grid()->setVisible(false);
+        }
         words->setTickLabelFont(m_theme.font(10));
-        // Room right of the longest bar for its label.
-        if (m_shareRowScale) largest = rowLargest[i / size_t(columns)];
-        probs->setRange(0.0, largest > 0.0 ? largest * 1.35 : 1.0);
-        probs->setTicker(QSharedPointer<ProbabilityTicker>::create());
+        values->setTickLabelFont(m_theme.font(9.5));
+        values->setBasePen(Qt::NoPen);
+        values->setTickPen(Qt::NoPen);  // a zero-length tick still draws a dot
+        probs->setRange(0.0, 1.0);
+        probs->setTicker(probabilityTicker());
         probs->setLabel(tr("probability"));
         probs->setLabelFont(m_theme.font(9));
         probs->setTickLabelFont(m_theme.font(9));
         probs->grid()->setPen(QPen(QColor(0, 0, 0, 40), 0, Qt::DotLine));
+        probs->grid()->setSubGridVisible(true);
+        probs->grid()->setSubGridPen(QPen(QColor(0, 0, 0, 25), 0, Qt::DotLine));
         for (QCPAxis* axis : {words, probs}) {
             axis->setBasePen(QPen(fg, 1));
             axis->setTickPen(QPen(fg, 1));
             axis->setSubTickPen(QPen(fg, 1));
+        }
+        for (QCPAxis* axis : {words, values, probs}) {
             axis->setTickLabelColor(fg);
             axis->setLabelColor(fg);
         }

@@ -1,8 +1,9 @@
 // Horizontal bar charts of masked-word predictions, one panel per [MASK]:
-// the top-k words, most probable at the top, each bar labelled with its
-// probability; the word a user masked is named in the panel's title and its
-// bar, when it is among the top-k, drawn in the accent colour. Or, instead of
-// panels, a message (no [MASK], no masked-LM head, no analysis).
+// the top-k words, most probable at the top, on one 0-100% axis shared by
+// every panel, each bar's probability in a column right of the axis. The
+// word a user masked is named in the panel's title and its bar, when it is
+// among the top-k, drawn in the accent colour. Or, instead of panels, a
+// message (no [MASK], no masked-LM head, no analysis).
 //
 // Used by the predictions view (one column) and the compare view (one column
 // per mask mode). A QCustomPlot underneath (QCPBars). UI thread only.
@@ -33,10 +34,11 @@ class PredictionChart : public QWidget {
 public:
     explicit PredictionChart(QWidget* parent = nullptr);
 
-    // Panels fill a grid of `columns` columns, row by row. With shareRowScale
-    // the panels of a row draw their probabilities on one scale (the compare
-    // view's two masks: a 3% bar is then visibly shorter than a 57% one).
-    void setPanels(const std::vector<PredictionPanel>& panels, int columns = 1, bool shareRowScale = false);
+    // Panels fill a grid of `columns` columns, row by row. Every panel draws
+    // its probabilities on the same axis, 0 to 100%, so that a 3% bar is
+    // visibly shorter than a 57% one in any two panels; each bar's value is
+    // written in a column of its own right of the axis.
+    void setPanels(const std::vector<PredictionPanel>& panels, int columns = 1);
     // Shows only this message (word-wrapped), no panels.
     void setMessage(const QString& message);
     // A title above all panels ("" for none).
@@ -61,7 +63,6 @@ private:
     std::vector<QCPMarginGroup*> m_marginGroups;  // this build's, deleted by the next
     std::vector<PredictionPanel> m_panels;
     int m_columns = 1;
-    bool m_shareRowScale = false;
     QString m_message;
     QString m_title;
     Theme m_theme;

@@ -3,6 +3,7 @@
 #include "SelectedAttention.h"
 #include "TokenLabels.h"
 
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -58,10 +59,16 @@ QString predictionsMessage(const AnalysisResult* result, const Analysis* a) {
 }
 
 PredictionsView::PredictionsView(QWidget* parent)
-    : FigureView(parent), m_chart(new PredictionChart(this)), m_theme(Theme::normal()) {
+    : FigureView(parent), m_scroll(new QScrollArea(this)), m_chart(new PredictionChart), m_theme(Theme::normal()) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_chart);
+    // Many [MASK]s (or presentation mode's larger rows) scroll: every row
+    // keeps the height its label needs instead of being squeezed.
+    m_scroll->setWidget(m_chart);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(m_scroll);
     refresh();
 }
 
@@ -82,6 +89,7 @@ void PredictionsView::setSelection(const Selection& selection) {
 void PredictionsView::setTheme(const Theme& theme) {
     m_theme = theme;
     m_chart->setTheme(theme);
+    m_chart->setMinimumHeight(static_cast<int>(figureSize().height()));
 }
 
 void PredictionsView::refresh() {
@@ -93,6 +101,7 @@ void PredictionsView::refresh() {
     } else {
         m_chart->setPanels(predictionPanels(*m_result, *a), 1);
     }
+    m_chart->setMinimumHeight(static_cast<int>(figureSize().height()));
 }
 
 void PredictionsView::paintFigure(QPainter& painter, const QRectF& rect) {

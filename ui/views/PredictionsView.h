@@ -3,13 +3,15 @@
 // their probabilities, under the selected mask mode. A token the user masked
 // is named ("was: barked") and its bar marked when the model guessed it.
 // Says what to do when there is no [MASK], and why when the model has no
-// masked-LM head.
+// masked-LM head. Rows keep their height: many [MASK]s scroll.
 //
 // UI thread only.
 #pragma once
 
 #include "FigureView.h"
 #include "PredictionChart.h"
+
+class QScrollArea;
 
 namespace bertlens::ui {
 
@@ -35,10 +37,12 @@ public:
     QString figureName() const override { return QStringLiteral("predictions"); }
 
     const PredictionChart* chart() const { return m_chart; }
+    QScrollArea* scrollArea() const { return m_scroll; }
 
 private:
     void refresh();
 
+    QScrollArea* m_scroll;
     PredictionChart* m_chart;
     AnalysisResultPtr m_result;
     Selection m_selection;

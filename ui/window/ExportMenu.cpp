@@ -45,6 +45,7 @@ ExportMenu::ExportMenu(QMenu* menu, MainWindow* window) : QObject(window), m_win
     m_needResult << menu->addAction(tr("&Data as NumPy arrays (.npy)…"), this, &ExportMenu::exportData);
     m_needResult << menu->addAction(tr("&Interactive page (HTML) to hand out…"), this, &ExportMenu::exportPage);
     connect(window, &MainWindow::resultShown, this, &ExportMenu::updateEnabled);
+    connect(window, &MainWindow::resultCleared, this, &ExportMenu::updateEnabled);
     updateEnabled();
 }
 

@@ -125,6 +125,8 @@ void MainWindow::buildCentralWidget() {
             setCurrentView(QStringLiteral("head"));
         });
         connectAblation(m_views[i]);
+        connect(m_views[i], &FigureView::needsSentenceChanged, this,
+                [this, v = m_views[i]] { v->showNothingAnalysed(nothingAnalysedReason(), m_theme); });
     }
     // The heads view's corpus summaries run with the window's model.
     if (auto* heads = qobject_cast<HeadsView*>(view(QStringLiteral("heads"))))
@@ -136,6 +138,11 @@ void MainWindow::buildCentralWidget() {
     setCentralWidget(central);
 
     connect(m_sentence, &QLineEdit::textChanged, m_controller, &AnalysisController::setText);
+    // With no result shown, the panel's reason follows the box (empty or not)
+    // at once, model or no model.
+    connect(m_sentence, &QLineEdit::textChanged, this, [this] {
+        if (!m_result) syncView(m_tabs->currentIndex());
+    });
     connect(m_tokens, &TokenStrip::tokenClicked, m_controller, &AnalysisController::toggleMask);
     connect(m_saliency, &SaliencyBar::positionChosen, m_controller, &AnalysisController::setSaliencyPosition);
     connect(m_saliency, &SaliencyBar::restoreHeadsRequested, m_controller, &AnalysisController::restoreAllHeads);
@@ -186,6 +193,7 @@ void MainWindow::buildStatusBar() {
     statusBar()->addPermanentWidget(m_statusTokens);
     statusBar()->addPermanentWidget(m_statusTime);
     m_statusModel->setText(tr("No model loaded"));
+    updateStatusTokens();
 }
 
 void MainWindow::openModel(const QString& folder) {
@@ -251,6 +259,7 @@ void MainWindow::syncView(int index) {
     if (!given.fresh || given.selection != m_selection) v->setSelection(m_selection);
     if (!given.fresh || given.result != m_result) v->setResult(m_result);
     if (!given.fresh || given.result != m_result || given.measures != m_measures) v->setMeasures(m_measures);
+    v->showNothingAnalysed(nothingAnalysedReason(), m_theme);
     given = {m_result, m_measures, m_selection, m_themeGeneration, true};
     if (index == m_tabs->currentIndex()) m_controller->setFlowWanted(v->wantsFlow());
 }
@@ -275,8 +284,49 @@ void MainWindow::onMeasures(const FlowMeasuresPtr& measures) {
     syncView(m_tabs->currentIndex());
 }
 
+QString MainWindow::nothingAnalysedReason() const {
+    if (m_result) return QString();
+    if (m_sentence->text().trimmed().isEmpty()) return tr("The box is empty — type a sentence.");
+    if (!m_failure.isEmpty()) {
+        QString reason = m_failure;
+        reason[0] = reason[0].toUpper();
+        return reason;
+    }
+    if (m_controller->isLoading()) return tr("The model is still loading.");
+    if (!m_controller->model()) return tr("No model is loaded: open one with File > Open model.");
+    return tr("The sentence is being analysed…");
+}
+
+void MainWindow::updateStatusTokens() {
+    if (!m_result) {
+        m_statusTokens->setText(tr("Nothing analysed"));
+        m_statusTime->clear();
+        return;
+    }
+    const int n = m_result->tokenCount();
+    m_statusTokens->setText(n == 1 ? tr("1 token") : tr("%1 tokens").arg(n));
+    m_statusTime->setText(tr("%1 ms per run (both masks)").arg(m_result->elapsedMs, 0, 'f', 1));
+}
+
+// Nothing of the current text was analysed: the views, the token strip and
+// the status bar let go of the earlier text's result, and the sentence
+// views say why instead (never an earlier sentence shown as this one's).
+void MainWindow::clearResult(const QString& failure) {
+    m_failure = failure;
+    m_result = nullptr;
+    m_measures = nullptr;
+    m_classification->setVisible(false);
+    m_tokens->setResult(nullptr);
+    m_saliency->setResult(nullptr);
+    refreshTokenSaliency();
+    syncView(m_tabs->currentIndex());
+    updateStatusTokens();
+    emit resultCleared(nothingAnalysedReason());
+}
+
 void MainWindow::onResult(const AnalysisResultPtr& result) {
     m_result = result;
+    m_failure.clear();
     m_measures = nullptr;  // the worker sends this result's next
     if (m_textAtLimit) {
         showMessage(textCutNote());
@@ -302,15 +352,16 @@ void MainWindow::onResult(const AnalysisResultPtr& result) {
     m_tokens->setResult(result);
     m_saliency->setResult(result);
     syncView(m_tabs->currentIndex());
-    m_statusTokens->setText(result->tokenCount() == 1 ? tr("1 token") : tr("%1 tokens").arg(result->tokenCount()));
-    m_statusTime->setText(tr("%1 ms per run (both masks)").arg(result->elapsedMs, 0, 'f', 1));
+    updateStatusTokens();
     emit resultShown(result);
 }
 
 void MainWindow::onAnalysisFailed(const QString& message) {
-    // Not a dialog: the user is typing, and the last good result stays shown.
-    showMessage(m_textAtLimit ? message + QLatin1Char('\n') + textCutNote() : message);
-    emit failureShown(message);
+    // Not a dialog: the user is typing. The red line says what is wrong, and
+    // the views let go of the earlier text's result.
+    const QString full = m_textAtLimit ? message + QLatin1Char('\n') + textCutNote() : message;
+    showMessage(full);
+    clearResult(full);
 }
 
 void MainWindow::showMessage(const QString& message) {
@@ -322,11 +373,13 @@ void MainWindow::onModelLoadStarted(const QString& folder) {
     m_busy->setVisible(true);
     m_cancelLoad->setVisible(true);
     m_statusModel->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(folder)));
+    syncView(m_tabs->currentIndex());  // "the model is still loading"
 }
 
 void MainWindow::updateModelStatus() {
     m_busy->setVisible(m_controller->isLoading());
     m_cancelLoad->setVisible(m_controller->isLoading());
+    if (!m_result) syncView(m_tabs->currentIndex());  // the panel's reason may have changed
     if (!m_controller->model()) {
         m_statusModel->setText(tr("No model loaded"));
         return;
@@ -347,6 +400,8 @@ void MainWindow::onModelChanged(const QString& name) {
     RecentModels::add(m_controller->modelFolder());
     rebuildRecentMenu();
     m_changedBar->watch(m_controller->modelFolder());
+    // Nothing will be analysed until something is typed: say so now.
+    if (m_sentence->text().isEmpty()) clearResult(QString());
 }
 
 void MainWindow::onModelLoadCancelled(const QString& folder) {

@@ -98,13 +98,18 @@ public:
     void syncAllViews();
     Selection selection() const { return m_selection; }
     const Theme& theme() const { return m_theme; }
+    // The result the views show: the current text's, or null when nothing
+    // is analysed (the box is empty, the text was refused, no model yet);
+    // then nothingAnalysedReason() says why, as the sentence views' panel does.
     AnalysisResultPtr shownResult() const { return m_result; }
+    QString nothingAnalysedReason() const;
+    QLabel* statusTokensLabel() const { return m_statusTokens; }
     FlowMeasuresPtr shownMeasures() const { return m_measures; }
 
 signals:
     void resultShown(const bertlens::ui::AnalysisResultPtr& result);
-    // A text was refused or its run failed; the message is on show.
-    void failureShown(const QString& message);
+    // The views no longer show a result (the current text has none): why.
+    void resultCleared(const QString& reason);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -131,6 +136,8 @@ private:
     void applyTheme();
     void refreshTokenSaliency();
     void connectAblation(FigureView* view);
+    void clearResult(const QString& failure);
+    void updateStatusTokens();
 
     AnalysisController* m_controller;
     QLineEdit* m_sentence = nullptr;
@@ -166,6 +173,7 @@ private:
     QList<ExampleSentence> m_examples;
     AnalysisResultPtr m_result;
     FlowMeasuresPtr m_measures;  // for m_result, or null
+    QString m_failure;           // why the current text has no result, or ""
     Selection m_selection;
     Theme m_theme;
     ColorMap m_colorMap = ColorMap::Viridis;

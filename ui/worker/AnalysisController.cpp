@@ -251,6 +251,10 @@ void AnalysisController::setFlowWanted(bool wanted) {
 void AnalysisController::onFailed(quint64 requestId, const QString& message) {
     takeOver(m_worker);
     if (requestId != m_lastSubmitted) return;
+    // Nothing of the current text was analysed: an earlier text's result is
+    // no longer the latest (toggleMask must not map clicks onto it).
+    m_latest = nullptr;
+    m_latestMeasures = nullptr;
     emit analysisFailed(message);
 }
 

@@ -116,8 +116,8 @@ public:
 
 signals:
     void resultReady(const bertlens::ui::AnalysisResultPtr& result);
-    // An analysis of the current text failed (too long, ...); the last good
-    // result stays.
+    // An analysis of the current text failed (empty, too long, ...): there is
+    // no latest result until the next one (latestResult() is null).
     void analysisFailed(const QString& message);
     // The measures for the latest result arrived (without flow, then with it).
     void measuresReady(const bertlens::ui::FlowMeasuresPtr& measures);
