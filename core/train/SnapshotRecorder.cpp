@@ -62,6 +62,15 @@ bool sameRecipe(const std::string& a, const std::string& b) {
 SnapshotRecorder::SnapshotRecorder(Plan plan) : m_plan(std::move(plan)) {}
 
 void SnapshotRecorder::check(bool resume) const {
+    if (m_plan.steps > kMaxSeriesSteps) {
+        throw Error("--snapshots keeps every step's loss, for at most " + std::to_string(kMaxSeriesSteps) +
+                    " steps, not " + std::to_string(m_plan.steps) + ": train fewer steps, or without snapshots");
+    }
+    if (m_plan.steps / m_plan.every > kMaxSnapshots) {
+        throw Error("--snapshot-every " + std::to_string(m_plan.every) + " makes " +
+                    std::to_string(m_plan.steps / m_plan.every + 1) + " snapshots of " + std::to_string(m_plan.steps) +
+                    " steps; at most " + std::to_string(kMaxSnapshots) + ": choose a larger --snapshot-every");
+    }
     const std::string& folder = m_plan.folder;
     std::error_code error;
     if (fs::exists(folder, error) && !fs::is_directory(folder, error)) {

@@ -61,7 +61,8 @@ const nlohmann::json& member(const nlohmann::json& j, const char* key, const std
 }
 
 int64_t wholeNumber(const nlohmann::json& v, const std::string& what, int64_t lo, int64_t hi, const std::string& path) {
-    // A number beyond int64 parses as a float and is refused here with the rest.
+    // get<int64_t> would wrap an unsigned above int64's range round (a number
+    // beyond uint64 parses as a float, refused as not whole).
     const bool whole = v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(hi));
     if (!whole || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
         damaged(path, what + " is " + quote(v) + ", not a whole number from " + std::to_string(lo) + " to " +
@@ -158,7 +159,7 @@ std::string seriesJsonText(const SeriesContents& c) {
     out += "  \"snapshots\": [";
     for (size_t i = 0; i < c.snapshots.size(); ++i) {
         out += i == 0 ? "\n" : ",\n";
-        out += "    " + json{{"step", c.snapshots[i].step}, {"folder", c.snapshots[i].folder}}.dump();
+        out += "    " + nlohmann::ordered_json{{"step", c.snapshots[i].step}, {"folder", c.snapshots[i].folder}}.dump();
     }
     out += "\n  ],\n  \"loss\": [";
     for (size_t i = 0; i < c.loss.size(); ++i) {

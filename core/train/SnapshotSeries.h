@@ -56,10 +56,14 @@ struct SeriesContents {
 };
 
 constexpr const char* kSeriesFile = "series.json";
-// Larger than the series of any run BertLens makes (12,000 steps: 250 kB;
-// a million: about 20 MB).
-constexpr uint64_t kMaxSeriesBytes = uint64_t(64) << 20;
-constexpr int64_t kMaxSeriesSteps = 1000000000;
+// The cap of config.json's: room for 800,000 steps (12,000 take 250 kB),
+// and a hostile file this large parses in under 300 MB (measured: 32 MB of
+// zeros in the loss list peak at 580 MB).
+constexpr uint64_t kMaxSeriesBytes = uint64_t(16) << 20;
+// What fits under that cap: every step's loss (26 bytes at most each) and
+// the list of snapshots (40 bytes each). The trainer refuses runs beyond.
+constexpr int64_t kMaxSeriesSteps = 400000;
+constexpr int64_t kMaxSnapshots = 10000;
 // A training loss is a cross-entropy in nats: about 7 at the start, near 0
 // at the end. Anything above this is written as null (diverged).
 constexpr double kMaxSeriesLoss = 1e6;

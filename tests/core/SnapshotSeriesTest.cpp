@@ -227,6 +227,16 @@ TEST(SnapshotSeries, TheTrainerRefusesFoldersAndRunsThatDoNotFit) {
     // Inside the training state, which goes when the run ends.
     e = errorOf([&] { train(withSnapshots(shortRun(out), out / "training" / "snaps", 4)); });
     EXPECT_TRUE(contains(e, "removed when the run ends")) << e;
+    // More steps or snapshots than a series holds.
+    TrainOptions many = withSnapshots(shortRun(out), dir.path() / "snaps", 4);
+    many.steps = 400001;
+    e = errorOf([&] { train(many); });
+    EXPECT_TRUE(contains(e, "for at most 400000 steps, not 400001")) << e;
+    many.steps = 50000;
+    many.snapshotEvery = 4;
+    e = errorOf([&] { train(many); });
+    EXPECT_TRUE(contains(e, "--snapshot-every 4 makes 12501 snapshots of 50000 steps; at most 10000")) << e;
+    EXPECT_FALSE(fs::exists(dir.path() / "snaps")) << "refused before anything was written";
     // One without the other.
     TrainOptions half = shortRun(out);
     half.snapshotDir = (dir.path() / "snaps").string();
@@ -372,6 +382,7 @@ TEST_F(SeriesReader, TheWritersTextReadsBackAsItWasWritten) {
                          "\"loss\": [6.9, 0.3333333333333333, 5.5, 5.0, null, 4.1, 3.7, null, 3.2, "
                          "0.30000000000000004]"))
         << text;
+    EXPECT_TRUE(contains(text, "\n    {\"step\":5,\"folder\":\"step-000005\"},\n")) << text;
     const SeriesContents back = parseSeries(text, "series.json");
     EXPECT_EQ(back.model, c.model);
     EXPECT_EQ(back.recipe, c.recipe);
@@ -459,7 +470,7 @@ TEST_F(SeriesReader, WrongTypesAreRefusedNamingTheKey) {
 TEST_F(SeriesReader, NegativeAndHugeNumbersAreRefused) {
     nlohmann::json j = sound();
     j["steps"] = -10;
-    EXPECT_TRUE(contains(refusal(j), "\"steps\" is -10, not a whole number from 1 to 1000000000"));
+    EXPECT_TRUE(contains(refusal(j), "\"steps\" is -10, not a whole number from 1 to 400000"));
     j["steps"] = 1e30;
     EXPECT_TRUE(contains(refusal(j), "\"steps\" is 1e+30"));
     // Beyond int64 and beyond uint64: neither wraps round to a small number.
@@ -550,7 +561,7 @@ TEST_F(SeriesReader, AFileLargerThanTheCapIsRefusedUnread) {
     test::writeBytes(file, sound().dump());
     fs::resize_file(file, 3 * kMaxSeriesBytes);  // sparse: costs no disk
     const std::string e = errorOf([&] { SnapshotSeries::open(m_dir.path().string()); });
-    EXPECT_TRUE(contains(e, "series.json is 192 MB but a series.json is at most 64 MB")) << e;
+    EXPECT_TRUE(contains(e, "series.json is 48 MB but a series.json is at most 16 MB")) << e;
 }
 
 TEST_F(SeriesReader, AListedFolderThatIsMissingIsNamedAtOpen) {
