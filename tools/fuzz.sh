@@ -25,7 +25,7 @@ fi
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(tokenizer safetensors config vocab torchbin model)
+((${#targets[@]})) || targets=(tokenizer safetensors config vocab torchbin model series)
 
 if [ "$build" = build-fuzz ]; then
   CXX=clang++ CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -93,7 +93,7 @@ case "$mode" in
 
     echo "== fuzzing (every target for 30 s; a crash fails)"
     tools/fuzz.sh --build-dir build-asan 30
-    finish "fuzzing: 6 targets x 30 s"
+    finish "fuzzing: 7 targets x 30 s"
     ;;
   *)
     echo "usage: tools/setup.sh [demo|test]" >&2

@@ -56,7 +56,7 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args,
                     {"--out", "--seed", "--layers", "--hidden", "--heads", "--intermediate", "--max-positions",
                      "--vocab-size", "--sentences", "--steps", "--batch-tokens", "--lr", "--warmup", "--threads",
-                     "--dtype", "--eval-every", "--checkpoint-every", "--objective"},
+                     "--dtype", "--eval-every", "--checkpoint-every", "--objective", "--snapshot-every", "--snapshots"},
                     {"--resume"});
     train::TrainOptions o;
     o.outDir = a.value("--out");
@@ -75,6 +75,15 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     o.evalEvery = a.intValue("--eval-every", o.evalEvery, 1, 100000000);
     o.checkpointEvery = a.intValue("--checkpoint-every", o.checkpointEvery, 1, 100000000);
     o.resume = a.has("--resume");
+    if (a.has("--snapshots") != a.has("--snapshot-every")) {
+        throw UsageError(
+            a.has("--snapshots")
+                ? "--snapshots needs --snapshot-every N: a snapshot every N steps (and of the first and last)"
+                : "--snapshot-every needs --snapshots DIR: the folder the snapshots go into");
+    }
+    o.snapshotEvery = a.intValue("--snapshot-every", 0, 1, 100000000);
+    o.snapshotDir = a.valueOr("--snapshots", "");
+    if (a.has("--snapshots") && o.snapshotDir.empty()) throw UsageError("--snapshots needs a folder, not \"\"");
     const std::string objective = a.valueOr("--objective", "masked-lm");
     if (!parseObjective(objective, o.model.objective)) {
         throw UsageError("--objective is masked-lm, next-word or previous-word, not \"" + objective + "\"");

@@ -61,10 +61,14 @@ const CommandUsage kCommands[] = {
      "                        [--max-positions P] [--vocab-size V] [--sentences N] [--steps N]\n"
      "                        [--batch-tokens N] [--lr X] [--warmup N] [--threads T] [--dtype f16|f32]\n"
      "                        [--eval-every N] [--checkpoint-every N] [--resume]\n"
-     "                        [--objective masked-lm|next-word|previous-word]\n",
+     "                        [--objective masked-lm|next-word|previous-word]\n"
+     "                        [--snapshot-every N --snapshots DIR]\n",
      "Pretrains a small BERT on the generated corpus (the bundled model's recipe by default).\n"
      "  --out DIR           where the checkpoint and its progress go\n"
      "  --resume            go on from the last checkpoint in DIR\n"
+     "  --snapshot-every N  with --snapshots DIR: the model of step 0, every N steps and the last,\n"
+     "                      each an F16 folder DIR/step-000500, and DIR/series.json with the loss\n"
+     "                      of every step; --resume continues the series\n"
      "  --dtype f16|f32     the saved weights' type (default f16)\n"
      "  --objective O       masked-lm (default), next-word or previous-word (the twins)\n"
      "  the other options change the recipe: sizes, corpus, steps and learning rate\n"},

@@ -4,15 +4,19 @@
 #include "train/AdamW.h"
 #include "train/CorpusGenerator.h"
 #include "train/EigenSingleThread.h"
+#include "train/SnapshotRecorder.h"
 #include "train/TrainState.h"
 #include "train/WordPieceBuilder.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -42,6 +46,11 @@ void checkOptions(const TrainOptions& o) {
     need(o.learningRate > 0 && o.learningRate < 1, "--lr must be between 0 and 1");
     need(o.warmupSteps >= 0 && o.warmupSteps < o.steps, "--warmup must be less than --steps");
     need(!o.outDir.empty(), "--out names the folder the model is written to");
+    need(o.snapshotEvery >= 0, "--snapshot-every must be at least 1");
+    need(o.snapshotDir.empty() || o.snapshotEvery > 0,
+         "--snapshots needs --snapshot-every N: a snapshot every N steps (and of the first and last)");
+    need(!o.snapshotDir.empty() || o.snapshotEvery == 0,
+         "--snapshot-every needs --snapshots DIR: the folder the snapshots go into");
 }
 
 void checkWritableFolder(const std::string& folder) {
@@ -53,6 +62,24 @@ void checkWritableFolder(const std::string& folder) {
     out.close();
     fs::remove(probe, error);
     if (!writable) throw Error("cannot write to the folder " + folder + ": choose an output folder you can write to");
+}
+
+// The out folder's own name ("bertlens-mini" for resources/models/bertlens-mini/).
+std::string folderName(const std::string& folder) {
+    fs::path p = fs::path(folder).lexically_normal();
+    if (p.filename().empty()) p = p.parent_path();
+    return p.filename().string();
+}
+
+// The training state folder is removed when the run ends: snapshots there would go with it.
+void refuseSnapshotsInside(const std::string& snapshots, const std::string& stateDir) {
+    std::error_code error;
+    const fs::path s = fs::weakly_canonical(snapshots, error);
+    const fs::path state = fs::weakly_canonical(stateDir, error);
+    if (std::mismatch(state.begin(), state.end(), s.begin(), s.end()).first == state.end()) {
+        throw Error("--snapshots " + snapshots + " is inside " + stateDir +
+                    ", which is removed when the run ends: choose a folder outside it");
+    }
 }
 
 }  // namespace
@@ -151,9 +178,19 @@ void Trainer::prepare() {
 
 void Trainer::run() {
     const EigenSingleThread eigenSingleThread;
-    checkWritableFolder(m_options.outDir);  // before an hour of work, not after
-    prepare();
     const TrainOptions& o = m_options;
+    const std::string stateDir = (fs::path(o.outDir) / "training").string();
+    const std::string recipe = o.recipeJson();
+    // Before an hour of work, not after: the folders can be written.
+    checkWritableFolder(o.outDir);
+    std::optional<SnapshotRecorder> snapshots;
+    if (!o.snapshotDir.empty()) {
+        refuseSnapshotsInside(o.snapshotDir, stateDir);
+        snapshots.emplace(
+            SnapshotRecorder::Plan{o.snapshotDir, o.snapshotEvery, folderName(o.outDir), o.steps, recipe});
+        snapshots->check(o.resume);
+    }
+    prepare();
     ModelConfig config = o.model;
     config.vocabSize = int(m_vocab.size());
     TrainableBert<float> model(config);
@@ -161,8 +198,6 @@ void Trainer::run() {
     model.initialize(init);
     AdamW optimizer(model.layout().total(), {0.9, 0.999, 1e-6, o.weightDecay});
 
-    const std::string stateDir = (fs::path(o.outDir) / "training").string();
-    const std::string recipe = o.recipeJson();
     int64_t step = 0;
     if (o.resume && loadTrainingState(stateDir, model, optimizer, recipe, step)) {
         TrainProgress p;
@@ -172,6 +207,7 @@ void Trainer::run() {
                              fs::exists(fs::path(stateDir + ".old") / "trainer_state.json"))) {
         throw Error(stateDir + " holds an unfinished run: add --resume to continue it, or delete the folder");
     }
+    if (snapshots) snapshots->start(step, o.resume, model, m_vocab);
 
     const SpecialIds special = SpecialIds::fromVocab(Vocab(m_vocab));
     const BatchSampler sampler(m_train, special, o.sampler, o.seed);
@@ -202,7 +238,8 @@ void Trainer::run() {
     while (step < o.steps) {
         const TrainBatch batch = sampler.batch(step);
         model.zeroGradients();
-        lossSum += model.forward(batch);
+        const double loss = model.forward(batch);
+        lossSum += loss;
         ++lossCount;
         model.backward();
         clipGradientNorm(model.gradients(), o.clipNorm);
@@ -210,6 +247,7 @@ void Trainer::run() {
                        learningRateAt(step, o.steps, o.warmupSteps, o.learningRate), model.layout());
         tokens += batch.tokens();
         ++step;
+        if (snapshots) snapshots->afterStep(step, loss, model, m_vocab);
         if (step % kReportEvery == 0 || step == o.steps) {
             progress(TrainProgress::Kind::Step);
             lossSum = 0;
@@ -220,6 +258,7 @@ void Trainer::run() {
             progress(TrainProgress::Kind::Evaluation);
         }
         if (step % o.checkpointEvery == 0 && step < o.steps) {
+            if (snapshots) snapshots->writeSeries();  // so that it reaches the state's step
             saveTrainingState(stateDir, model, optimizer, m_vocab, recipe, step);
         }
     }
@@ -228,6 +267,15 @@ void Trainer::run() {
     writeTrainedModel(o.outDir, model, m_vocab, o.dtype,
                       {{"bertlens_recipe", recipe}, {"bertlens_held_out_accuracy", accuracy.dump()}});
     removeTrainingState(stateDir);
+    if (snapshots) {
+        char text[160];
+        std::snprintf(text, sizeof text, "%lld snapshots written (%.2f s in all, %.0f ms each with the series)",
+                      static_cast<long long>(snapshots->snapshotsWritten()), snapshots->secondsWriting(),
+                      1000 * snapshots->secondsWriting() / double(std::max<int64_t>(snapshots->snapshotsWritten(), 1)));
+        TrainProgress p;
+        p.message = text + std::string(" into ") + o.snapshotDir;
+        report(p);
+    }
     progress(TrainProgress::Kind::Finished);
 }
 

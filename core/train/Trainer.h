@@ -14,7 +14,9 @@
 // and masks from Random(seed, kBatchStreamBase + step). With resume set, a
 // killed run continues from the training state in OUT/training and ends with
 // the same weights as an uninterrupted run. Progress goes to the callback
-// (the caller prints it). Not thread-safe; run() uses OpenMP threads.
+// (the caller prints it). With snapshotDir and snapshotEvery set, snapshots of
+// the model and the loss of every step go into snapshotDir as it trains
+// (train/SnapshotSeries.h). Not thread-safe; run() uses OpenMP threads.
 #pragma once
 
 #include "io/ModelConfig.h"
@@ -48,6 +50,10 @@ struct TrainOptions {
     DType dtype = DType::F16;   // of the final model.safetensors
     std::string outDir;
     bool resume = false;
+    // With both set, snapshots of the model go into snapshotDir as it trains
+    // (train/SnapshotRecorder.h). They only read the model: not in the recipe.
+    std::string snapshotDir;
+    int64_t snapshotEvery = 0;
 
     static ModelConfig defaultModel();
     // The options that decide the result, as JSON (recorded in the training
