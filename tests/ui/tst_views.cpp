@@ -20,6 +20,7 @@
 #include <qcustomplot.h>
 #include <QImage>
 #include <QPainter>
+#include <QScrollBar>
 #include <QtTest>
 
 using namespace bertlens;
@@ -279,6 +280,36 @@ private slots:
             QCOMPARE(pixel(causal->firstShownRow(), lastColumn).rgb(), hidden.rgb());
             QVERIFY(pixel(lastRow, causal->firstShownColumn()).rgb() != hidden.rgb());
         }
+    }
+
+    void aLargeMapKeepsTheMaskInSightUntilTheUserScrolls() {
+        // 35 tokens (the fixture reads at most 40) with the [MASK] near the end, in a small window.
+        std::string text;
+        for (int i = 0; i < 6; ++i) text += "the cat on the mat ";
+        text += "the [MASK] .";
+        const AnalysisResultPtr result = test::makeResult(m_model, text);
+        const int mask = result->bidirectional.predictions.front().position;
+        QVERIFY(mask > 25);
+        CompareView view;
+        view.setTheme(Theme::presentation());  // labels a projector reads: few rows fit
+        view.resize(900, 600);
+        view.setSelection(test::selection(1, 0));
+        view.setResult(result);
+        view.show();
+        QTest::qWait(100);  // the maps lay out in queued replots
+        for (const AttentionHeatmap* map : {view.bidirectionalMap(), view.causalMap()}) {
+            QVERIFY2(map->shownRows() < map->rows(), "the window is not smaller than the map");
+            QVERIFY(map->firstShownRow() <= mask && mask < map->firstShownRow() + map->shownRows());
+            QVERIFY(map->firstShownColumn() <= mask && mask < map->firstShownColumn() + map->shownColumns());
+        }
+        // A user's scroll is kept when the window resizes.
+        const QList<QScrollBar*> bars = view.bidirectionalMap()->findChildren<QScrollBar*>();
+        QVERIFY(!bars.isEmpty());
+        for (QScrollBar* bar : bars) bar->setValue(0);
+        view.resize(1000, 650);
+        QTest::qWait(100);
+        QCOMPARE(view.bidirectionalMap()->firstShownRow(), 0);
+        QCOMPARE(view.bidirectionalMap()->firstShownColumn(), 0);
     }
 
     void compareViewDifferenceIsBidirectionalMinusCausal() {

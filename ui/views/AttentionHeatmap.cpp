@@ -63,11 +63,13 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
     m_rowScroll->setToolTip(tr("More query rows: scroll, or turn the wheel over the map"));
     m_columnScroll->setToolTip(tr("More key columns: scroll, or Shift and the wheel over the map"));
     connect(m_rowScroll, &QScrollBar::valueChanged, this, [this](int v) {
+        m_centreOnAnchor = false;
         m_firstRow = v;
         applyRanges();
         m_plot->replot(QCustomPlot::rpQueuedReplot);
     });
     connect(m_columnScroll, &QScrollBar::valueChanged, this, [this](int v) {
+        m_centreOnAnchor = false;
         m_firstColumn = v;
         applyRanges();
         m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -128,7 +130,10 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
 
 void AttentionHeatmap::setMatrix(const Eigen::Ref<const RowMatrix>& values, const QStringList& rowLabels,
                                  const QStringList& columnLabels) {
-    if (values.rows() != m_values.rows() || values.cols() != m_values.cols()) m_firstRow = m_firstColumn = 0;
+    if (values.rows() != m_values.rows() || values.cols() != m_values.cols()) {
+        m_firstRow = m_firstColumn = 0;
+        m_centreOnAnchor = true;
+    }
     m_values = values;
     m_rowLabels = rowLabels;
     m_columnLabels = columnLabels;
@@ -459,7 +464,16 @@ void AttentionHeatmap::applyLabels() {
     applyRanges();
 }
 
+void AttentionHeatmap::setAnchorToken(int position) {
+    if (position != m_anchor) m_centreOnAnchor = true;
+    m_anchor = position;
+}
+
 void AttentionHeatmap::applyRanges() {
+    if (m_centreOnAnchor && !m_rendering && m_anchor >= 0 && m_anchor < rows() && m_anchor < columns()) {
+        m_firstRow = m_anchor - shownRows() / 2;
+        m_firstColumn = m_anchor - shownColumns() / 2;
+    }
     m_firstRow = std::clamp(m_firstRow, 0, std::max(0, rows() - shownRows()));
     m_firstColumn = std::clamp(m_firstColumn, 0, std::max(0, columns() - shownColumns()));
     m_plot->xAxis2->setRange(m_firstColumn - 0.5, m_firstColumn + std::max(shownColumns(), 1) - 0.5);

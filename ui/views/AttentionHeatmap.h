@@ -60,6 +60,10 @@ public:
     // hiddenColor(), outside the colour scale, and named so under the
     // pointer, never as a weight of 0.
     void setHiddenBy(MaskMode mode);
+    // The token a map too large for its window keeps in sight (the first
+    // [MASK]; -1: none): each new sentence's window is centred on its row
+    // and column, and stays so as the widget resizes, until the user scrolls.
+    void setAnchorToken(int position);
     // A sentence the line under the map adds to its hint (wrapped).
     void setHint(const QString& hint) {
         m_hint = hint;
@@ -152,6 +156,8 @@ private:
     QString m_valueName = tr("weight");
     Theme m_theme;
     bool m_rendering = false;
+    int m_anchor = -1;
+    bool m_centreOnAnchor = false;  // until the user scrolls this sentence's map
     double m_labelPoints = 10.0;
     int m_firstRow = 0, m_firstColumn = 0;
     int m_shownRows = 1 << 20, m_shownColumns = 1 << 20;  // the window (clamped to the matrix)

@@ -237,6 +237,9 @@ void CompareView::refreshContent() {
         return;
     }
     const QStringList labels = tokenLabels(m_result.get());
+    const auto& masks = m_result->bidirectional.predictions;
+    for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference})
+        map->setAnchorToken(masks.empty() ? -1 : masks.front().position);
     m_bidirectional->setMatrix(m_comparison.bidirectional, labels, labels);
     m_causal->setMatrix(m_comparison.causal, labels, labels);
     m_bidirectional->setTitle(tr("BERT (bidirectional)"));

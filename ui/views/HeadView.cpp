@@ -99,6 +99,7 @@ void HeadView::refresh() {
     const QStringList labels = tokenLabels(m_result.get());
     const bool causal = s.maskMode == MaskMode::Causal;
     m_heatmap->setHiddenBy(causal ? MaskMode::Causal : MaskMode::Bidirectional);
+    m_heatmap->setAnchorToken(a.predictions.empty() ? -1 : a.predictions.front().position);
     m_heatmap->setHint(causal ? partnerHint(ComparePartner::OwnMask) : QString());
     m_stretch->setEnabled(!m_norms);
     if (!m_norms) {
