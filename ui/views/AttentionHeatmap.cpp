@@ -1,6 +1,7 @@
 #include "AttentionHeatmap.h"
 
 #include "HeatmapColors.h"
+#include "PlotRender.h"
 
 #include <qcustomplot.h>
 #include <QGridLayout>
@@ -272,6 +273,7 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     const QMargins screenMargins = m_plot->plotLayout()->margins();
     m_rendering = true;
     auto record = [this, size](QPicture& target) {
+        const PlotFontsInPixels pixels(*m_plot, target.logicalDpiY());
         QCPPainter recorder(&target);
         recorder.setMode(QCPPainter::pmVectorized);
         recorder.setMode(QCPPainter::pmNoCaching);
