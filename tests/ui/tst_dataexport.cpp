@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QAction>
 #include <QClipboard>
 #include <QFile>
 #include <QGuiApplication>
@@ -26,6 +27,7 @@
 #include <QThread>
 #include <QtTest>
 
+#include <cmath>
 #include <cstring>
 
 using namespace bertlens;
@@ -69,6 +71,43 @@ private slots:
     void initTestCase() {
         QCoreApplication::setOrganizationName(QStringLiteral("BertLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_dataexport"));
+    }
+
+    void figureSizeMenuLaysTheFigureOutForAColumn() {
+        auto w = test::openWindow(test::fixtureModel("h12-f32"));
+        QVERIFY(w);
+        w->setText(QStringLiteral("the cat [MASK] on the mat ."));
+        QVERIFY(test::waitForText(*w, "the cat [MASK] on the mat ."));
+        auto* menu = w->findChild<ExportMenu*>();
+        QVERIFY(menu);
+        QAction* column = nullptr;
+        for (QAction* a : w->findChildren<QAction*>()) {
+            if (a->text().startsWith(QStringLiteral("Single column"))) column = a;
+        }
+        QVERIFY2(column, "no Single column entry under File > Export > Figure size");
+        const auto pageWidth = [](const QString& path) {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly)) return -1.0;
+            const auto m = QRegularExpression(QStringLiteral("/MediaBox\\s*\\[\\s*0\\s+0\\s+([0-9.]+)"))
+                               .match(QString::fromLatin1(f.readAll()));
+            return m.hasMatch() ? m.captured(1).toDouble() : -1.0;
+        };
+        QTemporaryDir dir;
+        w->setCurrentView(QStringLiteral("head"));
+        const QString own = dir.filePath(QStringLiteral("own.pdf"));
+        QCOMPARE(menu->exportCurrentFigure(own, FigureExporter::Format::Pdf), QString());
+        column->trigger();
+        const QString narrow = dir.filePath(QStringLiteral("column.pdf"));
+        QCOMPARE(menu->exportCurrentFigure(narrow, FigureExporter::Format::Pdf), QString());
+        // 8.5 cm in points, worked by hand: 8.5 / 2.54 * 72 = 240.94.
+        QVERIFY2(std::abs(pageWidth(narrow) - 240.94) < 1.0, qPrintable(QString::number(pageWidth(narrow))));
+        QVERIFY(std::abs(pageWidth(own) - 240.94) > 10.0);
+        QCOMPARE(menu->lastFigureNote(), QString());  // the head view fits a column
+        // The heads view cannot be this narrow: the export says how small its text came out.
+        w->setCurrentView(QStringLiteral("heads"));
+        QCOMPARE(menu->exportCurrentFigure(dir.filePath(QStringLiteral("heads.pdf")), FigureExporter::Format::Pdf),
+                 QString());
+        QVERIFY2(menu->lastFigureNote().contains(QStringLiteral("needs")), qPrintable(menu->lastFigureNote()));
     }
 
     void arraysAreTheEnginesNumbers() {

@@ -36,6 +36,17 @@ ExportMenu::ExportMenu(QMenu* menu, MainWindow* window) : QObject(window), m_win
         a->setChecked(dpi == static_cast<int>(m_dpi));
         group->addAction(a);
     }
+    QMenu* size = menu->addMenu(tr("Figure si&ze"));
+    auto* sizes = new QActionGroup(this);
+    QAction* own = size->addAction(tr("As on screen"), this, [this] { m_fit = FigureFit{}; });
+    own->setCheckable(true);
+    own->setChecked(true);
+    sizes->addAction(own);
+    for (const FigurePreset& preset : figurePresets()) {
+        QAction* a = size->addAction(preset.title, this, [this, fit = preset.fit] { m_fit = fit; });
+        a->setCheckable(true);
+        sizes->addAction(a);
+    }
     menu->addSeparator();
     m_needResult << menu->addAction(tr("&Copy figure"), this, &ExportMenu::copyFigure);
     // Ctrl+C too: in the sentence box the box takes it (it claims the
@@ -62,6 +73,7 @@ FigureExporter::Options ExportMenu::options(FigureExporter::Format format) const
     FigureExporter::Options o;
     o.format = format;
     o.dpi = m_dpi;
+    o.fit = m_fit;
     o.theme = m_window->theme();
     if (FigureView* v = m_window->currentView()) {
         o.caption = figureCaption(m_window->shownResult().get(), m_window->selection(), v->figureName(), v);
@@ -81,8 +93,22 @@ QString ExportMenu::suggestedName(FigureExporter::Format format) const {
 
 QString ExportMenu::exportCurrentFigure(const QString& path, FigureExporter::Format format) {
     FigureView* v = m_window->currentView();
+    m_lastNote.clear();
     if (!v || !m_window->shownResult()) return tr("There is no figure to export yet: type a sentence first.");
-    return FigureExporter::write(*v, path, options(format));
+    const FigureExporter::Options o = options(format);
+    const QString error = FigureExporter::write(*v, path, o);
+    if (error.isEmpty() && o.fit.fontPt > 0.0 && o.fit.widthCm > 0.0) {
+        // Said, not hidden: a view that cannot be this narrow comes out with smaller text.
+        const double scale = FigureExporter::textScale(*v, o);
+        if (scale < 0.995) {
+            m_lastNote = tr("its text is %1 pt, not %2 pt, at %3 cm: this view needs %4 cm for %2 pt")
+                             .arg(o.fit.fontPt * scale, 0, 'f', 1)
+                             .arg(o.fit.fontPt)
+                             .arg(o.fit.widthCm)
+                             .arg(o.fit.widthCm / scale, 0, 'f', 1);
+        }
+    }
+    return error;
 }
 
 void ExportMenu::askAndExport(FigureExporter::Format format) {
@@ -93,7 +119,9 @@ void ExportMenu::askAndExport(FigureExporter::Format format) {
     if (path.isEmpty()) return;
     const QString error = exportCurrentFigure(path, format);
     if (error.isEmpty()) {
-        m_window->statusBar()->showMessage(tr("Saved %1").arg(safeDisplayQuote(QDir::toNativeSeparators(path), 200)), 5000);
+        const QString saved = tr("Saved %1").arg(safeDisplayQuote(QDir::toNativeSeparators(path), 200));
+        m_window->statusBar()->showMessage(m_lastNote.isEmpty() ? saved : saved + QStringLiteral("; ") + m_lastNote,
+                                           m_lastNote.isEmpty() ? 5000 : 15000);
     } else {
         warnPlain(m_window, tr("Cannot export the figure"), error);
     }

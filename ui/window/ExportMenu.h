@@ -1,5 +1,6 @@
 // File > Export: the current view as PNG (at a chosen resolution), SVG or
-// PDF with its caption line, the figure to the clipboard, the attention
+// PDF with its caption line, at the view's own size or a paper's column or a
+// slide (Figure size), the figure to the clipboard, the attention
 // tensor as CSV or JSON, every array of the result as NumPy files and the
 // interactive HTML page (these two on a background thread). The drawing and writing are the exporter's
 // (ui/export); this asks where, and says what went wrong.
@@ -8,6 +9,7 @@
 #pragma once
 
 #include "FigureExporter.h"
+#include "FigureFit.h"
 
 #include <QList>
 #include <QObject>
@@ -32,6 +34,13 @@ public:
     // Writes the current view to path without asking; "" on success, else the message.
     QString exportCurrentFigure(const QString& path, FigureExporter::Format format);
     double pngDpi() const { return m_dpi; }
+    // Figure size: a preset's fit (a journal column, a slide), or the view's
+    // own size (a null fit, the default). Chosen in File > Export > Figure size.
+    void setFigureFit(const FigureFit& fit) { m_fit = fit; }
+    const FigureFit& figureFit() const { return m_fit; }
+    // What the last figure export said beside its path: "" or that the view
+    // could not be laid out this narrow and its text is smaller than asked.
+    QString lastFigureNote() const { return m_lastNote; }
     // Write the shown result's arrays into folder / its interactive page to
     // path on a background thread; the signals say how it went (a failure
     // also gets a dialog). False (and nothing started) when there is no
@@ -60,6 +69,8 @@ private:
 
     MainWindow* m_window;
     double m_dpi = 150.0;
+    FigureFit m_fit;
+    QString m_lastNote;
     QPointer<QThread> m_writer;  // the export being written (one at a time), until its result is handled
     QList<QAction*> m_needResult;  // enabled once there is something to export
 };
