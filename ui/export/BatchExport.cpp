@@ -246,8 +246,15 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
     // figure: it has no registry entry and ignores --format.
     const bool page = o.view == QLatin1String("page");
     QStringList views;
+    if (o.view == QLatin1String("training")) {
+        // A series' figure needs its snapshots run on a worker: the window
+        // exports it (File > Export with the Training view shown).
+        return failure(QObject::tr("the training view is not exported from the command line: open the series in "
+                                   "the window (bertlens --snapshots DIR --view training) and use File > Export"));
+    }
     if (o.view == QLatin1String("all")) {
         views = viewNames();
+        views.removeAll(QStringLiteral("training"));  // see above
     } else if (viewNames().contains(o.view)) {
         views << o.view;
     } else if (!page) {
