@@ -215,8 +215,11 @@ void TrainingView::showStep() {
         emit stepShown(m_index);
         return;
     }
-    // Until the worker answers, the previous step stays in sight: the
-    // label above already names the step being computed.
+    // Until the worker answers, the previous step's maps stay in sight
+    // (the label above names the step being computed); a failure shown
+    // was that step's, not this one's.
+    m_shown.reset();
+    setMessage(QString());
     request();
 }
 

@@ -80,7 +80,8 @@ public:
     double lossAt(int index) const;
     QString stepText() const;
     QString message() const;
-    // The result shown for the current step (null while it is computed or when it failed).
+    // The current step's result (null while it is computed, the previous
+    // step's maps still in sight, or when it failed).
     AnalysisResultPtr shownResult() const { return m_shown; }
     // The window's sentence the snapshots are run on.
     const std::string& sentence() const { return m_text; }
