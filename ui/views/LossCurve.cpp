@@ -34,7 +34,7 @@ LossCurve::LossCurve(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
     setTheme(m_theme);
 }
 
-void LossCurve::setLoss(const std::vector<double>& loss, int64_t plannedSteps) {
+void LossCurve::setLoss(const std::vector<double>& loss, int64_t lastStep) {
     m_loss = loss;
     QVector<double> x, y;
     x.reserve(int(loss.size()));
@@ -46,7 +46,7 @@ void LossCurve::setLoss(const std::vector<double>& loss, int64_t plannedSteps) {
         if (std::isfinite(loss[i])) top = std::max(top, loss[i]);
     }
     m_graph->setData(x, y, true);
-    m_plot->xAxis->setRange(0, double(std::max<int64_t>(plannedSteps, 1)));
+    m_plot->xAxis->setRange(0, double(std::max<int64_t>(lastStep, 1)));
     m_plot->yAxis->setRange(0, top * 1.05);
     placeMarker();
 }

@@ -22,8 +22,8 @@ class LossCurve : public QWidget {
 public:
     explicit LossCurve(QWidget* parent = nullptr);
 
-    // loss[i] is the loss of update i + 1 (SeriesContents::loss); plannedSteps sets the axis.
-    void setLoss(const std::vector<double>& loss, int64_t plannedSteps);
+    // loss[i] is the loss of update i + 1 (SeriesContents::loss); the axis runs to lastStep.
+    void setLoss(const std::vector<double>& loss, int64_t lastStep);
     // The marker's step; -1 hides it.
     void setMarker(int64_t step);
     void setTheme(const Theme& theme);

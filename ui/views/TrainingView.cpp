@@ -161,7 +161,9 @@ bool TrainingView::openSeries(const QString& folder, qint64 step) {
                                .arg(c.stepsDone)
                                .arg(c.steps)
                                .arg(safeDisplay(m_series->folder().string())));
-    m_curve->setLoss(c.loss, std::max(c.steps, c.stepsDone));
+    // The axis spans the steps done: a run still going fills the plot, the
+    // label above says how far it is planned.
+    m_curve->setLoss(c.loss, c.stepsDone);
     m_pages->setCurrentIndex(1);
     m_index = -1;
     {
