@@ -397,7 +397,14 @@ void TrainingView::paintFigure(QPainter& painter, const QRectF& rect) {
     const double top = 30.0 * scale;
     painter.setFont(m_theme.font(12, true));
     if (!m_series) {
-        painter.drawText(rect, Qt::AlignCenter | Qt::TextWordWrap, tr("No snapshot series is open."));
+        // The empty page as a figure: a frame round what to do.
+        const QRectF frame = rect.adjusted(12 * scale, 12 * scale, -12 * scale, -12 * scale);
+        painter.setPen(QPen(m_theme.foreground, 1.0 * scale, Qt::DashLine));
+        painter.drawRoundedRect(frame, 8 * scale, 8 * scale);
+        painter.setPen(m_theme.foreground);
+        painter.drawText(frame.adjusted(24 * scale, 24 * scale, -24 * scale, -24 * scale),
+                         Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("No snapshot series is open.\n\n%1").arg(m_emptyText->text()));
         painter.restore();
         return;
     }
