@@ -3,6 +3,7 @@
 //   bertlens [--model DIR] [--text TEXT] [--view NAME] [--layer L] [--head H] [--mask-mode M]
 //   bertlens --export DIR --text TEXT --view NAME (the names in ui/views/ViewRegistry.cpp)
 //            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
+//   bertlens --snapshots DIR [--snapshot-step N]   (a pretraining series in the Training view)
 #include "AnalysisController.h"
 #include "BatchExport.h"
 #include "BundledModel.h"
@@ -14,6 +15,7 @@
 #include "SaliencyBar.h"
 #include "SelectionControls.h"
 #include "StartHead.h"
+#include "TrainingView.h"
 #include "Version.h"
 #include "ViewRegistry.h"
 
@@ -70,6 +72,15 @@ struct Options {
     QCommandLineOption screenshotDuring{
         QStringLiteral("screenshot-during"),
         QStringLiteral("With --finetune and --screenshot: take the picture while the from-scratch run trains.")};
+    // Issue 16 part 6: a pretraining run's snapshots in the Training view.
+    QCommandLineOption snapshots{QStringLiteral("snapshots"),
+                                 QStringLiteral("Open the snapshot series in DIR (bertlens-cli train --snapshots "
+                                                "DIR) in the Training view."),
+                                 QStringLiteral("DIR")};
+    QCommandLineOption snapshotStep{QStringLiteral("snapshot-step"),
+                                    QStringLiteral("With --snapshots: show the snapshot of step N (or the last "
+                                                   "one before it)."),
+                                    QStringLiteral("N")};
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -162,7 +173,7 @@ void describe(QCommandLineParser& parser, const Options& o) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.ablate,
-                       o.saliency, o.screenshot, o.finetune, o.screenshotDuring});
+                       o.saliency, o.screenshot, o.finetune, o.screenshotDuring, o.snapshots, o.snapshotStep});
 }
 
 // The command line without the options QApplication takes for itself
@@ -246,6 +257,9 @@ int main(int argc, char** argv) {
                            .arg(parser.value(o.finetune)));
         finetuneTask = parts[0];
     }
+    const int snapshotStep = intValue(parser, o.snapshotStep, -1);
+    if (parser.isSet(o.snapshotStep) && !parser.isSet(o.snapshots))
+        usageError(QStringLiteral("--snapshot-step needs --snapshots DIR (the series to show)"));
     // Before anything else reads QSettings: an unreadable file is moved aside here.
     const SettingsLoad settings = loadWindowSettings();
     if (!settings.note.isEmpty()) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(settings.note)));
@@ -344,6 +358,13 @@ int main(int argc, char** argv) {
                          qPrintable(finetuneView->grid()->verdict()));
         });
     }
+    auto* trainingView = qobject_cast<TrainingView*>(window.view(QStringLiteral("training")));
+    bool seriesOpen = false;
+    if (parser.isSet(o.snapshots) && trainingView) {
+        if (!parser.isSet(o.view)) window.setCurrentView(QStringLiteral("training"));
+        seriesOpen = trainingView->openSeries(parser.value(o.snapshots), snapshotStep);
+        if (!seriesOpen) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(trainingView->message())));
+    }
     if (parser.isSet(o.screenshot)) {
         const QString file = parser.value(o.screenshot);
         // One picture, of what the window shows once the awaited run has
@@ -358,7 +379,12 @@ int main(int argc, char** argv) {
                 QApplication::quit();
             });
         };
-        if (!finetuneTask.isEmpty() && finetuneView) {
+        if (seriesOpen) {
+            // Once the step's snapshot has answered for the sentence.
+            QObject::connect(trainingView, &TrainingView::stepShown, &window, shoot);
+            QObject::connect(trainingView, &TrainingView::stepFailed, &window, shoot);
+            QObject::connect(&window, &MainWindow::resultCleared, &window, shoot);
+        } else if (!finetuneTask.isEmpty() && finetuneView) {
             if (parser.isSet(o.screenshotDuring)) {
                 QObject::connect(finetuneView, &FinetuneView::scratchEvaluated, &window, shoot);
             } else {

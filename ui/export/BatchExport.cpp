@@ -79,8 +79,15 @@ QString batchExportUsage() {
            "--width-cm W --font-pt P: a figure to be placed W cm wide, its text P points there; presets:\n"
            "single-column (8.5 cm, 8 pt), double-column (17.8 cm, 9 pt), slide (25.4 x 14.3 cm, 18 pt).\n"
            "--view page: one HTML page with every layer and head under both masks, to open in a browser (it\n"
-           "needs no network); it opens on --layer, --head and --mask-mode.")
-            .arg(viewNames().join(QLatin1Char('|')));
+           "needs no network); it opens on --layer, --head and --mask-mode.\n"
+           "The training view is exported from the window (bertlens --snapshots DIR, then File > Export).")
+            .arg(exportableViewNames().join(QLatin1Char('|')));
+}
+
+QStringList exportableViewNames() {
+    QStringList names = viewNames();
+    names.removeAll(QStringLiteral("training"));  // its snapshots run on the window's worker
+    return names;
 }
 
 bool parseBatchExportArguments(const QStringList& args, BatchExportOptions& o, QString& error) {
@@ -246,8 +253,14 @@ BatchExportResult runBatchExport(const BatchExportOptions& o) {
     // figure: it has no registry entry and ignores --format.
     const bool page = o.view == QLatin1String("page");
     QStringList views;
+    if (o.view == QLatin1String("training")) {
+        // A series' figure needs its snapshots run on a worker: the window
+        // exports it (File > Export with the Training view shown).
+        return failure(QObject::tr("the training view is not exported from the command line: open the series in "
+                                   "the window (bertlens --snapshots DIR --view training) and use File > Export"));
+    }
     if (o.view == QLatin1String("all")) {
-        views = viewNames();
+        views = exportableViewNames();
     } else if (viewNames().contains(o.view)) {
         views << o.view;
     } else if (!page) {

@@ -72,6 +72,9 @@ struct BatchExportResult {
 bool parseBatchExportArguments(const QStringList& arguments, BatchExportOptions& options, QString& error);
 // The usage text for --help and for errors.
 QString batchExportUsage();
+// The views --export draws: every registered one but "training" (its
+// snapshots are run by the window's worker; the window exports it).
+QStringList exportableViewNames();
 
 // The file name a figure is written under, e.g. "head-layer1-head3-bidirectional.png";
 // the interactive page (--view page): "page-layer1-head3-bidirectional.html".

@@ -12,6 +12,7 @@
 #include "LinesView.h"
 #include "ModelView.h"
 #include "PredictionsView.h"
+#include "TrainingView.h"
 
 #include <QObject>
 
@@ -33,6 +34,7 @@ const std::vector<ViewEntry>& viewEntries() {
         {QStringLiteral("anatomy"), QObject::tr("Anatomy"), [](QWidget* p) { return new AnatomyView(p); }},
         {QStringLiteral("inside"), QObject::tr("Inside a head"), [](QWidget* p) { return new InsideView(p); }},
         {QStringLiteral("finetune"), QObject::tr("Fine-tune"), [](QWidget* p) { return new FinetuneView(p); }},
+        {QStringLiteral("training"), QObject::tr("Training"), [](QWidget* p) { return new TrainingView(p); }},
     };
     return entries;
 }

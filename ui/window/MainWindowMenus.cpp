@@ -12,6 +12,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileDialog>
+#include "TrainingView.h"
+
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -25,6 +27,13 @@ void MainWindow::buildMenus() {
     open->setShortcut(QKeySequence::Open);
     // Open from the Hugging Face cache… and Download model… (ui/hub).
     addHubMenuActions(file, open, this, [this](const QString& folder) { openModel(folder); });
+    file->addAction(tr("Open &snapshot series…"), this, [this] {
+        // The Training view shows it; the window's model stays as it is.
+        if (auto* training = qobject_cast<TrainingView*>(view(QStringLiteral("training")))) {
+            setCurrentView(QStringLiteral("training"));
+            training->chooseSeries();
+        }
+    });
     m_recentMenu = file->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     file->addSeparator();
