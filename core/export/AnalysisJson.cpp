@@ -1,5 +1,7 @@
 #include "export/AnalysisJson.h"
 
+#include "export/ShortestFloat.h"
+
 #include <algorithm>
 
 #include "analysis/AnalyzeRequest.h"
@@ -10,13 +12,6 @@
 
 namespace bertlens {
 namespace {
-
-void writeFloat(std::ostream& out, float v) {
-    char buf[32];
-    // Shortest text that reads back as the same float.
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.write(buf, r.ptr - buf);
-}
 
 void writeString(std::ostream& out, const std::string& s) {
     out << nlohmann::json(s).dump();
@@ -40,7 +35,7 @@ void writeMatrix(std::ostream& out, const float* data, size_t rows, size_t cols)
         const float* row = data + r * cols;
         for (size_t k = 0; k < cols; ++k) {
             if (k) out << ',';
-            writeFloat(out, row[k]);
+            writeShortestFloat(out, row[k]);
         }
         out << ']';
     }
@@ -85,7 +80,7 @@ void writePredictions(std::ostream& out, const std::vector<Prediction>& predicti
             out << "{\"token\":";
             writeString(out, t.token);
             out << ",\"id\":" << t.id << ",\"prob\":";
-            writeFloat(out, t.probability);
+            writeShortestFloat(out, t.probability);
             out << '}';
         });
         out << '}';
@@ -93,7 +88,7 @@ void writePredictions(std::ostream& out, const std::vector<Prediction>& predicti
 }
 
 void writeFloats(std::ostream& out, const std::vector<float>& v) {
-    writeArray(out, v, [&](float x) { writeFloat(out, x); });
+    writeArray(out, v, [&](float x) { writeShortestFloat(out, x); });
 }
 
 // Everything of writeAnalysisJson but the closing brace.
@@ -184,7 +179,7 @@ void writeMeasuresJson(std::ostream& out, const Measures& m, const ModelConfig& 
         const Saliency& s = *m.saliency;
         out << ",\"saliency\":{\"position\":" << s.position << ",\"from_position\":" << s.fromPosition
             << ",\"target\":" << s.target << ",\"log_prob\":";
-        writeFloat(out, static_cast<float>(s.logProb));
+        writeShortestFloat(out, static_cast<float>(s.logProb));
         out << ",\"grad_x_input\":";
         writeFloats(out, s.gradXInput);
         out << ",\"gradient\":";

@@ -1,5 +1,7 @@
 #include "export/AttentionExport.h"
 
+#include "export/ShortestFloat.h"
+
 #include "Errors.h"
 #include "analysis/MaskComparison.h"
 
@@ -10,12 +12,6 @@
 
 namespace bertlens {
 namespace {
-
-void writeFloat(std::ostream& out, float v) {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round trip
-    out.write(buf, r.ptr - buf);
-}
 
 std::string csvField(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos && !s.empty() && s.front() != ' ' && s.back() != ' ') return s;
@@ -80,7 +76,7 @@ void writeMatrixJson(std::ostream& out, const RowMatrix& m) {
         out << (r ? ",[" : "[");
         for (Eigen::Index c = 0; c < m.cols(); ++c) {
             if (c) out << ',';
-            writeFloat(out, m(r, c));
+            writeShortestFloat(out, m(r, c));
         }
         out << ']';
     }
@@ -125,7 +121,7 @@ void writeAttentionCsv(std::ostream& out, const std::vector<const Analysis*>& an
                     out << prefix << q << ',' << csvField(tokenText(*a, q));
                     for (int k = 0; k < n; ++k) {
                         out << ',';
-                        writeFloat(out, m(q, k));
+                        writeShortestFloat(out, m(q, k));
                     }
                     out << "\r\n";
                 }

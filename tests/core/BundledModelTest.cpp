@@ -18,12 +18,8 @@
 namespace bertlens {
 namespace {
 
-std::string bundledModel() {
-    return (std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string();
-}
-
 const std::shared_ptr<const Model>& model() {
-    static const std::shared_ptr<const Model> m = Model::load(bundledModel());
+    static const std::shared_ptr<const Model> m = Model::load(test::bundledModel());
     return m;
 }
 
@@ -100,7 +96,7 @@ TEST(BundledModel, CommandLineAnalyzeGivesTheProbesTopWords) {
         {"the keys to the cabinet [MASK] on the table .", "bidirectional", {"are", "were"}},
     };
     for (const auto& p : probes) {
-        const auto r = test::runCli("analyze --model '" + bundledModel() + "' --top-k 3 --mask-mode " + p.mode +
+        const auto r = test::runCli("analyze --model '" + test::bundledModel() + "' --top-k 3 --mask-mode " + p.mode +
                                     " --text '" + p.text + "'");
         ASSERT_EQ(r.exitCode, 0) << r.err;
         const auto j = nlohmann::json::parse(r.out);

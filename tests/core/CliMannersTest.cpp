@@ -17,10 +17,6 @@ namespace {
 
 const char* kCommands[] = {"tokenize", "analyze", "bench", "models", "download", "train", "finetune", "evaluate", "tasks"};
 
-std::string bundledModel() {
-    return (std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string();
-}
-
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
@@ -91,9 +87,9 @@ TEST(CliManners, LeavingOutTheModelUsesTheBundledOneAndSaysSoOnce) {
     const auto implicit = test::runCli("tokenize --text 'the [MASK] barked .'");
     ASSERT_EQ(implicit.exitCode, 0) << implicit.err;
     EXPECT_EQ(lines(implicit.err).size(), 1u) << implicit.err;
-    const auto canonical = std::filesystem::canonical(bundledModel()).string();
+    const auto canonical = std::filesystem::canonical(test::bundledModel()).string();
     EXPECT_NE(implicit.err.find("using the bundled model " + canonical), std::string::npos) << implicit.err;
-    const auto explicitModel = test::runCli("tokenize --model '" + bundledModel() + "' --text 'the [MASK] barked .'");
+    const auto explicitModel = test::runCli("tokenize --model '" + test::bundledModel() + "' --text 'the [MASK] barked .'");
     EXPECT_EQ(implicit.out, explicitModel.out);
     EXPECT_TRUE(explicitModel.err.empty()) << explicitModel.err;
 }
@@ -102,7 +98,7 @@ TEST(CliManners, LeavingOutTheModelUsesTheBundledOneAndSaysSoOnce) {
 // probabilities of the same sentence (the maximum found here, not by the writer).
 TEST(CliManners, AnalyzeTextAgreesWithItsJson) {
     const std::string args =
-        "analyze --model '" + bundledModel() + "' --top-k 3 --text 'the dog [MASK] at the [MASK] .'";
+        "analyze --model '" + test::bundledModel() + "' --top-k 3 --text 'the dog [MASK] at the [MASK] .'";
     const auto json = test::runCli(args);
     const auto text = test::runCli(args + " --format text");
     ASSERT_EQ(json.exitCode, 0) << json.err;

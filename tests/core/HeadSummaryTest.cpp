@@ -23,10 +23,6 @@ std::vector<double> values(const HeadStatistics& s) {
     return {s.entropy, s.distance, s.toCls, s.toSep, s.toPunctuation, s.toSelf, s.toPrevious, s.toNext};
 }
 
-std::string bundledModel() {
-    return (std::filesystem::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string();
-}
-
 // [CLS] , [SEP] : head 0 a made-up map, head 1 uniform.
 KeyRoles threeRoles() {
     std::vector<Token> tokens(3);
@@ -126,7 +122,7 @@ void expectMatchesFixture(const nlohmann::json& want, const std::vector<HeadStat
 
 TEST(HeadSummary, MatchesTheNumpyReferenceFromAnalyze) {
     const nlohmann::json fx = test::readJson(test::fixturesDir() / "head-summary.json");
-    const auto model = Model::load(bundledModel());
+    const auto model = Model::load(test::bundledModel());
     Encoder encoder(model);
     for (const char* mode : {"bidirectional", "causal"}) {
         SCOPED_TRACE(mode);
@@ -141,7 +137,7 @@ TEST(HeadSummary, MatchesTheNumpyReferenceFromAnalyze) {
 
 TEST(HeadSummary, StreamingEqualsPerSentenceResultsCombined) {
     const nlohmann::json fx = test::readJson(test::fixturesDir() / "head-summary.json");
-    const auto model = Model::load(bundledModel());
+    const auto model = Model::load(test::bundledModel());
     Encoder encoder(model);
     const int L = model->config().layers, H = model->config().heads;
     HeadSummaryAccumulator streamed(L, H, true);
@@ -200,7 +196,7 @@ TEST(HeadSummary, CliSkipsAndCountsBadLinesAndMatchesTheReference) {
     test::writeBytes(dir.path() / "mixed.txt", mixed);
     for (const char* name : {"good.txt", "mixed.txt"}) {
         SCOPED_TRACE(name);
-        const auto r = test::runCli("heads --model '" + bundledModel() + "' --threads 1 --corpus '" +
+        const auto r = test::runCli("heads --model '" + test::bundledModel() + "' --threads 1 --corpus '" +
                                     (dir.path() / name).string() + "'");
         ASSERT_EQ(r.exitCode, 0) << r.err;
         const auto j = nlohmann::json::parse(r.out);
@@ -228,7 +224,7 @@ TEST(HeadSummary, CliExitCodes) {
     test::ScratchDir dir;
     test::writeBytes(dir.path() / "empty.txt", "");
     test::writeBytes(dir.path() / "bad.txt", std::string("\n\xff\xfe\n", 4));
-    const std::string m = "heads --model '" + bundledModel() + "' ";
+    const std::string m = "heads --model '" + test::bundledModel() + "' ";
     EXPECT_EQ(test::runCli(m + "--text 'the dog .' --mask-mode sideways").exitCode, 2);
     EXPECT_EQ(test::runCli(m).exitCode, 2);  // neither --text nor --corpus
     const auto empty = test::runCli(m + "--corpus '" + (dir.path() / "empty.txt").string() + "'");

@@ -18,6 +18,10 @@ fs::path modelFixture(const std::string& name) {
     return fixturesDir() / "models" / name;
 }
 
+std::string bundledModel() {
+    return (fs::path(BERTLENS_RESOURCES) / "models" / "bertlens-mini").string();
+}
+
 fs::path sharedBertBaseUncased() {
     const fs::path p = fs::path(BERTLENS_SHARED_DIR) / "reference" / "bert-base-uncased";
     return fs::exists(p / "vocab.txt") ? p : fs::path();

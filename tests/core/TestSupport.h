@@ -12,6 +12,7 @@ namespace bertlens::test {
 
 std::filesystem::path fixturesDir();
 std::filesystem::path modelFixture(const std::string& name);  // tests/fixtures/models/NAME
+std::string bundledModel();  // resources/models/bertlens-mini
 // ../shared/reference/bert-base-uncased, or "" when ../shared is absent.
 std::filesystem::path sharedBertBaseUncased();
 
