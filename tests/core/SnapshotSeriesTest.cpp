@@ -9,6 +9,7 @@
 #include "TestSupport.h"
 
 #include "../common/PrintableCheck.h"
+#include "../common/TinyTrainRun.h"
 #include "Errors.h"
 #include "io/HalfFloat.h"
 #include "io/MappedFile.h"
@@ -33,25 +34,7 @@ namespace bertlens::train {
 namespace {
 
 TrainOptions shortRun(const fs::path& out) {
-    TrainOptions o;
-    o.model.layers = 2;
-    o.model.hidden = 32;
-    o.model.heads = 2;
-    o.model.intermediate = 64;
-    o.model.maxPositions = 32;
-    o.model.vocabSize = 4000;
-    o.seed = 9;
-    o.sentences = 500;
-    o.heldOutSentences = 20;
-    o.steps = 12;
-    o.batchTokens = 512;
-    o.learningRate = 1e-2;
-    o.warmupSteps = 3;
-    o.evalEvery = 3;
-    o.checkpointEvery = 5;
-    o.dtype = DType::F16;
-    o.outDir = out.string();
-    return o;
+    return test::tinyTrainRun(out.string());
 }
 
 TrainOptions withSnapshots(TrainOptions o, const fs::path& dir, int64_t every) {

@@ -8,6 +8,7 @@
 // leave the window's model, its text and the series shown before as they
 // were; Play walks every step and stops at the last; Left/Right and Space.
 #include "UiTestSupport.h"
+#include "../common/TinyTrainRun.h"
 
 #include "AnalysisController.h"
 #include "BatchExport.h"
@@ -45,26 +46,9 @@ namespace {
 const std::string kSentence = "the dog [MASK] at the man .";
 constexpr int kWaitMs = 120000;  // an ASan build runs several times slower
 
-// A series made the way SnapshotSeriesTest makes one: a tiny model, a few steps.
+// A series of the tests' tiny run (tests/common/TinyTrainRun.h), a snapshot every 4 steps.
 void trainSeries(const QString& root) {
-    train::TrainOptions o;
-    o.model.layers = 2;
-    o.model.hidden = 32;
-    o.model.heads = 2;
-    o.model.intermediate = 64;
-    o.model.maxPositions = 32;
-    o.model.vocabSize = 4000;
-    o.seed = 9;
-    o.sentences = 500;
-    o.heldOutSentences = 20;
-    o.steps = 12;
-    o.batchTokens = 512;
-    o.learningRate = 1e-2;
-    o.warmupSteps = 3;
-    o.evalEvery = 3;
-    o.checkpointEvery = 5;
-    o.dtype = DType::F16;
-    o.outDir = (root + QStringLiteral("/model")).toStdString();
+    train::TrainOptions o = test::tinyTrainRun((root + QStringLiteral("/model")).toStdString());
     o.snapshotDir = (root + QStringLiteral("/series")).toStdString();
     o.snapshotEvery = 4;
     train::Trainer(o, [](const train::TrainProgress&) {}).run();
