@@ -1,6 +1,7 @@
 #include "FinetuneCurves.h"
 
 #include "PlotRender.h"
+#include "PlotTheme.h"
 
 #include <qcustomplot.h>
 #include <QVBoxLayout>
@@ -107,14 +108,7 @@ void FinetuneCurves::setTheme(const Theme& theme) {
     for (QCPAxisRect* r : {m_lossRect, m_accuracyRect}) {
         r->setBackground(theme.background);
         for (QCPAxis* axis : {r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft)}) {
-            axis->setBasePen(QPen(fg, 1));
-            axis->setTickPen(QPen(fg, 1));
-            axis->setSubTickPen(QPen(fg, 1));
-            axis->setTickLabelColor(fg);
-            axis->setLabelColor(fg);
-            axis->setLabelFont(theme.font(10));
-            axis->setTickLabelFont(theme.font(9.5));
-            axis->grid()->setPen(QPen(QColor(0, 0, 0, 35), 0, Qt::DotLine));
+            applyAxisTheme(*axis, theme);
         }
     }
     for (QCPTextElement* t : {m_lossTitle, m_accuracyTitle}) {

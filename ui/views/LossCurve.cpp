@@ -1,6 +1,7 @@
 #include "LossCurve.h"
 
 #include "PlotRender.h"
+#include "PlotTheme.h"
 
 #include <qcustomplot.h>
 #include <QVBoxLayout>
@@ -75,14 +76,7 @@ void LossCurve::setTheme(const Theme& theme) {
     m_plot->setBackground(theme.background);
     m_plot->axisRect()->setBackground(theme.background);
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->setBasePen(QPen(fg, 1));
-        axis->setTickPen(QPen(fg, 1));
-        axis->setSubTickPen(QPen(fg, 1));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-        axis->setLabelFont(theme.font(10));
-        axis->setTickLabelFont(theme.font(9.5));
-        axis->grid()->setPen(QPen(QColor(0, 0, 0, 35), 0, Qt::DotLine));
+        applyAxisTheme(*axis, theme);
     }
     if (auto* title = qobject_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0))) {
         title->setFont(theme.font(11, true));
