@@ -43,7 +43,7 @@ const CommandUsage kCommands[] = {
      "                       on CPUs with BF16 dot products, a little less exact\n"},
     {"bench",
      "  bertlens-cli bench    [--model DIR] [--lengths 16,32,128] [--repeats R] [--threads T] [--measures]\n"
-     "                        [--precision f32|bf16]\n",
+     "                        [--precision f32|bf16] [--warm]\n",
      "Times forward passes at each length and prints the medians as JSON.\n"
      "  --model DIR        a BERT folder (default: the bundled bertlens-mini)\n"
      "  --lengths N,...    token counts to time (default 16,32,128)\n"
@@ -51,7 +51,9 @@ const CommandUsage kCommands[] = {
      "  --threads T        threads to use (default: all processors)\n"
      "  --measures         also time rollout, norms, saliency, layer predictions and (up to\n"
      "                     32 tokens) flow on each length's result, and their ratio to the forward\n"
-     "  --precision P      f32 (default) or bf16 (see analyze)\n"},
+     "  --precision P      f32 (default) or bf16 (see analyze)\n"
+     "  --warm             read every weight page once before the first run (first_ms\n"
+     "                     then shows the run without the pages' first-touch cost)\n"},
     {"models", "  bertlens-cli models   [--cache DIR] [--table]\n",
      "Lists the BERT checkpoints in the Hugging Face cache.\n"
      "  --cache DIR   the hub cache (default: HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub)\n"

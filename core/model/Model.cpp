@@ -6,6 +6,8 @@
 #include "Errors.h"
 #include "io/HalfFloat.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -13,6 +15,7 @@
 namespace fs = std::filesystem;
 
 namespace bertlens {
+
 
 // Finds tensors under every naming variant Hugging Face has used, checks
 // their shapes against config.json, and turns them into float views.
@@ -292,6 +295,25 @@ const std::vector<Bf16LayerWeights>& Model::bf16Layers() const {
         }
     });
     return m_bf16Layers;
+}
+
+size_t Model::warm(const std::atomic<bool>* cancel) const {
+    const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096);
+    size_t warmed = 0;
+    for (const NamedTensor& t : m_used) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) break;
+        // A pooler kept from next-sentence prediction runs only under a classifier.
+        if (!m_weights.classifier.present && t.name.find("pooler.") != std::string::npos) continue;
+        // One read per page. (madvise(MADV_POPULATE_READ) fills the page
+        // tables in a twelfth of the time, but on this project's virtual
+        // machine the first read of each page still cost as much after it.)
+        const auto end = reinterpret_cast<uintptr_t>(t.data + t.count);
+        for (uintptr_t p = reinterpret_cast<uintptr_t>(t.data); p < end; p = (p / page + 1) * page) {
+            (void)*reinterpret_cast<const volatile uint8_t*>(p);
+        }
+        warmed += t.count * sizeof(float);
+    }
+    return warmed;
 }
 
 std::string Model::findNonFiniteTensor() const {

@@ -16,6 +16,7 @@
 #include "tokenizer/Tokenizer.h"
 
 #include <cstdint>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,6 +54,17 @@ public:
     // 170 MB for bert-base), then kept. Thread-safe; the Model stays
     // logically immutable (a BF16 file's weights round back to themselves).
     const std::vector<Bf16LayerWeights>& bf16Layers() const;
+
+    // Reads one byte of every page of the tensors the model reads, so that
+    // the first forward pass does not pay each mapped page's first touch
+    // (a page fault, and on a virtual machine the hypervisor's work too);
+    // tensors it never reads (a pooler it does not use) are left alone.
+    // Returns the bytes warmed; stops early when `cancel` is set.
+    // Thread-safe. `bench --warm` calls it between the load and the first
+    // run. (The window does not: on this project's virtual machine the
+    // pages it touched were as slow to touch again 3 s later, in the
+    // window's process, as the first time.)
+    size_t warm(const std::atomic<bool>* cancel = nullptr) const;
 
     // The first weight tensor holding a NaN or an infinity, or "" if none.
     // Slow (reads every weight): called only when a forward pass went wrong.

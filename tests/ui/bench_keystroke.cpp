@@ -5,7 +5,7 @@
 // benchmark, not a test: run it by hand, on a quiet machine, and quote medians.
 //
 //   bench_keystroke [--model DIR] [--random-bert-base VOCAB] [--lengths 16,32,128] [--edits N]
-//                   [--sequential-masks]
+//                   [--sequential-masks] [--precision f32|bf16] [--settle-ms MS]
 //
 // --model: a BERT folder (default: the bundled resources/models/bertlens-mini).
 // --random-bert-base VOCAB: instead, a random-weight bert-base-shaped F32
@@ -13,6 +13,11 @@
 // that vocabulary (../shared/reference/bert-base-uncased/vocab.txt).
 // --sequential-masks: the worker runs the two mask modes one after the other
 // (WorkerOptions::parallelMasks off), to compare.
+// --precision: the engine's arithmetic (View > Arithmetic).
+// --settle-ms: wait this long after the model is in before the first edit (a
+// person starts typing a moment after opening a model; 0 by default).
+// The first edit after the open is also printed on its own: it is the first
+// to touch the model's pages.
 // Each length n is in tokens, [CLS] and [SEP] included; every edit changes the
 // last word and keeps n. Prints, per n, p50 and p95 of the whole latency and
 // of its parts: the wait before the request, the engine's run (both masks) and
@@ -92,6 +97,8 @@ int main(int argc, char** argv) {
     QString vocab;
     std::vector<int> lengths = {16, 32, 128};
     int edits = 40;
+    int settleMs = 0;
+    Precision precision = Precision::F32;
     WorkerOptions options;
     QStringList args = app.arguments();
     if (args.removeAll(QStringLiteral("--sequential-masks")) > 0) options.parallelMasks = false;
@@ -103,6 +110,13 @@ int main(int argc, char** argv) {
         } else if (args[i] == QLatin1String("--lengths")) {
             lengths.clear();
             for (const QString& n : args[i + 1].split(QLatin1Char(','))) lengths.push_back(n.toInt());
+        } else if (args[i] == QLatin1String("--precision")) {
+            if (!parsePrecision(args[i + 1].toStdString(), precision)) {
+                std::fprintf(stderr, "--precision is f32 or bf16\n");
+                return 2;
+            }
+        } else if (args[i] == QLatin1String("--settle-ms")) {
+            settleMs = std::max(0, args[i + 1].toInt());
         } else if (args[i] == QLatin1String("--edits")) {
             edits = std::max(3, args[i + 1].toInt());
         } else {
@@ -119,12 +133,14 @@ int main(int argc, char** argv) {
     MainWindow w(options);
     w.resize(1600, 1000);
     w.show();
+    w.setPrecision(precision);
     QSignalSpy loaded(&w.controller(), &AnalysisController::modelChanged);
     w.openModel(model);
     if (!loaded.wait(120000)) {
         std::fprintf(stderr, "the model did not load: %s\n", qPrintable(model));
         return 1;
     }
+    if (settleMs > 0) QTest::qWait(settleMs);
     w.setCurrentView(QStringLiteral("head"));
     auto* head = dynamic_cast<HeadView*>(w.view(QStringLiteral("head")));
     QCustomPlot* plot = head ? head->heatmap()->plot() : nullptr;
@@ -137,8 +153,25 @@ int main(int argc, char** argv) {
 
     const auto m = w.controller().model();
     const QStringList words = singleTokenWords(*m);
-    std::printf("model %s (%d layers x %d heads, hidden %d), %d edits per length\n", qPrintable(model),
-                m->config().layers, m->config().heads, m->config().hidden, edits);
+    std::printf("model %s (%d layers x %d heads, hidden %d), %d edits per length, %s\n", qPrintable(model),
+                m->config().layers, m->config().heads, m->config().hidden, edits, precisionName(precision));
+    bool first = true;
+    // BENCH_WARM=1: read every weight page (Model::warm) just before the
+    // first edit, and again after 3 s of the event loop, and print how long
+    // each took: how warm the pages stay in the window's process.
+    if (qEnvironmentVariableIsSet("BENCH_WARM")) {
+        QElapsedTimer t;
+        t.start();
+        m->warm();
+        std::printf("warm: %.1f ms; ", t.nsecsElapsed() / 1e6);
+        t.restart();
+        m->warm();
+        std::printf("at once again: %.1f ms; ", t.nsecsElapsed() / 1e6);
+        QTest::qWait(3000);
+        t.restart();
+        m->warm();
+        std::printf("after 3 s of the event loop: %.1f ms\n", t.nsecsElapsed() / 1e6);
+    }
     std::printf("%6s %18s %10s %18s %18s\n", "tokens", "total p50/p95 ms", "wait p50", "engine p50/p95",
                 "rest p50/p95");
     for (int n : lengths) {
@@ -161,8 +194,13 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "no repaint for an edit at n = %d\n", n);
                 return 1;
             }
-            if (e < 0) continue;
             const double ms = (paints.paintNs - start) / 1e6;
+            if (first) {
+                std::printf("first edit after the open (settled %d ms): %.1f ms, engine %.1f ms\n", settleMs, ms,
+                            w.shownResult()->elapsedMs);
+                first = false;
+            }
+            if (e < 0) continue;
             const double run = w.shownResult()->elapsedMs;
             total.push_back(ms);
             engine.push_back(run);
