@@ -7,7 +7,7 @@
 #   tools/setup.sh test     install, build, run every test (what CI runs), then
 #                           every test again under ASan + UBSan (clang, which also
 #                           builds the libFuzzer targets), the worker-thread tests
-#                           under TSan, and each libFuzzer target for 30 s; prints
+#                           under TSan, and each libFuzzer target for 20 s; prints
 #                           how long each stage took
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,9 +91,9 @@ case "$mode" in
       build-tsan/tests/core_thread_tests --gtest_filter='ThreadPool.*:*ThreadCountChangesNoBit*:EncoderPropertiesBundled.*'
     finish "tests under TSan"
 
-    echo "== fuzzing (every target for 30 s; a crash fails)"
-    tools/fuzz.sh --build-dir build-asan 30
-    finish "fuzzing: 7 targets x 30 s"
+    echo "== fuzzing (every target for 20 s; a crash fails)"
+    tools/fuzz.sh --build-dir build-asan 20
+    finish "fuzzing: 7 targets x 20 s"
     ;;
   *)
     echo "usage: tools/setup.sh [demo|test]" >&2
