@@ -101,7 +101,8 @@ void Encoder::prepare(int n) {
     m_qkvT.resize(3 * c.hidden * columns);
     m_ffnT.resize(c.intermediate * columns);
     m_outT.resize(c.hidden * columns);
-    m_packedBf16.resize(gemm::bf16PackedSize(std::max(c.hidden, c.intermediate), m_columns));
+    m_packedBf16.resize(gemm::bf16PackedSize(c.hidden, m_columns));
+    m_ffnBf16.resize(gemm::bf16PackedSize(c.intermediate, m_columns));
 }
 
 Encoder::ProductInput Encoder::packRows(const float* x, int in, bool bf16) {
@@ -201,14 +202,15 @@ void Encoder::feedForward(const EncoderLayerWeights& layer, const Bf16LayerWeigh
             }
             kernels::gelu(block, static_cast<Eigen::Index>(rows.end - rows.begin) * width);
         }
+        // The output layer's input in BF16 pairs: each thread its own rows
+        // (the row shares are multiples of 24, so no pair is split).
+        // (Its own buffer: other threads still read the input's.)
+        if (bf16) gemm::packPanelsBf16(ffn, m_ffnBf16.data(), rows.begin, rows.end);
     });
     // The output layer reads the intermediate activation as it lies (packed),
     // or rounded to BF16 pairs.
     ProductInput act{ffn, gemm::Bf16Panels{}};
-    if (bf16) {
-        act.bf16 = gemm::Bf16Panels{m_packedBf16.data(), c.intermediate, columns};
-        gemm::packPanelsBf16(ffn, m_packedBf16.data());
-    }
+    if (bf16) act.bf16 = gemm::Bf16Panels{m_ffnBf16.data(), c.intermediate, columns};
     addProjection(layer.output, bf16 ? &bf16->output : nullptr, act);
 }
 

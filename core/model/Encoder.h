@@ -91,7 +91,9 @@ private:
     int m_columns = 0;
     RowMatrix m_x, m_q, m_v, m_context;
     Eigen::VectorXf m_packed, m_qkvT, m_ffnT, m_outT;
-    std::vector<uint16_t> m_packedBf16;  // a product's input in BF16 (Precision::Bf16)
+    // Precision::Bf16: a product's input [hidden, columns], and the
+    // intermediate activation [intermediate, columns], as BF16 pairs.
+    std::vector<uint16_t> m_packedBf16, m_ffnBf16;
 };
 
 }  // namespace bertlens

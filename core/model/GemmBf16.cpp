@@ -175,14 +175,14 @@ void packTransposedBf16(const float* x, int n, int in, size_t ldx, uint16_t* out
     }
 }
 
-void packPanelsBf16(const Panels& in, uint16_t* out) {
+void packPanelsBf16(const Panels& in, uint16_t* out, int r0, int r1) {
     const Bf16Panels t{out, in.rows, in.cols};
     for (int p = 0; p < t.count(); ++p) {
         const int width = t.width(p);
         uint16_t* panel = t.panel(p);
         const float* src = in.panel(p);
         const size_t ld = in.stride(p);
-        for (int kk = 0; kk < t.pairs(); ++kk) {
+        for (int kk = r0 / 2; kk < (r1 + 1) / 2; ++kk) {
             const int k = 2 * kk;
             const float* even = src + static_cast<size_t>(k) * ld;
             const float* odd = k + 1 < in.rows ? even + ld : nullptr;

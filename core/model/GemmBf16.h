@@ -51,8 +51,9 @@ void multiplyRowsBf16Portable(const uint16_t* a, size_t lda, const Bf16Panels& b
 // x^T for row-major float32 x [n, in] (rows ldx apart), rounded to BF16 and
 // packed as Bf16Panels [in, paddedCols(n)]; padding columns are zero.
 void packTransposedBf16(const float* x, int n, int in, size_t ldx, uint16_t* out);
-// The same packing from a packed float32 matrix (the feed-forward activation).
-void packPanelsBf16(const Panels& in, uint16_t* out);
+// The same packing from a packed float32 matrix (the feed-forward activation),
+// rows [r0, r1) of it (r0 even; threads may share one matrix by row ranges).
+void packPanelsBf16(const Panels& in, uint16_t* out, int r0, int r1);
 
 // A float32 weight matrix [rows, in] rounded to BF16 into `out`, rows
 // bf16RowStride(in) apart (an odd row length padded with a zero).

@@ -115,7 +115,10 @@ TEST_P(Bf16Shapes, MatchesFloat64SumOfTheRoundedOperands) {
     std::vector<float> xt(static_cast<size_t>(s.depth) * cols);
     gemm::packTransposed(x.data(), s.tokens, s.depth, static_cast<size_t>(s.depth), xt.data());
     std::vector<uint16_t> repacked(packed.size(), 0xFFFF);
-    gemm::packPanelsBf16(gemm::Panels::packedOf(xt.data(), s.depth, cols), repacked.data());
+    // In two row ranges, as two threads convert it.
+    const int half = s.depth / 4 * 2;
+    gemm::packPanelsBf16(gemm::Panels::packedOf(xt.data(), s.depth, cols), repacked.data(), 0, half);
+    gemm::packPanelsBf16(gemm::Panels::packedOf(xt.data(), s.depth, cols), repacked.data(), half, s.depth);
     EXPECT_EQ(repacked, packed);
 
     const int split = s.rows / 2;
