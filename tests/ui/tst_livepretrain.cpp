@@ -7,13 +7,16 @@
 // 1e-6); the live loss curve has every step's loss, equal to series.json's;
 // Stop leaves a series SnapshotSeries opens whose last step is the last
 // folder written, nothing else in the folder, and the view keeps working on
-// it; Save series as… copies it; opening another series stops the run;
+// it; Save series as… copies it; opening another series stops the run,
+// opening another model in the window does not;
 // an unwritable folder, and one already holding a series, give a message
 // and keep the series shown before.
 #include "UiTestSupport.h"
 #include "../common/TinyTrainRun.h"
 
+#include "AnalysisController.h"
 #include "LivePretrainJob.h"
+#include "MainWindow.h"
 #include "LossCurve.h"
 #include "PredictionChart.h"
 #include "TrainingView.h"
@@ -162,7 +165,7 @@ private slots:
         QVERIFY2(view.startLivePretraining(shortRecipe(9), dir.path()), qPrintable(view.message()));
         QVERIFY(view.isPretraining());
         QVERIFY(view.stopButton()->isVisibleTo(&view));
-        QVERIFY(!view.liveButton()->isEnabled());
+        QVERIFY(view.liveButton()->isHidden());
         QVERIFY(ended.wait(kWaitMs) || ended.count() == 1);
         QCOMPARE(ended.first().at(0).toBool(), false);  // finished, not stopped
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
@@ -269,6 +272,31 @@ private slots:
         } catch (const std::exception& e) {
             QFAIL(e.what());
         }
+    }
+
+    void openingAModelLeavesTheRunGoing() {
+        // The live model is its own (the bundled vocabulary, fresh weights):
+        // the window's model changing touches neither the run nor its series.
+        auto window = test::openWindow(test::fixtureModel("h12-f32"));
+        QVERIFY(window);
+        auto* view = qobject_cast<TrainingView*>(window->view(QStringLiteral("training")));
+        QVERIFY(view);
+        window->setCurrentView(QStringLiteral("training"));
+        window->setText(QString::fromStdString(kSentence));
+        QTemporaryDir dir;
+        QSignalSpy grew(view, &TrainingView::seriesGrew);
+        QVERIFY(view->startLivePretraining(shortRecipe(3000), dir.path()));
+        QVERIFY(QTest::qWaitFor([&] { return grew.count() >= 1; }, kWaitMs));
+        window->openModel(test::fixtureModel("inter-f32"));
+        QVERIFY(QTest::qWaitFor([&] { return window->controller().modelFolder() == test::fixtureModel("inter-f32"); },
+                                kWaitMs));
+        const int before = grew.count();
+        QVERIFY(QTest::qWaitFor([&] { return grew.count() > before; }, kWaitMs));
+        QVERIFY(view->isPretraining());
+        QVERIFY(view->showsLiveSeries());
+        view->stopLivePretraining();
+        QSignalSpy ended(view, &TrainingView::livePretrainingEnded);
+        QVERIFY(ended.wait(kWaitMs) || ended.count() == 1);
     }
 
     void badFoldersKeepTheSeriesShown() {

@@ -74,7 +74,7 @@ TrainingView::TrainingView(QWidget* parent)
            "then move the step slider or press Play to see the sentence's attention and predictions "
            "at each step.\n\n"
            "Or pretrain a small model (2 layers, 2 heads) here and watch its heads form as it learns "
-           "(about 4 minutes)."));
+           "(a few minutes)."));
     emptyLayout->addWidget(m_emptyText);
     auto* emptyButtons = new QHBoxLayout;
     emptyButtons->addStretch(1);

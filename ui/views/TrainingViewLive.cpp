@@ -193,6 +193,8 @@ QString TrainingView::liveText() const {
         QString text;
         if (!m_liveAdopted) {
             text = tr("Pretraining a small model live (%1): making the corpus…").arg(m_liveModel);
+        } else if (m_liveStep.step == 0) {
+            text = tr("Pretraining live (%1): the first of %2 steps…").arg(m_liveModel).arg(m_liveStep.steps);
         } else {
             text = tr("Pretraining live (%1): step %2 of %3 · loss %4 · %5 steps/s · %6 left")
                        .arg(m_liveModel)
@@ -203,7 +205,8 @@ QString TrainingView::liveText() const {
                        .arg(durationText(m_liveStep.remainingSeconds));
         }
         if (m_live.isStopping()) text += tr(" · stopping…");
-        return text + tr("\nSnapshots go to %1").arg(folder);
+        // Once its series is shown, the label under the slider names the folder.
+        return m_liveAdopted ? text : text + tr("\nSnapshots go to %1").arg(folder);
     }
     if (m_liveEnd.isEmpty()) return QString();
     return tr("%1 (%2). The series is in the temporary folder %3: Save series as… keeps a copy where you choose.")
@@ -212,11 +215,12 @@ QString TrainingView::liveText() const {
 
 void TrainingView::updateLiveControls() {
     const bool running = m_live.isRunning();
-    m_liveButton->setEnabled(!running);
+    // While it runs, Stop takes the start button's place.
+    m_liveButton->setVisible(!running);
     m_emptyLive->setEnabled(!running);
     m_stopButton->setVisible(running);
     m_stopButton->setEnabled(running && !m_live.isStopping());
-    m_saveButton->setVisible(m_showsLive);
+    m_saveButton->setVisible(m_showsLive && !running);
     m_saveButton->setEnabled(m_showsLive && !running && m_series);
     const QString text = (running || m_showsLive) ? liveText() : QString();
     if (!m_liveSaved.isEmpty() && !running) {
