@@ -59,7 +59,8 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args,
                     {"--out", "--seed", "--layers", "--hidden", "--heads", "--intermediate", "--max-positions",
                      "--vocab-size", "--sentences", "--steps", "--batch-tokens", "--lr", "--warmup", "--threads",
-                     "--dtype", "--eval-every", "--checkpoint-every", "--objective", "--snapshot-every", "--snapshots", "--vocab"},
+                     "--dtype", "--eval-every", "--checkpoint-every", "--objective", "--snapshot-every", "--snapshots",
+                     "--vocab"},
                     {"--resume"});
     train::TrainOptions o;
     o.outDir = a.value("--out");

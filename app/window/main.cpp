@@ -18,8 +18,8 @@
 #include "StartHead.h"
 #include "TrainingView.h"
 #include "Version.h"
-#include "train/SnapshotSeries.h"
 #include "ViewRegistry.h"
+#include "train/SnapshotSeries.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -86,8 +86,9 @@ struct Options {
                                     QStringLiteral("N")};
     QCommandLineOption pretrainLive{
         QStringLiteral("pretrain-live"),
-        QStringLiteral("Pretrain a small model (2 layers, 2 heads) in the Training view, its snapshots shown as "
-                       "they are written; with --screenshot the picture waits for the run's end (or --snapshot-step).")};
+        QStringLiteral(
+            "Pretrain a small model (2 layers, 2 heads) in the Training view, its snapshots shown as "
+            "they are written; with --screenshot the picture waits for the run's end (or --snapshot-step).")};
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -382,7 +383,8 @@ int main(int argc, char** argv) {
         if (!liveStarted) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(trainingView->message())));
         // Its progress on stderr too, each snapshot's line: the numbers of a scripted run.
         QObject::connect(trainingView, &TrainingView::seriesGrew, trainingView, [trainingView] {
-            std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(trainingView->liveText().split('\n').first())));
+            std::fprintf(stderr, "bertlens: %s\n",
+                         qPrintable(safeDisplay(trainingView->liveText().split('\n').first())));
         });
         QObject::connect(trainingView, &TrainingView::livePretrainingFailed, trainingView, [](const QString& text) {
             std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(text)));

@@ -11,13 +11,13 @@
 // opening another model in the window does not;
 // an unwritable folder, and one already holding a series, give a message
 // and keep the series shown before.
-#include "UiTestSupport.h"
 #include "../common/TinyTrainRun.h"
+#include "UiTestSupport.h"
 
 #include "AnalysisController.h"
 #include "LivePretrainJob.h"
-#include "MainWindow.h"
 #include "LossCurve.h"
+#include "MainWindow.h"
 #include "PredictionChart.h"
 #include "TrainingView.h"
 
@@ -108,7 +108,10 @@ QString curveAgainstSeries(const TrainingView& view, const QJsonArray& loss) {
         return QStringLiteral("%1 points, %2 losses").arg(curve->dataCount()).arg(loss.size());
     for (int i = 0; i < loss.size(); ++i) {
         if (curve->data()->at(i)->key != double(i + 1) || curve->data()->at(i)->value != loss[i].toDouble())
-            return QStringLiteral("point %1: %2 against %3").arg(i).arg(curve->data()->at(i)->value, 0, 'g', 17).arg(loss[i].toDouble(), 0, 'g', 17);
+            return QStringLiteral("point %1: %2 against %3")
+                .arg(i)
+                .arg(curve->data()->at(i)->value, 0, 'g', 17)
+                .arg(loss[i].toDouble(), 0, 'g', 17);
     }
     return QString();
 }
@@ -147,16 +150,17 @@ private slots:
         QStringList problems;
         connect(&view, &TrainingView::seriesGrew, &view, [&](int count) {
             counts << count;
-            const int onDisk = readJson(series + QStringLiteral("/series.json"))
-                                   .value(QStringLiteral("snapshots")).toArray().size();
-            if (view.slider()->maximum() + 1 != count) problems << QStringLiteral("slider %1").arg(view.slider()->maximum());
+            const int onDisk =
+                readJson(series + QStringLiteral("/series.json")).value(QStringLiteral("snapshots")).toArray().size();
+            if (view.slider()->maximum() + 1 != count)
+                problems << QStringLiteral("slider %1").arg(view.slider()->maximum());
             if (onDisk < count) problems << QStringLiteral("series.json has %1 of %2").arg(onDisk).arg(count);
         });
         // Every step shown while it runs is that step's own folder.
         int checked = 0;
         connect(&view, &TrainingView::stepShown, &view, [&](int index) {
-            const QString folder = series + QLatin1Char('/') +
-                                   QString::fromStdString(view.series()->snapshots()[size_t(index)].folder);
+            const QString folder =
+                series + QLatin1Char('/') + QString::fromStdString(view.series()->snapshots()[size_t(index)].folder);
             const QString d = differenceFromEngine(view, folder);
             if (!d.isEmpty()) problems << QStringLiteral("step index %1: %2").arg(index).arg(d);
             ++checked;
@@ -209,7 +213,7 @@ private slots:
         QSignalSpy ended(&view, &TrainingView::livePretrainingEnded);
         QVERIFY(view.startLivePretraining(shortRecipe(3000), dir.path()));
         QVERIFY(QTest::qWaitFor([&] { return grew.count() >= 3; }, kWaitMs));  // steps 0, 3, 6
-        QVERIFY(!view.saveSeriesAs(dir.path() + QStringLiteral("/early")));  // not while it writes
+        QVERIFY(!view.saveSeriesAs(dir.path() + QStringLiteral("/early")));    // not while it writes
         view.stopButton()->click();
         QVERIFY(ended.wait(kWaitMs) || ended.count() == 1);
         QCOMPARE(ended.first().at(0).toBool(), true);
@@ -331,7 +335,8 @@ private slots:
         QSignalSpy failed(&view, &TrainingView::livePretrainingFailed);
         QVERIFY(view.startLivePretraining(shortRecipe(9), dir.path() + QStringLiteral("/used")));
         QVERIFY(failed.wait(kWaitMs) || failed.count() == 1);
-        QVERIFY2(view.message().contains(QStringLiteral("already holds a snapshot series")), qPrintable(view.message()));
+        QVERIFY2(view.message().contains(QStringLiteral("already holds a snapshot series")),
+                 qPrintable(view.message()));
         QVERIFY(keptAsItWas());
         // And the view still steps through the series it shows.
         view.setStepIndex(2);

@@ -425,8 +425,8 @@ void TrainingView::setTheme(const Theme& theme) {
     for (QLabel* label : m_labels) label->setFont(font);
     m_stepLabel->setFont(theme.font(12, true));
     m_emptyText->setFont(theme.font(12));
-    for (QPushButton* b : {m_emptyOpen, m_openButton, m_playButton, m_emptyLive, m_liveButton, m_stopButton,
-                           m_saveButton})
+    for (QPushButton* b :
+         {m_emptyOpen, m_openButton, m_playButton, m_emptyLive, m_liveButton, m_stopButton, m_saveButton})
         b->setFont(font);
     m_message->setStyleSheet(QStringLiteral("color: %1").arg(theme.negative.name()));
     m_grid->setTheme(theme);

@@ -165,7 +165,7 @@ private:
     QPushButton* m_stopButton;
     QPushButton* m_saveButton;
     QLabel* m_liveLabel;
-    QWidget* m_liveRow;  // the buttons above and the label, over both pages
+    QWidget* m_liveRow;    // the buttons above and the label, over both pages
     QTimer* m_curveTimer;  // merges the live curve's redraws
     QSlider* m_slider;
     QLabel* m_stepLabel;
@@ -179,8 +179,8 @@ private:
 
     TrainingJob m_job;
     LivePretrainJob m_live;
-    bool m_showsLive = false;       // m_series is the live run's
-    bool m_liveAdopted = false;     // the running live run's first snapshot is shown
+    bool m_showsLive = false;        // m_series is the live run's
+    bool m_liveAdopted = false;      // the running live run's first snapshot is shown
     std::vector<double> m_liveLoss;  // every step's loss, as reported
     qint64 m_livePlanned = 0;
     LiveStep m_liveStep;

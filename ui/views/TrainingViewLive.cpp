@@ -99,7 +99,8 @@ bool TrainingView::startLivePretraining(train::TrainOptions recipe, const QStrin
     m_liveAdopted = false;
     m_liveEnd.clear();
     m_liveSaved.clear();
-    m_liveModel = tr("%1 layers × %2 heads, hidden %3").arg(recipe.model.layers).arg(recipe.model.heads).arg(recipe.model.hidden);
+    m_liveModel =
+        tr("%1 layers × %2 heads, hidden %3").arg(recipe.model.layers).arg(recipe.model.heads).arg(recipe.model.hidden);
     m_live.start(std::move(recipe), folder);
     updateLiveControls();
     return true;
@@ -165,8 +166,8 @@ void TrainingView::growSeries(SeriesPtr series) {
 void TrainingView::onLiveEnded(quint64 generation, const SeriesPtr& series, bool stopped) {
     Q_UNUSED(generation);
     const qint64 done = qint64(m_liveLoss.size());
-    m_liveEnd = stopped ? tr("Stopped at step %1 of %2").arg(done).arg(m_livePlanned)
-                        : tr("Finished: %1 steps").arg(done);
+    m_liveEnd =
+        stopped ? tr("Stopped at step %1 of %2").arg(done).arg(m_livePlanned) : tr("Finished: %1 steps").arg(done);
     if (series && m_showsLive) {
         m_curveTimer->stop();
         m_livePlanned = std::max<qint64>(done, 1);  // the curve now spans what was done
@@ -258,8 +259,7 @@ bool TrainingView::saveSeriesAs(const QString& folder) {
     if (error) {
         std::error_code ignored;
         fs::remove_all(partial, ignored);
-        setMessage(tr("The series cannot be copied to %1: %2").arg(safeDisplay(folder),
-                                                                 safeDisplay(error.message())));
+        setMessage(tr("The series cannot be copied to %1: %2").arg(safeDisplay(folder), safeDisplay(error.message())));
         return false;
     }
     setMessage(QString());
@@ -269,8 +269,8 @@ bool TrainingView::saveSeriesAs(const QString& folder) {
 }
 
 void TrainingView::chooseSaveSeries() {
-    const QString folder = QFileDialog::getSaveFileName(
-        this, tr("Save series as (a new folder)"), QDir::home().filePath(QStringLiteral("bertlens-live-series")));
+    const QString folder = QFileDialog::getSaveFileName(this, tr("Save series as (a new folder)"),
+                                                        QDir::home().filePath(QStringLiteral("bertlens-live-series")));
     if (!folder.isEmpty()) saveSeriesAs(folder);
 }
 

@@ -56,8 +56,9 @@ namespace {
 std::vector<std::string> bundledVocabulary() {
     const std::string model = findBundledModelFolder(QCoreApplication::applicationDirPath().toStdString());
     if (model.empty()) {
-        throw Error("the bundled model bertlens-mini is not found, and the live model trains with its vocabulary: "
-                    "reinstall BertLens, or train with bertlens-cli train --snapshots DIR and open that series");
+        throw Error(
+            "the bundled model bertlens-mini is not found, and the live model trains with its vocabulary: "
+            "reinstall BertLens, or train with bertlens-cli train --snapshots DIR and open that series");
     }
     const Vocab vocab = Vocab::fromFile((fs::path(model) / "vocab.txt").string());
     std::vector<std::string> pieces;
