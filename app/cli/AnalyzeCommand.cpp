@@ -39,7 +39,7 @@ std::pair<int, int> parsePair(const std::string& text, const std::string& flag) 
 int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args,
                     {"--model", "--text", "--format", "--mask-mode", "--top-k", "--threads", "--target", "--ablate", "--npy",
-                     "--inside"},
+                     "--inside", "--precision"},
                     {"--predict-all", "--hidden-states", "--rollout", "--flow", "--norms", "--saliency",
                      "--head-importance", "--layer-predictions"});
     const std::string format = a.valueOr("--format", "json");
@@ -49,6 +49,7 @@ int runAnalyze(const std::vector<std::string>& args, std::ostream& out) {
     if (!parseMaskMode(mode, rq.encoder.maskMode)) {
         throw UsageError("--mask-mode is bidirectional or causal, not \"" + mode + "\"");
     }
+    rq.encoder.precision = precisionOption(a);
     rq.encoder.topK = a.intValue("--top-k", 5, 1, 1000);
     rq.encoder.predictAll = a.has("--predict-all");
     rq.rollout = a.has("--rollout");

@@ -57,6 +57,13 @@ std::string durationText(double seconds) {
     return text;
 }
 
+Precision precisionOption(const CliArgs& a) {
+    Precision p = Precision::F32;
+    const std::string text = a.valueOr("--precision", "f32");
+    if (!parsePrecision(text, p)) throw UsageError("--precision is f32 or bf16, not \"" + text + "\"");
+    return p;
+}
+
 std::string modelFolder(const CliArgs& a) {
     if (a.has("--model")) return a.value("--model");
     const std::string folder = findBundledModelFolder(executableFolder());
@@ -80,8 +87,10 @@ int runTokenize(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 int runBench(const std::vector<std::string>& args, std::ostream& out) {
-    const CliArgs a(args, {"--model", "--lengths", "--repeats", "--threads"}, {"--measures"});
+    const CliArgs a(args, {"--model", "--lengths", "--repeats", "--threads", "--precision"}, {"--measures"});
     setThreadCount(a);
+    AnalyzeOptions options;
+    options.precision = precisionOption(a);
     const std::vector<int> lengths = a.intList("--lengths", "16,32,128", 1, 1 << 16);
     const int repeats = a.intValue("--repeats", 10, 1, 100000);
 
@@ -93,7 +102,12 @@ int runBench(const std::vector<std::string>& args, std::ostream& out) {
     const double peak = measurePeakGflops(omp_get_max_threads());
 
     const ModelConfig& c = model->config();
-    out << "{\"load_ms\":" << loadMs << ",\"threads\":" << omp_get_max_threads() << ",\"peak_gflops\":" << peak
+    // BF16 weights are rounded on the first BF16 run; timed here, not in it.
+    const auto convertStart = Clock::now();
+    if (options.precision == Precision::Bf16) model->bf16Layers();
+    const double convertMs = millisecondsSince(convertStart);
+    out << "{\"load_ms\":" << loadMs << ",\"threads\":" << omp_get_max_threads() << ",\"precision\":\""
+        << precisionName(options.precision) << "\",\"convert_ms\":" << convertMs << ",\"peak_gflops\":" << peak
         << ",\"results\":[";
     for (size_t li = 0; li < lengths.size(); ++li) {
         const int n = lengths[li];
@@ -102,7 +116,7 @@ int runBench(const std::vector<std::string>& args, std::ostream& out) {
         for (int i = 0; i < n; ++i) ids[static_cast<size_t>(i)] = (1000 + (i * 37) % 20000) % c.vocabSize;
         const std::vector<int32_t> types(ids.size(), 0);
         // Every attention map and hidden state is produced, as in the ONNX graph.
-        auto once = [&] { return encoder.forward(ids, types, {}, {}).tokenCount; };
+        auto once = [&] { return encoder.forward(ids, types, options, {}).tokenCount; };
         const auto firstStart = Clock::now();
         once();
         const double firstMs = millisecondsSince(firstStart);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cli/CliArgs.h"
+#include "model/Precision.h"
 
 #include <ostream>
 #include <string>
@@ -16,6 +17,8 @@ void setThreadCount(const CliArgs& args);
 // --model DIR, or the bundled model found from the executable's folder
 // (io/DataFolder.h), said on stderr in one line; a UsageError when neither.
 std::string modelFolder(const CliArgs& args);
+// --precision f32|bf16 (default f32); a usage error for anything else.
+Precision precisionOption(const CliArgs& args);
 // 1h05m, 3m07s: the progress lines' elapsed and remaining times.
 std::string durationText(double seconds);
 

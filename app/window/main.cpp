@@ -54,6 +54,9 @@ struct Options {
     QCommandLineOption presentation{QStringLiteral("presentation"), QStringLiteral("Start in presentation mode.")};
     QCommandLineOption colorMap{QStringLiteral("color-map"), QStringLiteral("viridis, cividis or grayscale."),
                                 QStringLiteral("MAP")};
+    QCommandLineOption precision{QStringLiteral("precision"),
+                                 QStringLiteral("f32 (exact) or bf16 (faster): the engine's arithmetic (View > Arithmetic)."),
+                                 QStringLiteral("P")};
     QCommandLineOption ablate{QStringLiteral("ablate"),
                               QStringLiteral("Switch these heads off (layer:head, from 0), e.g. 3:1,2:0."),
                               QStringLiteral("L:H,...")};
@@ -181,8 +184,8 @@ void describe(QCommandLineParser& parser, const Options& o) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.ablate,
-                       o.saliency, o.screenshot, o.finetune, o.screenshotDuring, o.snapshots, o.snapshotStep,
-                       o.pretrainLive});
+                       o.precision, o.saliency, o.screenshot, o.finetune, o.screenshotDuring, o.snapshots,
+                       o.snapshotStep, o.pretrainLive});
 }
 
 // The command line without the options QApplication takes for itself
@@ -346,6 +349,14 @@ int main(int argc, char** argv) {
         } else {
             usageError(QStringLiteral("--color-map is viridis, cividis or grayscale, not \"%1\"").arg(name));
         }
+    }
+    if (parser.isSet(o.precision)) {
+        Precision p = Precision::F32;
+        const QString name = parser.value(o.precision).toLower();
+        if (!parsePrecision(name.toStdString(), p)) {
+            usageError(QStringLiteral("--precision is f32 or bf16, not \"%1\"").arg(name));
+        }
+        window.setPrecision(p);
     }
     if (parser.isSet(o.presentation)) window.setPresentationMode(true);
 

@@ -102,7 +102,7 @@ void writeAnalysisFields(std::ostream& out, const Analysis& a, const ModelConfig
     out << ",\"type_ids\":";
     writeArray(out, a.typeIds, [&](int32_t id) { out << id; });
     out << ",\"mask_mode\":\"" << maskModeName(a.maskMode) << "\",\"objective\":\"" << objectiveName(a.objective)
-        << "\",\"attentions\":[";
+        << "\",\"precision\":\"" << precisionName(a.precision) << "\",\"attentions\":[";
     for (int l = 0; l < a.layers; ++l) {
         if (l) out << ',';
         writeTensor3(out, a.attentions.data() + static_cast<size_t>(l) * a.heads * n * n, static_cast<size_t>(a.heads),

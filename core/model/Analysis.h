@@ -4,6 +4,7 @@
 
 #include "EigenTypes.h"
 #include "model/Direction.h"
+#include "model/Precision.h"
 #include "tokenizer/Tokenizer.h"
 
 #include <cstdint>
@@ -42,6 +43,7 @@ struct Analysis {
     int hidden = 0;
     MaskMode maskMode = MaskMode::Bidirectional;  // the mask the run used
     Objective objective = Objective::MaskedLm;    // what the model was trained to predict
+    Precision precision = Precision::F32;         // the linear layers' arithmetic
     std::vector<Token> tokens;  // when run from text
     std::vector<int32_t> ids;
     std::vector<int32_t> typeIds;

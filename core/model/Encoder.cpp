@@ -101,15 +101,36 @@ void Encoder::prepare(int n) {
     m_qkvT.resize(3 * c.hidden * columns);
     m_ffnT.resize(c.intermediate * columns);
     m_outT.resize(c.hidden * columns);
+    m_packedBf16.resize(gemm::bf16PackedSize(std::max(c.hidden, c.intermediate), m_columns));
 }
 
-void Encoder::projectQkv(const EncoderLayerWeights& layer) {
+Encoder::ProductInput Encoder::packRows(const float* x, int in, bool bf16) {
+    const int n = static_cast<int>(m_x.rows());
+    if (bf16) {
+        gemm::packTransposedBf16(x, n, in, static_cast<size_t>(in), m_packedBf16.data());
+        return {gemm::Panels{}, gemm::Bf16Panels{m_packedBf16.data(), in, m_columns}};
+    }
+    gemm::packTransposed(x, n, in, static_cast<size_t>(in), m_packed.data());
+    return {gemm::Panels::packedOf(m_packed.data(), in, m_columns), gemm::Bf16Panels{}};
+}
+
+void Encoder::multiply(const LinearWeights& w, const Bf16Linear* wb, const ProductInput& in, const gemm::Panels& out,
+                       int r0, int r1) {
+    if (wb) {
+        gemm::multiplyRowsBf16(wb->weight, wb->ld, in.bf16, out, r0, r1);
+    } else {
+        gemm::multiplyRows(w.weight, static_cast<size_t>(w.in), in.f32, out, r0, r1);
+    }
+}
+
+void Encoder::projectQkv(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16) {
     const int n = static_cast<int>(m_x.rows());
     const int hidden = m_model->config().hidden;
     const int columns = m_columns;
-    gemm::packTransposed(m_x.data(), n, hidden, hidden, m_packed.data());
-    const gemm::Panels in = gemm::Panels::packedOf(m_packed.data(), hidden, columns);
+    const ProductInput in = packRows(m_x.data(), hidden, bf16 != nullptr);
     const LinearWeights* weights[3] = {&layer.query, &layer.key, &layer.value};
+    const Bf16Linear* weightsBf16[3] = {bf16 ? &bf16->query : nullptr, bf16 ? &bf16->key : nullptr,
+                                        bf16 ? &bf16->value : nullptr};
     // One dispatch for the three products (they read the same input); each
     // thread takes the same share of rows of all three.
     m_pool->run([&](int part, int parts) {
@@ -118,7 +139,7 @@ void Encoder::projectQkv(const EncoderLayerWeights& layer) {
         for (int m = 0; m < 3; ++m) {
             out[m] = gemm::Panels::rowMajor(m_qkvT.data() + static_cast<size_t>(m) * hidden * columns, hidden,
                                             columns, static_cast<size_t>(columns));
-            gemm::multiplyRows(weights[m]->weight, hidden, in, out[m], rows.begin, rows.end);
+            multiply(*weights[m], weightsBf16[m], in, out[m], rows.begin, rows.end);
         }
         gemm::unpackTransposed(out[0], n, rows.begin, rows.end, layer.query.bias, false, m_q.data(), hidden);
         gemm::unpackTransposed(out[2], n, rows.begin, rows.end, layer.value.bias, false, m_v.data(), hidden);
@@ -163,16 +184,14 @@ void Encoder::attend(MaskMode mask, const float* gates, float* attentionOut) {
     });
 }
 
-void Encoder::feedForward(const EncoderLayerWeights& layer) {
+void Encoder::feedForward(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16) {
     const ModelConfig& c = m_model->config();
-    const int n = static_cast<int>(m_x.rows());
     const int columns = m_columns;
-    gemm::packTransposed(m_x.data(), n, c.hidden, c.hidden, m_packed.data());
-    const gemm::Panels in = gemm::Panels::packedOf(m_packed.data(), c.hidden, columns);
+    const ProductInput in = packRows(m_x.data(), c.hidden, bf16 != nullptr);
     const gemm::Panels ffn = gemm::Panels::packedOf(m_ffnT.data(), c.intermediate, columns);
     m_pool->run([&](int part, int parts) {
         const RowRange rows = partRows(c.intermediate, part, parts, kRowGrain);
-        gemm::multiplyRows(layer.intermediate.weight, c.hidden, in, ffn, rows.begin, rows.end);
+        multiply(layer.intermediate, bf16 ? &bf16->intermediate : nullptr, in, ffn, rows.begin, rows.end);
         for (int p = 0; p < ffn.count(); ++p) {
             const int width = ffn.width(p);
             float* block = ffn.panel(p) + static_cast<size_t>(rows.begin) * width;
@@ -183,29 +202,35 @@ void Encoder::feedForward(const EncoderLayerWeights& layer) {
             kernels::gelu(block, static_cast<Eigen::Index>(rows.end - rows.begin) * width);
         }
     });
-    // The output layer reads the intermediate activation as it lies (packed).
-    addProjection(layer.output, ffn);
+    // The output layer reads the intermediate activation as it lies (packed),
+    // or rounded to BF16 pairs.
+    ProductInput act{ffn, gemm::Bf16Panels{}};
+    if (bf16) {
+        act.bf16 = gemm::Bf16Panels{m_packedBf16.data(), c.intermediate, columns};
+        gemm::packPanelsBf16(ffn, m_packedBf16.data());
+    }
+    addProjection(layer.output, bf16 ? &bf16->output : nullptr, act);
 }
 
-void Encoder::addProjection(const LinearWeights& w, const gemm::Panels& in) {
+void Encoder::addProjection(const LinearWeights& w, const Bf16Linear* wb, const ProductInput& in) {
     const int n = static_cast<int>(m_x.rows());
     const gemm::Panels out = gemm::Panels::rowMajor(m_outT.data(), w.out, m_columns, static_cast<size_t>(m_columns));
     m_pool->run([&](int part, int parts) {
         const RowRange rows = partRows(w.out, part, parts, kRowGrain);
-        gemm::multiplyRows(w.weight, static_cast<size_t>(w.in), in, out, rows.begin, rows.end);
+        multiply(w, wb, in, out, rows.begin, rows.end);
         gemm::unpackTransposed(out, n, rows.begin, rows.end, w.bias, true, m_x.data(), static_cast<size_t>(m_x.cols()));
     });
 }
 
-void Encoder::runLayer(const EncoderLayerWeights& layer, MaskMode mask, const float* gates, float* attentionOut) {
+void Encoder::runLayer(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16, MaskMode mask,
+                       const float* gates, float* attentionOut) {
     const ModelConfig& c = m_model->config();
-    const int n = static_cast<int>(m_x.rows());
-    projectQkv(layer);
+    projectQkv(layer, bf16);
     attend(mask, gates, attentionOut);
-    gemm::packTransposed(m_context.data(), n, c.hidden, c.hidden, m_packed.data());
-    addProjection(layer.attentionOut, gemm::Panels::packedOf(m_packed.data(), c.hidden, m_columns));
+    addProjection(layer.attentionOut, bf16 ? &bf16->attentionOut : nullptr,
+                  packRows(m_context.data(), c.hidden, bf16 != nullptr));
     kernels::layerNorm(m_x, layer.attentionNorm, c.layerNormEps);
-    feedForward(layer);
+    feedForward(layer, bf16);
     kernels::layerNorm(m_x, layer.outputNorm, c.layerNormEps);
 }
 
@@ -230,18 +255,22 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     const ObjectiveInfo& objective = objectiveInfo(c.objective);
     a.objective = c.objective;
     a.maskMode = c.objective == Objective::MaskedLm ? options.maskMode : objective.mask;
+    a.precision = options.precision;
     a.ids = ids;
     a.typeIds = typeIds;
     a.attentions.resize(static_cast<size_t>(c.layers) * c.heads * n * n);
     a.hiddenStates.resize(static_cast<size_t>(c.layers + 1) * n * c.hidden);
     if (options.keepValues) a.values.resize(static_cast<size_t>(c.layers) * n * c.hidden);
 
+    const std::vector<Bf16LayerWeights>* bf16 =
+        options.precision == Precision::Bf16 ? &m_model->bf16Layers() : nullptr;
     prepare(static_cast<int>(n));
     embed(ids, typeIds);
     RowMatrixMap(a.hiddenStates.data(), m_x.rows(), m_x.cols()) = m_x;
     for (int l = 0; l < c.layers; ++l) {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
-        runLayer(m_model->weights().layers[static_cast<size_t>(l)], a.maskMode,
+        runLayer(m_model->weights().layers[static_cast<size_t>(l)],
+                 bf16 ? &(*bf16)[static_cast<size_t>(l)] : nullptr, a.maskMode,
                  options.headGates.empty() ? nullptr : options.headGates.data() + static_cast<size_t>(l) * c.heads,
                  a.attentions.data() + static_cast<size_t>(l) * c.heads * n * n);
         RowMatrixMap(a.hiddenStates.data() + static_cast<size_t>(l + 1) * n * c.hidden, m_x.rows(), m_x.cols()) = m_x;

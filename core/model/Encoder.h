@@ -13,6 +13,7 @@
 
 #include "model/Analysis.h"
 #include "model/Gemm.h"
+#include "model/GemmBf16.h"
 #include "model/Model.h"
 #include "model/ThreadPool.h"
 
@@ -34,6 +35,9 @@ struct AnalyzeOptions {
     // multiply each head's attention probabilities before they weigh the
     // values; empty = every head 1. Analysis::attentions stays un-gated.
     std::vector<float> headGates = {};
+    // The linear layers' arithmetic (model/Precision.h); Bf16 rounds the
+    // weights once per Model (Model::bf16Layers) and each input per product.
+    Precision precision = Precision::F32;
     const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -57,12 +61,24 @@ private:
     void checkWeightsUnchanged() const;
     void embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds);
     void prepare(int n);
-    void runLayer(const EncoderLayerWeights& layer, MaskMode mask, const float* gates, float* attentionOut);
-    void projectQkv(const EncoderLayerWeights& layer);
+    // A product's input in the form the run's precision reads (bf16.data
+    // null for F32).
+    struct ProductInput {
+        gemm::Panels f32;
+        gemm::Bf16Panels bf16;
+    };
+    void runLayer(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16, MaskMode mask, const float* gates,
+                  float* attentionOut);
+    // Row-major [n, in] rows (m_x or the context) packed for a product.
+    ProductInput packRows(const float* x, int in, bool bf16);
+    // Rows [r0, r1) of out = W · in, from the BF16 weights when given.
+    static void multiply(const LinearWeights& w, const Bf16Linear* wb, const ProductInput& in,
+                         const gemm::Panels& out, int r0, int r1);
+    void projectQkv(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16);
     void attend(MaskMode mask, const float* gates, float* attentionOut);
-    void feedForward(const EncoderLayerWeights& layer);
+    void feedForward(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16);
     // x += in^T W^T + b: the attention output and FFN output layers.
-    void addProjection(const LinearWeights& w, const gemm::Panels& in);
+    void addProjection(const LinearWeights& w, const Bf16Linear* wb, const ProductInput& in);
 
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<ThreadPool> m_pool;
@@ -75,6 +91,7 @@ private:
     int m_columns = 0;
     RowMatrix m_x, m_q, m_v, m_context;
     Eigen::VectorXf m_packed, m_qkvT, m_ffnT, m_outT;
+    std::vector<uint16_t> m_packedBf16;  // a product's input in BF16 (Precision::Bf16)
 };
 
 }  // namespace bertlens

@@ -1,5 +1,6 @@
 #include "model/Model.h"
 
+#include "model/GemmBf16.h"
 #include "model/MemoryBudget.h"
 
 #include "Errors.h"
@@ -264,6 +265,33 @@ ModelParts Model::parts() const {
     p.mlmHead = m_weights.mlm.present;
     p.tiedDecoder = m_weights.mlm.decoder == m_weights.wordEmbeddings;
     return p;
+}
+
+const std::vector<Bf16LayerWeights>& Model::bf16Layers() const {
+    std::call_once(m_bf16Once, [this] {
+        size_t total = 0;
+        const auto size = [](const LinearWeights& w) { return static_cast<size_t>(w.out) * gemm::bf16RowStride(w.in); };
+        for (const EncoderLayerWeights& l : m_weights.layers) {
+            for (const LinearWeights* w : {&l.query, &l.key, &l.value, &l.attentionOut, &l.intermediate, &l.output})
+                total += size(*w);
+        }
+        m_bf16Data.resize(total);
+        size_t at = 0;
+        for (const EncoderLayerWeights& l : m_weights.layers) {
+            Bf16LayerWeights& b = m_bf16Layers.emplace_back();
+            const std::pair<const LinearWeights*, Bf16Linear*> pairs[] = {
+                {&l.query, &b.query},           {&l.key, &b.key},
+                {&l.value, &b.value},           {&l.attentionOut, &b.attentionOut},
+                {&l.intermediate, &b.intermediate}, {&l.output, &b.output}};
+            for (const auto& [from, to] : pairs) {
+                gemm::convertRowsBf16(from->weight, from->out, from->in, m_bf16Data.data() + at);
+                to->weight = m_bf16Data.data() + at;
+                to->ld = gemm::bf16RowStride(from->in);
+                at += size(*from);
+            }
+        }
+    });
+    return m_bf16Layers;
 }
 
 std::string Model::findNonFiniteTensor() const {

@@ -5,6 +5,8 @@
 // [out, in] row-major layout.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,17 @@ struct ClassifierWeights {
     bool hasPooler = false;
     LinearWeights pooler;      // bert.pooler.dense [hidden, hidden]
     LinearWeights classifier;  // classifier [num_labels, hidden]
+};
+
+// One linear layer's weight rounded to bfloat16 (Precision::Bf16), rows
+// `ld` apart (the input size rounded up to even); the bias stays float32.
+struct Bf16Linear {
+    const uint16_t* weight = nullptr;
+    size_t ld = 0;
+};
+
+struct Bf16LayerWeights {
+    Bf16Linear query, key, value, attentionOut, intermediate, output;
 };
 
 struct BertWeights {

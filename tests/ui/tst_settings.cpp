@@ -3,11 +3,13 @@
 // main.cpp (not here), and a settings file of random bytes, a folder in its
 // place or a newer BertLens's file is never fatal: a one-line note, the
 // defaults, and the file kept for the user.
+#include "AnalysisController.h"
 #include "MainWindow.h"
 #include "SelectionControls.h"
 #include "UiTestSupport.h"
 #include "ViewRegistry.h"
 #include "WindowSettings.h"
+#include "model/Encoder.h"
 
 #include <QDir>
 #include <QFile>
@@ -61,6 +63,7 @@ private slots:
         const double before = w->sentenceEdit()->font().pointSizeF();
         w->setTextScale(1.5);
         QVERIFY(std::abs(w->sentenceEdit()->font().pointSizeF() - 1.5 * before) < 0.6);
+        w->setPrecision(Precision::Bf16);
         w->resize(1234, 777);
         saveWindowSettings(w->remembered());
 
@@ -75,6 +78,7 @@ private slots:
         QCOMPARE(loaded.state.selection->maskMode, MaskMode::Causal);
         QCOMPARE(*loaded.state.colorMap, ColorMap::Cividis);
         QCOMPARE(loaded.state.textScale, 1.5);
+        QCOMPARE(loaded.state.precision, Precision::Bf16);
 
         auto again = test::openWindow(test::fixtureModel("h12-f32"));
         again->applyRemembered(loaded.state);
@@ -84,6 +88,20 @@ private slots:
         QCOMPARE(again->theme().colorMap, ColorMap::Cividis);
         QCOMPARE(again->textScale(), 1.5);
         QCOMPARE(again->size(), QSize(1234, 777));
+        QCOMPARE(again->controller().precision(), Precision::Bf16);
+        // What the window then shows is the BF16 engine's result, not the float32 one's.
+        again->setText(QStringLiteral("the cat sat ."));
+        QVERIFY(test::waitForText(*again, "the cat sat ."));
+        const AnalysisResultPtr shown = again->shownResult();
+        QCOMPARE(shown->bidirectional.precision, Precision::Bf16);
+        QCOMPARE(shown->causal.precision, Precision::Bf16);
+        Encoder encoder(again->controller().model());
+        AnalyzeOptions options;
+        options.precision = Precision::Bf16;
+        options.topK = 10;
+        QCOMPARE(encoder.analyze("the cat sat .", options).attentions, shown->bidirectional.attentions);
+        options.precision = Precision::F32;
+        QVERIFY(encoder.analyze("the cat sat .", options).attentions != shown->bidirectional.attentions);
     }
 
     void theWindowSavesOnCloseOnlyWhenAsked() {
@@ -139,13 +157,15 @@ private slots:
 
     void wrongValuesInAGoodFileGiveTheirDefaults() {
         writeBytes(freshFile(), "[window]\nlayer=banana\nhead=-5\nmaskMode=7\nview=nosuchview\ntextScale=1e308\n"
-                                "colorMap=rainbow\ngeometry=@ByteArray(not a geometry)\nmodel=/no/such/folder\n");
+                                "colorMap=rainbow\ngeometry=@ByteArray(not a geometry)\nmodel=/no/such/folder\n"
+                                "[engine]\nprecision=fp8\n");
         const SettingsLoad loaded = loadWindowSettings();
         QCOMPARE(loaded.note, QString());
         QVERIFY(!loaded.state.selection);
         QCOMPARE(loaded.state.view, QString());
         QVERIFY(!loaded.state.colorMap);
         QCOMPARE(loaded.state.textScale, 1.0);
+        QCOMPARE(loaded.state.precision, Precision::F32);
         auto w = test::openWindow(test::fixtureModel("h12-f32"));
         const QSize size = w->size();
         w->applyRemembered(loaded.state);  // the geometry bytes are refused by restoreGeometry

@@ -305,7 +305,9 @@ void MainWindow::updateStatusTokens() {
     }
     const int n = m_result->tokenCount();
     m_statusTokens->setText(n == 1 ? tr("1 token") : tr("%1 tokens").arg(n));
-    m_statusTime->setText(tr("%1 ms per run (both masks)").arg(m_result->elapsedMs, 0, 'f', 1));
+    const bool bf16 = m_result->bidirectional.precision == Precision::Bf16;
+    m_statusTime->setText(bf16 ? tr("%1 ms per run (both masks, BFloat16)").arg(m_result->elapsedMs, 0, 'f', 1)
+                               : tr("%1 ms per run (both masks)").arg(m_result->elapsedMs, 0, 'f', 1));
 }
 
 // Nothing of the current text was analysed: the views, the token strip and

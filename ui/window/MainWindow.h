@@ -63,6 +63,8 @@ public:
     void showExample(int index);
     void setPresentationMode(bool on);
     void setColorMap(ColorMap map);
+    // View > Arithmetic: float32 (exact) or bfloat16 (faster); remembered.
+    void setPrecision(Precision precision);
     void setCurrentView(const QString& name);
     // View > Larger / Smaller text: every font of the window and its figures
     // (exports too) times this, on top of presentation mode's.
@@ -169,6 +171,7 @@ private:
     QMenu* m_recentMenu = nullptr;
     QAction* m_presentationAction = nullptr;
     QActionGroup* m_colorMapGroup = nullptr;
+    QActionGroup* m_precisionGroup = nullptr;
 
     QList<ExampleSentence> m_examples;
     AnalysisResultPtr m_result;

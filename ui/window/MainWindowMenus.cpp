@@ -86,6 +86,21 @@ void MainWindow::buildMenus() {
         colourGroup->addAction(a);
     }
 
+    QMenu* arithmetic = view->addMenu(tr("&Arithmetic"));
+    m_precisionGroup = new QActionGroup(this);
+    const std::pair<QString, Precision> precisions[] = {
+        {tr("&Float32 (exact)"), Precision::F32},
+        {nativeBf16() ? tr("&BFloat16 (about twice as fast, weights within 0.02)")
+                      : tr("&BFloat16 (weights within 0.02; this CPU has no BF16 instructions: slower)"),
+         Precision::Bf16}};
+    for (const auto& [name, precision] : precisions) {
+        QAction* a = arithmetic->addAction(name, this, [this, p = precision] { setPrecision(p); });
+        a->setCheckable(true);
+        a->setChecked(precision == Precision::F32);
+        a->setData(static_cast<int>(precision));
+        m_precisionGroup->addAction(a);
+    }
+
     QMenu* size = view->addMenu(tr("&Text size"));
     QAction* larger = size->addAction(tr("&Larger"), this, [this] { setTextScale(nextTextScale(m_textScale, 1)); });
     larger->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});

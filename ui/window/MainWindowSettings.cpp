@@ -5,6 +5,8 @@
 #include "FigureView.h"
 #include "SelectionControls.h"
 
+#include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QStatusBar>
 
@@ -23,6 +25,7 @@ RememberedState MainWindow::remembered() const {
     r.selection = m_selection;
     r.colorMap = m_colorMap;
     r.textScale = m_textScale;
+    r.precision = m_controller->precision();
     r.geometry = saveGeometry();
     return r;
 }
@@ -33,7 +36,14 @@ void MainWindow::applyRemembered(const RememberedState& r) {
     if (r.selection) m_controls->setSelection(*r.selection);  // clamped to the model once it is open
     if (r.colorMap) setColorMap(*r.colorMap);
     m_textScale = clampTextScale(r.textScale);
+    setPrecision(r.precision);
     applyTheme();
+}
+
+void MainWindow::setPrecision(Precision precision) {
+    m_controller->setPrecision(precision);
+    for (QAction* a : m_precisionGroup->actions()) a->setChecked(a->data().toInt() == static_cast<int>(precision));
+    updateStatusTokens();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

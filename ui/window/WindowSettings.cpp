@@ -29,6 +29,7 @@ const char* const kMask = "window/maskMode";
 const char* const kColorMap = "window/colorMap";
 const char* const kTextScale = "window/textScale";
 const char* const kGeometry = "window/geometry";
+const char* const kPrecision = "engine/precision";
 
 bool g_writable = true;
 
@@ -162,6 +163,8 @@ SettingsLoad readSettings() {
     const double scale = s.value(kTextScale).toDouble(&ok);
     r.textScale = ok && scale >= kTextScales.front() && scale <= kTextScales.back() ? scale : 1.0;
     r.geometry = s.value(kGeometry).toByteArray();
+    Precision precision = Precision::F32;
+    if (parsePrecision(s.value(kPrecision).toString().toStdString(), precision)) r.precision = precision;
     return out;
 }
 
@@ -188,6 +191,7 @@ void saveWindowSettings(const RememberedState& r) {
     if (r.colorMap) s.setValue(kColorMap, colorMapName(*r.colorMap));
     s.setValue(kTextScale, r.textScale);
     s.setValue(kGeometry, r.geometry);
+    s.setValue(kPrecision, QString::fromLatin1(precisionName(r.precision)));
     s.sync();
 }
 

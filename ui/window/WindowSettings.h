@@ -1,6 +1,7 @@
 // What the window remembers between runs (QSettings of the application's
 // organisation and name): the last model folder, view, layer, head,
-// averaging and mask mode, colour map, text size and window geometry.
+// averaging and mask mode, colour map, text size, arithmetic (F32 or BF16)
+// and window geometry.
 //
 //   SettingsLoad loaded = loadWindowSettings();   // before anything else reads QSettings
 //   window.applyRemembered(loaded.state);         // then the command line's options on top
@@ -19,6 +20,7 @@
 
 #include "Selection.h"
 #include "Theme.h"
+#include "model/Precision.h"
 
 #include <QByteArray>
 #include <QString>
@@ -35,6 +37,7 @@ struct RememberedState {
     std::optional<Selection> selection;
     std::optional<ColorMap> colorMap;
     double textScale = 1.0;  // View > Larger / Smaller text
+    Precision precision = Precision::F32;  // View > Arithmetic
     QByteArray geometry;     // QWidget::saveGeometry()
 };
 

@@ -204,6 +204,12 @@ void AnalysisController::setSaliencyPosition(int position) {
     analyzeNow();
 }
 
+void AnalysisController::setPrecision(Precision precision) {
+    if (precision == m_precision) return;
+    m_precision = precision;
+    if (m_model && !m_text.isEmpty()) analyzeNow();
+}
+
 void AnalysisController::analyzeNow() {
     m_debounce.stop();
     if (!m_model) return;  // an empty text goes too: the worker says what to type
@@ -215,6 +221,7 @@ void AnalysisController::analyzeNow() {
     request.maskedSpans = m_masks.spans();
     request.ablate = m_ablated;
     request.saliencyPosition = m_saliencyPosition;
+    request.precision = m_precision;
     request.leftToRight = m_twins[0];
     request.rightToLeft = m_twins[1];
     request.flow = m_flowWanted;

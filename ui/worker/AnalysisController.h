@@ -104,6 +104,9 @@ public:
     // The token whose prediction saliency and head importance explain; -1
     // (or a token with no prediction) for the first [MASK]. Re-sends the text.
     void setSaliencyPosition(int position);
+    // View > Arithmetic: the next analyses run in this precision.
+    void setPrecision(Precision precision);
+    Precision precision() const { return m_precision; }
     int saliencyPosition() const { return m_saliencyPosition; }
 
     AnalysisResultPtr latestResult() const { return m_latest; }
@@ -159,6 +162,7 @@ private:
     UserMasks m_masks;
     std::vector<HeadRef> m_ablated;
     int m_saliencyPosition = -1;
+    Precision m_precision = Precision::F32;
     quint64 m_lastSubmitted = 0;
     AnalysisResultPtr m_latest;
     FlowMeasuresPtr m_latestMeasures;

@@ -6,6 +6,7 @@
 
 #include "analysis/AnalyzeRequest.h"
 #include "model/Model.h"
+#include "model/Precision.h"
 #include "tokenizer/Tokenizer.h"
 
 #include <QString>
@@ -23,6 +24,9 @@ struct AnalysisRequest {
     std::string text;                   // UTF-8, as typed
     std::vector<TextSpan> maskedSpans;  // code point spans the user masked by clicking
     int topK = 10;
+    // The linear layers' arithmetic for BERT's two passes and the twins
+    // (View > Arithmetic); the measures (saliency, norms) stay float32.
+    Precision precision = Precision::F32;
     // After the result: attention flow too (FlowMeasures.h), which is slow on
     // long texts; the window asks for it while the Flow view is shown.
     bool flow = false;

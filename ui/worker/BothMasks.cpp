@@ -149,6 +149,7 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
     AnalyzeOptions run;
     run.topK = request.topK;
     run.cancel = options.cancel;
+    run.precision = request.precision;
     AnalyzeOptions twinRun = run;  // the twins are other models: never ablated, no norms
     run.keepValues = true;  // norm-weighted attention reads them (MeasuresPass)
     run.headGates = headGatesFor(request.model->config().layers, request.model->config().heads, request.ablate);
