@@ -2,6 +2,7 @@
 // bundled model's recipe by default) and prints progress lines to stderr.
 #include "Errors.h"
 #include "cli/Commands.h"
+#include "tokenizer/Vocab.h"
 #include "train/Trainer.h"
 
 #include <omp.h>
@@ -26,6 +27,8 @@ void printProgress(const train::TrainProgress& p) {
         case Kind::Message:
             std::cerr << "train: " << p.message << '\n';
             return;
+        case Kind::Snapshot:
+            return;  // the summary line at the end counts them
         case Kind::Step:
             std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  lr %.2e  %.0f tokens/s  elapsed %s  left %s",
                           static_cast<long long>(p.step), static_cast<long long>(p.steps), p.loss, p.learningRate,
@@ -56,7 +59,8 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     const CliArgs a(args,
                     {"--out", "--seed", "--layers", "--hidden", "--heads", "--intermediate", "--max-positions",
                      "--vocab-size", "--sentences", "--steps", "--batch-tokens", "--lr", "--warmup", "--threads",
-                     "--dtype", "--eval-every", "--checkpoint-every", "--objective", "--snapshot-every", "--snapshots"},
+                     "--dtype", "--eval-every", "--checkpoint-every", "--objective", "--snapshot-every", "--snapshots",
+                     "--vocab"},
                     {"--resume"});
     train::TrainOptions o;
     o.outDir = a.value("--out");
@@ -84,6 +88,10 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     o.snapshotEvery = a.intValue("--snapshot-every", 0, 1, 100000000);
     o.snapshotDir = a.valueOr("--snapshots", "");
     if (a.has("--snapshots") && o.snapshotDir.empty()) throw UsageError("--snapshots needs a folder, not \"\"");
+    if (a.has("--vocab")) {
+        const Vocab vocab = Vocab::fromFile(a.value("--vocab"));
+        for (int32_t id = 0; id < vocab.size(); ++id) o.vocabulary.push_back(vocab.token(id));
+    }
     const std::string objective = a.valueOr("--objective", "masked-lm");
     if (!parseObjective(objective, o.model.objective)) {
         throw UsageError("--objective is masked-lm, next-word or previous-word, not \"" + objective + "\"");

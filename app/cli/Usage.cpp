@@ -69,7 +69,7 @@ const CommandUsage kCommands[] = {
      "                        [--batch-tokens N] [--lr X] [--warmup N] [--threads T] [--dtype f16|f32]\n"
      "                        [--eval-every N] [--checkpoint-every N] [--resume]\n"
      "                        [--objective masked-lm|next-word|previous-word]\n"
-     "                        [--snapshot-every N --snapshots DIR]\n",
+     "                        [--snapshot-every N --snapshots DIR] [--vocab FILE]\n",
      "Pretrains a small BERT on the generated corpus (the bundled model's recipe by default).\n"
      "  --out DIR           where the checkpoint and its progress go\n"
      "  --resume            go on from the last checkpoint in DIR\n"
@@ -77,6 +77,7 @@ const CommandUsage kCommands[] = {
      "                      each an F16 folder DIR/step-000500, and DIR/series.json with the loss\n"
      "                      of every step; --resume continues the series\n"
      "  --dtype f16|f32     the saved weights' type (default f16)\n"
+     "  --vocab FILE        train with this vocab.txt (a model's) instead of one built from the corpus\n"
      "  --objective O       masked-lm (default), next-word or previous-word (the twins)\n"
      "  the other options change the recipe: sizes, corpus, steps and learning rate\n"},
     {"finetune",

@@ -4,6 +4,7 @@
 //   bertlens --export DIR --text TEXT --view NAME (the names in ui/views/ViewRegistry.cpp)
 //            [--layer L] [--head H] [--mask-mode M] [--format png|svg|pdf] [--model DIR]
 //   bertlens --snapshots DIR [--snapshot-step N]   (a pretraining series in the Training view)
+//   bertlens --pretrain-live [--snapshot-step N]   (a small model pretrained in the Training view)
 #include "AnalysisController.h"
 #include "BatchExport.h"
 #include "BundledModel.h"
@@ -18,6 +19,7 @@
 #include "TrainingView.h"
 #include "Version.h"
 #include "ViewRegistry.h"
+#include "train/SnapshotSeries.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -82,8 +84,14 @@ struct Options {
                                  QStringLiteral("DIR")};
     QCommandLineOption snapshotStep{QStringLiteral("snapshot-step"),
                                     QStringLiteral("With --snapshots: show the snapshot of step N (or the last "
-                                                   "one before it)."),
+                                                   "one before it). With --pretrain-live and --screenshot: take "
+                                                   "the picture once the snapshot of step N is shown."),
                                     QStringLiteral("N")};
+    QCommandLineOption pretrainLive{
+        QStringLiteral("pretrain-live"),
+        QStringLiteral(
+            "Pretrain a small model (2 layers, 2 heads) in the Training view, its snapshots shown as "
+            "they are written; with --screenshot the picture waits for the run's end (or --snapshot-step).")};
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -176,7 +184,8 @@ void describe(QCommandLineParser& parser, const Options& o) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({o.model, o.text, o.view, o.layer, o.head, o.maskMode, o.presentation, o.colorMap, o.ablate,
-                       o.precision, o.saliency, o.screenshot, o.finetune, o.screenshotDuring, o.snapshots, o.snapshotStep});
+                       o.precision, o.saliency, o.screenshot, o.finetune, o.screenshotDuring, o.snapshots,
+                       o.snapshotStep, o.pretrainLive});
 }
 
 // The command line without the options QApplication takes for itself
@@ -261,8 +270,10 @@ int main(int argc, char** argv) {
         finetuneTask = parts[0];
     }
     const int snapshotStep = intValue(parser, o.snapshotStep, -1);
-    if (parser.isSet(o.snapshotStep) && !parser.isSet(o.snapshots))
-        usageError(QStringLiteral("--snapshot-step needs --snapshots DIR (the series to show)"));
+    if (parser.isSet(o.snapshotStep) && !parser.isSet(o.snapshots) && !parser.isSet(o.pretrainLive))
+        usageError(QStringLiteral("--snapshot-step needs --snapshots DIR (the series to show) or --pretrain-live"));
+    if (parser.isSet(o.snapshots) && parser.isSet(o.pretrainLive))
+        usageError(QStringLiteral("--snapshots and --pretrain-live both fill the Training view: give one"));
     // Before anything else reads QSettings: an unreadable file is moved aside here.
     const SettingsLoad settings = loadWindowSettings();
     if (!settings.note.isEmpty()) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(settings.note)));
@@ -376,6 +387,20 @@ int main(int argc, char** argv) {
         seriesOpen = trainingView->openSeries(parser.value(o.snapshots), snapshotStep);
         if (!seriesOpen) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(trainingView->message())));
     }
+    bool liveStarted = false;
+    if (parser.isSet(o.pretrainLive) && trainingView) {
+        if (!parser.isSet(o.view)) window.setCurrentView(QStringLiteral("training"));
+        liveStarted = trainingView->startLivePretraining();
+        if (!liveStarted) std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(trainingView->message())));
+        // Its progress on stderr too, each snapshot's line: the numbers of a scripted run.
+        QObject::connect(trainingView, &TrainingView::seriesGrew, trainingView, [trainingView] {
+            std::fprintf(stderr, "bertlens: %s\n",
+                         qPrintable(safeDisplay(trainingView->liveText().split('\n').first())));
+        });
+        QObject::connect(trainingView, &TrainingView::livePretrainingFailed, trainingView, [](const QString& text) {
+            std::fprintf(stderr, "bertlens: %s\n", qPrintable(safeDisplay(text)));
+        });
+    }
     if (parser.isSet(o.screenshot)) {
         const QString file = parser.value(o.screenshot);
         // One picture, of what the window shows once the awaited run has
@@ -390,7 +415,17 @@ int main(int argc, char** argv) {
                 QApplication::quit();
             });
         };
-        if (seriesOpen) {
+        if (liveStarted) {
+            // Once the snapshot of --snapshot-step is shown, or when the run ends.
+            QObject::connect(trainingView, &TrainingView::stepShown, &window,
+                             [trainingView, shoot, snapshotStep](int index) {
+                                 if (snapshotStep >= 0 && trainingView->series() &&
+                                     trainingView->series()->snapshots()[size_t(index)].step >= snapshotStep)
+                                     shoot();
+                             });
+            QObject::connect(trainingView, &TrainingView::livePretrainingEnded, &window, shoot);
+            QObject::connect(trainingView, &TrainingView::livePretrainingFailed, &window, shoot);
+        } else if (seriesOpen) {
             // Once the step's snapshot has answered for the sentence.
             QObject::connect(trainingView, &TrainingView::stepShown, &window, shoot);
             QObject::connect(trainingView, &TrainingView::stepFailed, &window, shoot);

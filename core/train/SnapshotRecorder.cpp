@@ -157,14 +157,14 @@ void SnapshotRecorder::start(int64_t step, bool resume, const TrainableBert<floa
     writeSeries();
 }
 
-void SnapshotRecorder::afterStep(int64_t step, double loss, const TrainableBert<float>& model,
+bool SnapshotRecorder::afterStep(int64_t step, double loss, const TrainableBert<float>& model,
                                  const std::vector<std::string>& vocab) {
     m_contents.loss.push_back(loss);
     m_contents.stepsDone = step;
-    if (snapshotDue(step, m_plan.every, m_plan.steps)) {
-        writeSnapshot(step, model, vocab);
-        writeSeries();
-    }
+    if (!snapshotDue(step, m_plan.every, m_plan.steps)) return false;
+    writeSnapshot(step, model, vocab);
+    writeSeries();
+    return true;
 }
 
 void SnapshotRecorder::writeSeries() {

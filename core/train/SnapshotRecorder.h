@@ -44,8 +44,8 @@ public:
     void start(int64_t step, bool resume, const TrainableBert<float>& model, const std::vector<std::string>& vocab);
 
     // After update `step` (1, 2, ...) whose batch had training loss `loss`:
-    // the snapshot and the series when one is due.
-    void afterStep(int64_t step, double loss, const TrainableBert<float>& model, const std::vector<std::string>& vocab);
+    // the snapshot and the series when one is due (then true).
+    bool afterStep(int64_t step, double loss, const TrainableBert<float>& model, const std::vector<std::string>& vocab);
 
     // The series as it is now (unless already written at this step).
     void writeSeries();

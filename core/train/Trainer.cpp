@@ -51,6 +51,9 @@ void checkOptions(const TrainOptions& o) {
          "--snapshots needs --snapshot-every N: a snapshot every N steps (and of the first and last)");
     need(!o.snapshotDir.empty() || o.snapshotEvery == 0,
          "--snapshot-every needs --snapshots DIR: the folder the snapshots go into");
+    need(o.reportEvery >= 1, "progress is reported every 1 step or more");
+    need(o.vocabulary.empty() || o.vocabulary.size() >= 5,
+         "the vocabulary given has fewer than 5 word pieces: give a model's vocab.txt");
 }
 
 void checkWritableFolder(const std::string& folder) {
@@ -118,6 +121,17 @@ std::string TrainOptions::recipeJson() const {
         {"segment_percent", sampler.segmentPercent},
         {"mask_percent", sampler.maskPercent},
     };
+    // A given vocabulary by its size and a checksum of its lines (FNV-1a),
+    // so that a resume with another one is refused.
+    if (!vocabulary.empty()) {
+        uint64_t hash = 1469598103934665603ull;
+        for (const std::string& piece : vocabulary) {
+            for (const char c : piece + '\n') hash = (hash ^ uint8_t(c)) * 1099511628211ull;
+        }
+        char hex[20];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+        j["vocabulary_given"] = {{"size", vocabulary.size()}, {"fnv1a", hex}};
+    }
     // Only a one-way run records its objective, so that the bundled model's
     // recipe (masked-LM, from before objectives existed) reads as it did.
     if (model.objective != Objective::MaskedLm) j["objective"] = objectiveName(model.objective);
@@ -166,7 +180,8 @@ void Trainer::prepare() {
             std::to_string(m_options.seed));
     const Corpus corpus =
         generateCorpus(m_options.seed, size_t(m_options.sentences), size_t(m_options.heldOutSentences));
-    m_vocab = buildWordPieceVocab(corpus.train, size_t(m_options.model.vocabSize));
+    m_vocab = m_options.vocabulary.empty() ? buildWordPieceVocab(corpus.train, size_t(m_options.model.vocabSize))
+                                           : m_options.vocabulary;
     const auto vocab = std::make_shared<const Vocab>(Vocab(m_vocab));
     const Tokenizer tokenizer(vocab, TokenizerOptions{});
     m_train = tokenizeSentences(corpus.train, tokenizer);
@@ -234,8 +249,13 @@ void Trainer::run() {
         p.heldOutAccuracy = lastEval.accuracy;
         report(p);
     };
-    constexpr int kReportEvery = 10;
+    if (snapshots) progress(TrainProgress::Kind::Snapshot);
     while (step < o.steps) {
+        if (o.stop && o.stop->load()) {
+            // The snapshots written stay a complete series, with every step's loss.
+            if (snapshots) snapshots->writeSeries();
+            throw Cancelled();
+        }
         const TrainBatch batch = sampler.batch(step);
         model.zeroGradients();
         const double loss = model.forward(batch);
@@ -247,12 +267,13 @@ void Trainer::run() {
                        learningRateAt(step, o.steps, o.warmupSteps, o.learningRate), model.layout());
         tokens += batch.tokens();
         ++step;
-        if (snapshots) snapshots->afterStep(step, loss, model, m_vocab);
-        if (step % kReportEvery == 0 || step == o.steps) {
+        const bool snapshotWritten = snapshots && snapshots->afterStep(step, loss, model, m_vocab);
+        if (step % o.reportEvery == 0 || step == o.steps) {
             progress(TrainProgress::Kind::Step);
             lossSum = 0;
             lossCount = 0;
         }
+        if (snapshotWritten) progress(TrainProgress::Kind::Snapshot);
         if (step % o.evalEvery == 0 || step == o.steps) {
             lastEval = evaluate(model, heldOut);
             progress(TrainProgress::Kind::Evaluation);

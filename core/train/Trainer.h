@@ -24,6 +24,7 @@
 #include "train/BatchSampler.h"
 #include "train/TrainableBert.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,6 +55,17 @@ struct TrainOptions {
     // (train/SnapshotRecorder.h). They only read the model: not in the recipe.
     std::string snapshotDir;
     int64_t snapshotEvery = 0;
+    // When not empty, the word pieces to train with (a model's vocab.txt,
+    // one per line; the window's live pretraining gives the bundled model's)
+    // instead of a vocabulary built from the corpus. Part of the recipe.
+    std::vector<std::string> vocabulary;
+    // Steps between Step reports (each reports the mean loss since the last;
+    // 1: every step's own loss, as series.json has it).
+    int reportEvery = 10;
+    // Set from another thread to stop between two steps: run() then writes
+    // the series up to the last step done (and no model, no new training state) and
+    // throws Cancelled. Not part of the recipe.
+    const std::atomic<bool>* stop = nullptr;
 
     static ModelConfig defaultModel();
     // The options that decide the result, as JSON (recorded in the training
@@ -62,7 +74,8 @@ struct TrainOptions {
 };
 
 struct TrainProgress {
-    enum class Kind { Message, Step, Evaluation, Finished } kind = Kind::Message;
+    // Snapshot: a snapshot of `step` and the series up to it are on disk.
+    enum class Kind { Message, Step, Evaluation, Snapshot, Finished } kind = Kind::Message;
     std::string message;  // Message: what is being prepared
     int64_t step = 0;     // steps done
     int64_t steps = 0;
@@ -88,7 +101,8 @@ class Trainer {
 public:
     Trainer(TrainOptions options, std::function<void(const TrainProgress&)> onProgress);
 
-    // Runs to options.steps; throws Error on bad options or unwritable folders.
+    // Runs to options.steps; throws Error on bad options or unwritable folders,
+    // Cancelled when options.stop was set.
     void run();
 
     // The vocabulary and sentences, after run() (or prepare()).

@@ -46,6 +46,13 @@ TrainingView::TrainingView(QWidget* parent)
       m_emptyOpen(new QPushButton(tr("Open snapshot series…"), this)),
       m_openButton(new QPushButton(tr("Open…"), this)),
       m_playButton(new QPushButton(tr("Play"), this)),
+      m_emptyLive(new QPushButton(tr("Pretrain a small model live"), this)),
+      m_liveButton(new QPushButton(tr("Pretrain a small model live"), this)),
+      m_stopButton(new QPushButton(tr("Stop"), this)),
+      m_saveButton(new QPushButton(tr("Save series as…"), this)),
+      m_liveLabel(wrappingLabel(this)),
+      m_liveRow(new QWidget(this)),
+      m_curveTimer(new QTimer(this)),
       m_slider(new QSlider(Qt::Horizontal, this)),
       m_stepLabel(new QLabel(this)),
       m_message(wrappingLabel(this)),
@@ -65,10 +72,18 @@ TrainingView::TrainingView(QWidget* parent)
         tr("Watch heads form: open the snapshots of a pretraining run, made with\n"
            "bertlens-cli train --snapshot-every N --snapshots DIR,\n"
            "then move the step slider or press Play to see the sentence's attention and predictions "
-           "at each step."));
+           "at each step.\n\n"
+           "Or pretrain a small model (2 layers, 2 heads) here and watch its heads form as it learns "
+           "(a few minutes)."));
     emptyLayout->addWidget(m_emptyText);
-    m_emptyOpen->setParent(empty);
-    emptyLayout->addWidget(m_emptyOpen, 0, Qt::AlignHCenter);
+    auto* emptyButtons = new QHBoxLayout;
+    emptyButtons->addStretch(1);
+    for (QPushButton* b : {m_emptyOpen, m_emptyLive}) {
+        b->setParent(empty);
+        emptyButtons->addWidget(b);
+    }
+    emptyButtons->addStretch(1);
+    emptyLayout->addLayout(emptyButtons);
     emptyLayout->addStretch(2);
 
     // Page 1: the controls over the grid, the predictions and the curve.
@@ -102,11 +117,25 @@ TrainingView::TrainingView(QWidget* parent)
         w->setParent(shown);
     m_pages->addWidget(empty);
     m_pages->addWidget(shown);
+    // The live run's row, over both pages: its Stop and progress show
+    // while the corpus is made, before there is a series to show.
+    auto* liveLayout = new QHBoxLayout(m_liveRow);
+    liveLayout->setContentsMargins(4, 4, 4, 0);
+    for (QWidget* w : {static_cast<QWidget*>(m_liveButton), static_cast<QWidget*>(m_stopButton),
+                       static_cast<QWidget*>(m_saveButton)}) {
+        w->setParent(m_liveRow);
+        liveLayout->addWidget(w);
+    }
+    m_liveLabel->setParent(m_liveRow);
+    liveLayout->addWidget(m_liveLabel, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
-    m_labels = {m_emptyText, m_stepLabel, m_message, m_seriesLabel};
+    layout->setSpacing(0);
+    layout->addWidget(m_liveRow);
+    layout->addWidget(m_pages, 1);
+    m_labels = {m_emptyText, m_stepLabel, m_message, m_seriesLabel, m_liveLabel};
     m_message->hide();
+    m_liveLabel->hide();
 
     connect(m_emptyOpen, &QPushButton::clicked, this, &TrainingView::chooseSeries);
     connect(m_openButton, &QPushButton::clicked, this, &TrainingView::chooseSeries);
@@ -117,6 +146,7 @@ TrainingView::TrainingView(QWidget* parent)
     connect(&m_job, &TrainingJob::failed, this, &TrainingView::onFailed);
     connect(m_grid, &FigureView::selectionRequested, this, &FigureView::selectionRequested);
     m_timer->setInterval(kPlayIntervalMs);
+    connectLive();
 
     const auto key = [this](QKeySequence sequence, auto slot) {
         auto* shortcut = new QShortcut(sequence, this);
@@ -132,13 +162,23 @@ TrainingView::TrainingView(QWidget* parent)
 TrainingView::~TrainingView() = default;
 
 bool TrainingView::openSeries(const QString& folder, qint64 step) {
-    std::shared_ptr<const train::SnapshotSeries> series;
+    SeriesPtr series;
     try {
         series = std::make_shared<const train::SnapshotSeries>(train::SnapshotSeries::open(folder.toStdString()));
     } catch (const std::exception& e) {
         setMessage(tr("This snapshot series cannot be opened: %1").arg(safeDisplay(e.what())));
         return false;
     }
+    // A live run stops (its folder keeps a complete series) and is no longer shown.
+    if (m_live.isRunning()) m_live.cancel();
+    m_showsLive = false;
+    m_liveLabel->hide();
+    updateLiveControls();
+    showSeries(std::move(series), step);
+    return true;
+}
+
+void TrainingView::showSeries(SeriesPtr series, qint64 step) {
     pause();
     m_job.cancel();
     m_series = std::move(series);
@@ -153,18 +193,17 @@ bool TrainingView::openSeries(const QString& folder, qint64 step) {
             if (snapshots[i].step <= step) index = int(i);
         }
     }
-    const train::SeriesContents& c = m_series->contents();
-    m_seriesLabel->setText(tr("%1: %2 snapshots, one every %3 steps; %4 of %5 steps done. Folder: %6")
-                               .arg(safeDisplay(c.model))
-                               .arg(snapshots.size())
-                               .arg(c.snapshotEvery)
-                               .arg(c.stepsDone)
-                               .arg(c.steps)
-                               .arg(safeDisplay(m_series->folder().string())));
-    // The axis spans the steps done: a run still going fills the plot, the
-    // label above says how far it is planned.
-    m_curve->setLoss(c.loss, c.stepsDone);
+    updateSeriesLabel();
+    if (m_showsLive) {
+        // The axis spans the steps planned: the curve grows across it.
+        m_curve->setLoss(m_liveLoss, m_livePlanned);
+    } else {
+        // The axis spans the steps done: a run still going fills the plot, the
+        // label above says how far it is planned.
+        m_curve->setLoss(m_series->contents().loss, m_series->contents().stepsDone);
+    }
     m_pages->setCurrentIndex(1);
+    updateLiveControls();
     m_index = -1;
     {
         const QSignalBlocker blocker(m_slider);
@@ -172,14 +211,24 @@ bool TrainingView::openSeries(const QString& folder, qint64 step) {
         m_slider->setValue(index);
     }
     setStepIndex(index);
-    return true;
+}
+
+void TrainingView::updateSeriesLabel() {
+    const train::SeriesContents& c = m_series->contents();
+    m_seriesLabel->setText(tr("%1: %2 snapshots, one every %3 steps; %4 of %5 steps done. Folder: %6")
+                               .arg(safeDisplay(c.model))
+                               .arg(c.snapshots.size())
+                               .arg(c.snapshotEvery)
+                               .arg(c.stepsDone)
+                               .arg(c.steps)
+                               .arg(safeDisplay(m_series->folder().string())));
 }
 
 void TrainingView::chooseSeries() {
     const QString folder = QFileDialog::getExistingDirectory(
         this, tr("Open snapshot series (the folder holding series.json)"),
         m_series ? QString::fromStdString(m_series->folder().string()) : QString());
-    if (!folder.isEmpty()) openSeries(folder);
+    if (!folder.isEmpty() && askToStopLive()) openSeries(folder);
 }
 
 int TrainingView::stepCount() const { return m_series ? int(m_series->snapshots().size()) : 0; }
@@ -376,7 +425,9 @@ void TrainingView::setTheme(const Theme& theme) {
     for (QLabel* label : m_labels) label->setFont(font);
     m_stepLabel->setFont(theme.font(12, true));
     m_emptyText->setFont(theme.font(12));
-    for (QPushButton* b : {m_emptyOpen, m_openButton, m_playButton}) b->setFont(font);
+    for (QPushButton* b :
+         {m_emptyOpen, m_openButton, m_playButton, m_emptyLive, m_liveButton, m_stopButton, m_saveButton})
+        b->setFont(font);
     m_message->setStyleSheet(QStringLiteral("color: %1").arg(theme.negative.name()));
     m_grid->setTheme(theme);
     m_chart->setTheme(theme);

@@ -17,10 +17,19 @@
 // model and text) stay as they were. With no series open the view says how
 // to open one. Exported figure: the grid, the predictions and the curve.
 //
+// "Pretrain a small model live" (TrainingViewLive.cpp) pretrains a fresh
+// 2-layer, 2-head model on a LivePretrainJob into a temporary folder, and
+// the view shows that run's series as it grows: the slider gains a position
+// per snapshot, and while the last one is shown the view moves on to each
+// new one; the loss curve grows every step. Stop ends the run with the
+// series written so far, which stays open; Save series as… copies it.
+// Opening another series stops the run first (the menu and Open… ask).
+//
 // UI thread only.
 #pragma once
 
 #include "FigureView.h"
+#include "LivePretrainJob.h"
 #include "TrainingJob.h"
 
 #include <map>
@@ -61,8 +70,28 @@ public:
     // before it; -1: the first). False with message() when it is refused;
     // what was shown before stays.
     bool openSeries(const QString& folder, qint64 step = -1);
-    // File > Open snapshot series…: asks for the folder.
+    // File > Open snapshot series…: asks for the folder (and, while a live
+    // run goes on, whether to stop it).
     void chooseSeries();
+
+    // Pretrains the live recipe (livePretrainRecipe) into a new temporary
+    // folder, or `recipe` into `folder`. False with message() when it cannot
+    // start (the folder cannot be written); what was shown stays.
+    bool startLivePretraining();
+    bool startLivePretraining(train::TrainOptions recipe, const QString& folder);
+    void stopLivePretraining();
+    bool isPretraining() const { return m_live.isRunning(); }
+    // The series shown is the live run's (going on or ended).
+    bool showsLiveSeries() const { return m_showsLive; }
+    // Copies the live run's series folder to `folder` (which must not
+    // exist); false with message() when it cannot. Not while it runs.
+    bool saveSeriesAs(const QString& folder);
+    void chooseSaveSeries();
+    QString liveText() const;
+    LivePretrainJob& liveJob() { return m_live; }
+    QPushButton* liveButton() const { return m_liveButton; }
+    QPushButton* stopButton() const { return m_stopButton; }
+    QPushButton* saveButton() const { return m_saveButton; }
     bool hasSeries() const { return m_series != nullptr; }
     const train::SnapshotSeries* series() const { return m_series.get(); }
 
@@ -98,8 +127,23 @@ signals:
     void stepShown(int index);
     void stepFailed(int index);
     void playbackEnded();
+    // The live run's series gained a snapshot (count: the snapshots now).
+    void seriesGrew(int count);
+    // The live run finished, or was stopped, or failed (message()).
+    void livePretrainingEnded(bool stopped);
+    void livePretrainingFailed(const QString& message);
 
 private:
+    void connectLive();
+    void showSeries(SeriesPtr series, qint64 step);
+    void growSeries(SeriesPtr series);
+    void updateSeriesLabel();
+    bool askToStopLive();
+    void onLiveStep(quint64 generation, const LiveStep& step);
+    void onLiveSnapshot(quint64 generation, const SeriesPtr& series);
+    void onLiveEnded(quint64 generation, const SeriesPtr& series, bool stopped);
+    void onLiveFailed(quint64 generation, const QString& text);
+    void updateLiveControls();
     void showStep();
     void request();
     void onReady(quint64 generation, int index, const AnalysisResultPtr& result);
@@ -116,6 +160,13 @@ private:
     QPushButton* m_emptyOpen;
     QPushButton* m_openButton;
     QPushButton* m_playButton;
+    QPushButton* m_emptyLive;
+    QPushButton* m_liveButton;
+    QPushButton* m_stopButton;
+    QPushButton* m_saveButton;
+    QLabel* m_liveLabel;
+    QWidget* m_liveRow;    // the buttons above and the label, over both pages
+    QTimer* m_curveTimer;  // merges the live curve's redraws
     QSlider* m_slider;
     QLabel* m_stepLabel;
     QLabel* m_message;
@@ -127,7 +178,16 @@ private:
     QList<QLabel*> m_labels;
 
     TrainingJob m_job;
-    std::shared_ptr<const train::SnapshotSeries> m_series;
+    LivePretrainJob m_live;
+    bool m_showsLive = false;        // m_series is the live run's
+    bool m_liveAdopted = false;      // the running live run's first snapshot is shown
+    std::vector<double> m_liveLoss;  // every step's loss, as reported
+    qint64 m_livePlanned = 0;
+    LiveStep m_liveStep;
+    QString m_liveEnd;    // how the last run ended, for the label
+    QString m_liveModel;  // "2 layers × 2 heads, hidden 128"
+    QString m_liveSaved;  // where Save series as… put it
+    SeriesPtr m_series;
     int m_index = -1;
     std::string m_text;
     std::map<int, AnalysisResultPtr> m_cache;  // per step index, for m_text

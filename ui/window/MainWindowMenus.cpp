@@ -34,6 +34,13 @@ void MainWindow::buildMenus() {
             training->chooseSeries();
         }
     });
+    file->addAction(tr("&Pretrain a small model live"), this, [this] {
+        // A fresh 2-layer, 2-head model in the Training view; the window's model stays as it is.
+        if (auto* training = qobject_cast<TrainingView*>(view(QStringLiteral("training")))) {
+            setCurrentView(QStringLiteral("training"));
+            if (!training->isPretraining()) training->startLivePretraining();
+        }
+    });
     m_recentMenu = file->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     file->addSeparator();
