@@ -138,7 +138,9 @@ TEST_P(Bf16Shapes, MatchesFloat64SumOfTheRoundedOperands) {
             const float got = native.c[r * native.ldc + t], alt = portable.c[r * portable.ldc + t];
             ASSERT_LE(std::fabs(got - sum), bound) << "native, row " << r << " token " << t;
             ASSERT_LE(std::fabs(alt - sum), bound) << "portable, row " << r << " token " << t;
-            if (t >= s.tokens) ASSERT_EQ(got, 0.0f) << "a padding column";
+            if (t >= s.tokens) {
+                ASSERT_EQ(got, 0.0f) << "a padding column";
+            }
             identical = identical && bitsOf(got) == bitsOf(alt);
         }
         for (size_t t = cols; t < native.ldc; ++t) ASSERT_EQ(native.c[r * native.ldc + t], kGuard);
