@@ -1,0 +1,146 @@
+// Issue 20 item 9, narrow layouts: the views once too wide for a journal
+// column (compare, head, heads, layers, flow, anatomy, inside, fine-tune)
+// exported at 8.5 cm and 8 pt with a 10-token sentence. Read from the
+// output, not from the views: the PDF's MediaBox is 8.5 cm wide; every text
+// the export paints (caught by TextCapture on a page of 72 units per inch,
+// so a unit is a point) is drawn at 8 pt or more; no two texts overlap and
+// none leaves the page. A view that truly cannot be that narrow (a long
+// sentence's map) says what width it needs instead of shrinking silently.
+//
+// BERTLENS_FIGURE_DIR=DIR also writes each figure there as a 200 dpi PNG, to look at.
+#include "TextCapture.h"
+#include "tst_views_support.h"
+
+#include "BatchExport.h"
+#include "FigureCaption.h"
+#include "FigureExporter.h"
+#include "FigureFit.h"
+#include "ViewRegistry.h"
+#include "worker/MeasuresPass.h"
+
+#include <QDir>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace bertlens;
+using namespace bertlens::ui;
+
+namespace {
+
+// 8.5 cm in points, by hand: 8.5 / 2.54 * 72.
+constexpr double kColumnPoints = 240.94;
+// Fonts are set in whole pixels of a 96 DPI picture (PlotRender.h): a size is kept to half a pixel, 0.375 pt.
+constexpr double kPixelSlack = 0.38;
+
+QSizeF pdfMediaBox(const QByteArray& pdf) {
+    const QRegularExpression box(QStringLiteral("/MediaBox\\s*\\[\\s*0\\s+0\\s+([0-9.]+)\\s+([0-9.]+)\\s*\\]"));
+    const auto m = box.match(QString::fromLatin1(pdf));
+    return m.hasMatch() ? QSizeF(m.captured(1).toDouble(), m.captured(2).toDouble()) : QSizeF();
+}
+
+}  // namespace
+
+class TestColumnFigures : public QObject {
+    Q_OBJECT
+    std::shared_ptr<const Model> m_model;
+    AnalysisResultPtr m_result;
+    FlowMeasuresPtr m_measures;
+    Selection m_selection = test::selection(1, 2);
+
+    std::unique_ptr<FigureView> view(const QString& name, const AnalysisResultPtr& result,
+                                     const FlowMeasuresPtr& measures) {
+        std::unique_ptr<FigureView> v(createView(name));
+        v->setTheme(Theme::normal());
+        v->setSelection(m_selection);
+        v->setResult(result);
+        v->setMeasures(measures);
+        return v;
+    }
+    FigureExporter::Options column(const QString& name, const FigureView* v, const AnalysisResult* result) {
+        FigureExporter::Options o;
+        o.fit = figurePreset(QStringLiteral("single-column")).fit;
+        o.caption = figureCaption(result, m_selection, name, v);
+        return o;
+    }
+
+private slots:
+    void initTestCase() {
+        m_model = Model::load(BERTLENS_RESOURCES "/models/bertlens-mini");
+        m_result = test::makeResult(m_model, "the dog [MASK] at the mailman and the");
+        QCOMPARE(m_result->tokenCount(), 10);  // [CLS] + 8 words + [SEP]: the sentence the brief asks for
+        MeasuresOptions options;
+        m_measures = addFlow(*measureStack(*m_result, *m_model, options), *m_result, options);
+    }
+
+    void fitsAColumnAtTheAskedSize_data() {
+        QTest::addColumn<QString>("name");
+        for (const char* name : {"compare", "head", "heads", "layers", "flow", "anatomy", "inside", "finetune"})
+            QTest::newRow(name) << QString::fromLatin1(name);
+    }
+
+    void fitsAColumnAtTheAskedSize() {
+        QFETCH(QString, name);
+        auto v = view(name, m_result, m_measures);
+        FigureExporter::Options o = column(name, v.get(), m_result.get());
+
+        o.format = FigureExporter::Format::Pdf;
+        const QSizeF box = pdfMediaBox(FigureExporter::renderPdf(*v, o));
+        QVERIFY2(std::abs(box.width() - kColumnPoints) <= 0.5,
+                 qPrintable(QStringLiteral("MediaBox width %1 pt, want %2").arg(box.width()).arg(kColumnPoints)));
+
+        const QSizeF page = FigureExporter::pageSize(*v, o);
+        test::TextCapture capture(QSize(static_cast<int>(std::ceil(page.width())), static_cast<int>(std::ceil(page.height()))), 72);
+        {
+            QPainter painter(&capture);
+            FigureExporter::paint(*v, painter, o);
+        }
+        const auto& texts = capture.texts();
+        QVERIFY2(texts.size() > 10, qPrintable(QStringLiteral("only %1 texts drawn").arg(texts.size())));
+        const test::CapturedText* smallest = &texts.front();
+        for (const test::CapturedText& t : texts)
+            if (t.size < smallest->size) smallest = &t;
+        QVERIFY2(smallest->size >= o.fit.fontPt - kPixelSlack,
+                 qPrintable(QStringLiteral("\"%1\" is drawn at %2 pt, under %3 pt")
+                                .arg(smallest->text)
+                                .arg(smallest->size, 0, 'f', 2)
+                                .arg(o.fit.fontPt)));
+        const QStringList problems = test::labelProblems(texts, QRectF(QPointF(0, 0), page));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.mid(0, 6).join(QLatin1Char('\n'))));
+        // Nothing left to scale down: the export has no "its text is ... pt" note to give.
+        QVERIFY(FigureExporter::textScale(*v, o) > 0.995);
+
+        if (const QString dir = qEnvironmentVariable("BERTLENS_FIGURE_DIR"); !dir.isEmpty()) {
+            o.format = FigureExporter::Format::Png;
+            o.dpi = 200;
+            QCOMPARE(FigureExporter::write(*v, QDir(dir).filePath(name + QStringLiteral("-column.png")), o), QString());
+        }
+    }
+
+    void aMapTooLongForAColumnSaysWhatWidthItNeeds() {
+        // 120 tokens of cells at 8 pt labels need far more than 8.5 cm: the
+        // batch export writes the figure and says the width it needs.
+        std::string text = "the [MASK] barked";
+        while (m_model->tokenizer().encode(text).ids.size() < 120) text += " at the dog";
+        QTemporaryDir dir;
+        BatchExportOptions o;
+        QString error;
+        QVERIFY(parseBatchExportArguments({"--export", dir.path(), "--text", QString::fromStdString(text), "--view",
+                                           "head", "--preset", "single-column", "--format", "pdf", "--model",
+                                           BERTLENS_RESOURCES "/models/bertlens-mini"},
+                                          o, error));
+        const BatchExportResult r = runBatchExport(o);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        const QRegularExpression needs(QStringLiteral("needs ([0-9.]+) cm for 8 pt"));
+        const auto m = needs.match(r.note);
+        QVERIFY2(m.hasMatch(), qPrintable(r.note));
+        // 120 rows of 8 pt labels: a line of 8 pt text is at least 8 pt tall, so over 33.9 cm.
+        QVERIFY2(m.captured(1).toDouble() > 120 * 8.0 / kPointsPerCm, qPrintable(r.note));
+    }
+};
+
+QTEST_MAIN(TestColumnFigures)
+#include "tst_columnfigures.moc"
