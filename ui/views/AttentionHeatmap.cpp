@@ -491,7 +491,7 @@ void AttentionHeatmap::applyRanges() {
     // colour scale's top tick clear of it.
     const int last = m_firstColumn + shownColumns() - 1;
     const QFontMetricsF fm(m_theme.font(m_labelPoints));
-    m_plot->plotLayout()->setRowSpacing(m_narrow ? static_cast<int>(std::ceil(fm.height())) : 5);
+    m_plot->plotLayout()->setRowSpacing(m_narrow ? 0 : 5);  // the frame axis under the map leaves air enough
     const QString lastLabel = last >= 0 && last < m_columnLabels.size() ? m_columnLabels[last] : QString();
     m_plot->plotLayout()->setColumnSpacing(
         static_cast<int>(std::ceil(0.5 * fm.horizontalAdvance(lastLabel) + 2.0 * fm.height())));
@@ -518,7 +518,7 @@ AttentionHeatmap::FigureRoom AttentionHeatmap::figureRoom() const {
     // half a line; the bar under the map takes its width, its tick labels
     // and a line of air.
     r.narrow = longest + axisTitle + label.height() + 16.0;
-    r.narrowTall = longest + label.height() + axisTitle + title + 14.0 + 3.0 * body.height() + 16.0;
+    r.narrowTall = longest + label.height() + axisTitle + title + 10.0 + 2.0 * body.height() + 16.0;
     return r;
 }
 
@@ -541,7 +541,10 @@ double AttentionHeatmap::figureHeightForWidth(double width) const {
     const FigureRoom r = figureRoom();
     const bool narrow = width < wideFigureWidth() - 0.5;
     // Square cells: the side left after the labels, as tall as it is wide.
-    const double side = std::max(r.cells, width / r.toPoints - (narrow ? r.narrow : r.wide));
+    // A narrow figure (a journal column) is short of height too: its cells
+    // grow to at most 1.3 times the label line, the map centred.
+    double side = std::max(r.cells, width / r.toPoints - (narrow ? r.narrow : r.wide));
+    if (narrow) side = std::min(side, std::max(r.cells * 1.3, 160.0 * m_theme.fontScale));
     return (side + (narrow ? r.narrowTall : r.wideTall)) * r.toPoints;
 }
 

@@ -153,7 +153,7 @@ void CompareView::setTheme(const Theme& theme) {
     m_theme = theme;
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->setTheme(theme);
     m_predictions->setTheme(theme);
-    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight()));
+    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight(2)));
     m_hover->setFont(theme.font(10));
     fitTitle();
     for (QWidget* w : std::initializer_list<QWidget*>{m_besideLabel, m_partnerChoice, m_partnerNote})
@@ -192,7 +192,7 @@ QString CompareView::title() const {
 
 void CompareView::refresh() {
     refreshContent();
-    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight()));
+    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight(2)));
 }
 
 void CompareView::refreshContent() {
@@ -312,46 +312,91 @@ QSizeF CompareView::figureSize() const {
     QSizeF map(0, 0);
     for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = map.expandedTo(m->figureSize());
     const double width = 3 * map.width() + 2 * kGap;
-    return QSizeF(width, titleHeight() + map.height() + kGap + predictionsHeight());
+    return QSizeF(width, titleHeight(width) + map.height() + kGap + predictionsHeight(2));
 }
 
-double CompareView::predictionsHeight() const {
+bool CompareView::stackedAt(double width) const {
+    double map = 0.0;
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = std::max(map, m->wideFigureWidth());
+    return width < 3 * map + 2 * kGap - 0.5;
+}
+
+double CompareView::minimumFigureWidth() const {
+    double map = 0.0;
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
+        map = std::max(map, m->minimumFigureWidth());
+    return std::max(map, PredictionChart::minimumWidth(m_theme.fontScale));
+}
+
+double CompareView::figureHeightForWidth(double width) const {
+    double maps = 0.0;
+    if (stackedAt(width)) {
+        for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
+            maps += m->figureHeightForWidth(width) + kGap;
+        // Each panel's title may take two lines in one column.
+        const double titles = PredictionChart::titleLineHeight(m_theme.fontScale) * m_predictions->panels().size();
+        return titleHeight(width) + maps + predictionsHeight(1) + titles;
+    }
+    const double mapWidth = (width - 2 * kGap) / 3.0;
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
+        maps = std::max(maps, m->figureHeightForWidth(mapWidth));
+    return titleHeight(width) + maps + kGap + predictionsHeight(2);
+}
+
+double CompareView::predictionsHeight(int columns) const {
     double height = PredictionChart::titleHeight(m_theme.fontScale);
     const auto& panels = m_predictions->panels();
     if (panels.empty()) return height + 120.0 * m_theme.fontScale;
-    for (size_t i = 0; i < panels.size(); i += 2)  // two panels a row
+    for (size_t i = 0; i < panels.size(); i += static_cast<size_t>(columns))  // `columns` panels a row
         height += PredictionChart::panelHeight(static_cast<int>(panels[i].top.size()), m_theme.fontScale);
     return height;
 }
 
-double CompareView::titleHeight() const {
-    return 44.0 * m_theme.fontScale;  // two lines: the title wraps on a narrow figure
+double CompareView::titleHeight(double width) const {
+    // Larger than the maps' own titles (13 points, AttentionHeatmap::render),
+    // wrapped at the figure's width, with half a line of air under it.
+    const QFont font = m_theme.font(14, true);
+    const QFontMetricsF metrics(font);
+    const double toPoints = 72.0 / std::max(1.0, metrics.fontDpi());
+    const QRectF box = metrics.boundingRect(QRectF(0, 0, width / toPoints, 1e6), Qt::TextWordWrap, title());
+    return std::max(44.0 * m_theme.fontScale, (box.height() + 0.5 * metrics.height()) * toPoints);
 }
 
 void CompareView::paintFigure(QPainter& painter, const QRectF& rect) {
     painter.save();
     painter.fillRect(rect, m_theme.background);
-    const double titleHeight = this->titleHeight();
-    // Larger than the maps' own titles (13 points, AttentionHeatmap::render).
+    const double titleHeight = this->titleHeight(rect.width());
     painter.setFont(m_theme.font(14, true));
     painter.setPen(m_theme.foreground);
     painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), titleHeight), Qt::AlignCenter | Qt::TextWordWrap,
                      title());
-    QSizeF map(0, 0);
-    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = map.expandedTo(m->figureSize());
-    const double mapWidth = (rect.width() - 2 * kGap) / 3.0;
-    // The maps' share of the height as in figureSize(), the rest for the bars.
-    const QSizeF full = figureSize();
-    const double mapHeight = map.height() * rect.height() / std::max(1.0, full.height());
-    const double top = rect.top() + titleHeight;
-    int i = 0;
-    for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
-        // render() lays the map out again at the figure's size with every token labelled.
-        map->render(painter, QRectF(rect.left() + i * (mapWidth + kGap), top, mapWidth, mapHeight));
-        ++i;
+    double top = rect.top() + titleHeight;
+    const bool stacked = stackedAt(rect.width());
+    if (stacked) {
+        // One above the other, each the figure's width: bidirectional first.
+        for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
+            const double height = map->figureHeightForWidth(rect.width());
+            map->render(painter, QRectF(rect.left(), top, rect.width(), height));
+            top += height + kGap;
+        }
+    } else {
+        const double mapWidth = (rect.width() - 2 * kGap) / 3.0;
+        double mapHeight = 0.0;
+        for (const AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference})
+            mapHeight = std::max(mapHeight, map->figureHeightForWidth(mapWidth));
+        int i = 0;
+        for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
+            // render() lays the map out again at the figure's size with every token labelled.
+            map->render(painter, QRectF(rect.left() + i * (mapWidth + kGap), top, mapWidth, mapHeight));
+            ++i;
+        }
+        top += mapHeight + kGap;
     }
-    const double predictionsTop = top + mapHeight + kGap;
-    m_predictions->render(painter, QRectF(rect.left(), predictionsTop, rect.width(), rect.bottom() - predictionsTop));
+    // A column of its own for each [MASK]'s pair of panels when the figure is narrow.
+    const std::vector<PredictionPanel> panels = m_predictions->panels();
+    if (stacked && !panels.empty()) m_predictions->setPanels(panels, 1);
+    m_predictions->render(painter, QRectF(rect.left(), top, rect.width(), std::max(0.0, rect.bottom() - top)));
+    if (stacked && !panels.empty()) m_predictions->setPanels(panels, 2);
     painter.restore();
 }
 
