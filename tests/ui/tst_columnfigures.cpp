@@ -49,6 +49,9 @@ class TestColumnFigures : public QObject {
     std::shared_ptr<const Model> m_model;
     AnalysisResultPtr m_result;
     FlowMeasuresPtr m_measures;
+    // A 12-head model (2 layers): the grid views' 12-wide rows.
+    AnalysisResultPtr m_wideResult;
+    FlowMeasuresPtr m_wideMeasures;
     Selection m_selection = test::selection(1, 2);
 
     std::unique_ptr<FigureView> view(const QString& name, const AnalysisResultPtr& result,
@@ -74,24 +77,33 @@ private slots:
         QCOMPARE(m_result->tokenCount(), 10);  // [CLS] + 8 words + [SEP]: the sentence the brief asks for
         MeasuresOptions options;
         m_measures = addFlow(*measureStack(*m_result, *m_model, options), *m_result, options);
+        const auto wide = test::fixture("h12-f32");
+        m_wideResult = test::makeResult(wide, "the dog [MASK] at the mailman and the");
+        m_wideMeasures = addFlow(*measureStack(*m_wideResult, *wide, options), *m_wideResult, options);
+        QCOMPARE(m_wideResult->bidirectional.heads, 12);
     }
 
     void fitsAColumnAtTheAskedSize_data() {
         QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("twelveHeads");
         for (const char* name : {"compare", "head", "heads", "layers", "flow", "anatomy", "inside", "finetune"})
-            QTest::newRow(name) << QString::fromLatin1(name);
+            QTest::newRow(name) << QString::fromLatin1(name) << false;
+        for (const char* name : {"heads", "layers", "anatomy"})
+            QTest::newRow(qPrintable(QStringLiteral("%1, 12 heads").arg(name))) << QString::fromLatin1(name) << true;
     }
 
     void fitsAColumnAtTheAskedSize() {
         QFETCH(QString, name);
-        auto v = view(name, m_result, m_measures);
-        FigureExporter::Options o = column(name, v.get(), m_result.get());
+        QFETCH(bool, twelveHeads);
+        const AnalysisResultPtr& result = twelveHeads ? m_wideResult : m_result;
+        auto v = view(name, result, twelveHeads ? m_wideMeasures : m_measures);
+        FigureExporter::Options o = column(name, v.get(), result.get());
 
         if (const QString dir = qEnvironmentVariable("BERTLENS_FIGURE_DIR"); !dir.isEmpty()) {
             FigureExporter::Options png = o;
             png.format = FigureExporter::Format::Png;
             png.dpi = 200;
-            QCOMPARE(FigureExporter::write(*v, QDir(dir).filePath(name + QStringLiteral("-column.png")), png), QString());
+            QCOMPARE(FigureExporter::write(*v, QDir(dir).filePath(name + (twelveHeads ? QStringLiteral("-12") : QString()) + QStringLiteral("-column.png")), png), QString());
         }
         o.format = FigureExporter::Format::Pdf;
         const QSizeF box = pdfMediaBox(FigureExporter::renderPdf(*v, o));
@@ -117,7 +129,7 @@ private slots:
         const QStringList problems = test::labelProblems(texts, QRectF(QPointF(0, 0), page));
         QVERIFY2(problems.isEmpty(), qPrintable(problems.mid(0, 6).join(QLatin1Char('\n'))));
         // Nothing left to scale down: the export has no "its text is ... pt" note to give.
-        QVERIFY(FigureExporter::textScale(*v, o) > 0.995);
+        QVERIFY2(FigureExporter::textScale(*v, o) > 0.995, qPrintable(QStringLiteral("laid out %1 pt wide and scaled down").arg(v->minimumFigureWidth())));
 
     }
 
