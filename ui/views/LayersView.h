@@ -26,6 +26,10 @@ public:
     void setMeasures(const FlowMeasuresPtr& measures) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    // Narrower than two columns side by side, the left-to-right column goes
+    // under the bidirectional one, two words a row, titles wrapped.
+    double minimumFigureWidth() const override { return 220.0 * m_theme.fontScale; }
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("layers"); }
 
     // Which of the analysis's predictions (0 = the first [MASK]) is shown.
@@ -43,7 +47,13 @@ protected:
 
 private:
     void refresh();
-    void paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words);
+    // Returns the height it drew (the caption wrapped at rect's width, then one row a layer).
+    double paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double rowHeight);
+    bool stackedAt(double width) const { return width < 600.0 * m_theme.fontScale; }
+    QString title() const;
+    static QString caption(MaskMode mode);
+    // Rows tall enough for text at least body size in the stacked figure (points).
+    double stackedRowHeight() const { return 24.0 * m_theme.fontScale; }
 
     QComboBox* m_predictionBox;
     AnalysisResultPtr m_result;
