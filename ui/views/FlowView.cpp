@@ -316,7 +316,26 @@ double FlowView::barsWidth() const {
     return widest + 2.0 * body.height();
 }
 
+double FlowView::toPoints() const {
+    return 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
+}
+
+bool FlowView::stackedAt(double width) const {
+    return width < m_heatmap->wideFigureWidth() + barsWidth() * toPoints() - 0.5;
+}
+
+double FlowView::minimumFigureWidth() const {
+    return std::max(m_heatmap->minimumFigureWidth(), barsWidth() * toPoints());
+}
+
 void FlowView::paintFigure(QPainter& painter, const QRectF& rect) {
+    if (stackedAt(rect.width())) {
+        // A journal column: the map the figure's width, the bars under it.
+        const double map = m_heatmap->figureHeightForWidth(rect.width());
+        m_heatmap->render(painter, QRectF(rect.left(), rect.top(), rect.width(), map));
+        renderPlot(*m_bars, painter, QRectF(rect.left(), rect.top() + map, rect.width(), rect.height() - map));
+        return;
+    }
     // The map at the width where every label fits, the bars beside it in
     // the share of the width figureSize() gives them.
     const QSizeF full = figureSize();
@@ -337,6 +356,7 @@ QSizeF FlowView::figureSize() const {
 double FlowView::figureHeightForWidth(double width) const {
     const QSizeF s = figureSize();
     const int n = m_result ? m_result->tokenCount() : 0;
+    if (stackedAt(width)) return m_heatmap->figureHeightForWidth(width) + (n > 0 ? barsHeight(n) * toPoints() : 0.0);
     const double proportional = s.width() > 0.0 ? s.height() * width / s.width() : s.height();
     return std::max(proportional, n > 0 ? barsHeight(n) : 0.0);
 }
