@@ -50,6 +50,7 @@ class TestColumnFigures : public QObject {
     AnalysisResultPtr m_result;
     FlowMeasuresPtr m_measures;
     // A 12-head model (2 layers): the grid views' 12-wide rows.
+    std::shared_ptr<const Model> m_wideModel;  // results hold their model weakly
     AnalysisResultPtr m_wideResult;
     FlowMeasuresPtr m_wideMeasures;
     Selection m_selection = test::selection(1, 2);
@@ -77,7 +78,8 @@ private slots:
         QCOMPARE(m_result->tokenCount(), 10);  // [CLS] + 8 words + [SEP]: the sentence the brief asks for
         MeasuresOptions options;
         m_measures = addFlow(*measureStack(*m_result, *m_model, options), *m_result, options);
-        const auto wide = test::fixture("h12-f32");
+        m_wideModel = test::fixture("h12-f32");
+        const auto& wide = m_wideModel;
         m_wideResult = test::makeResult(wide, "the dog [MASK] at the mailman and the");
         m_wideMeasures = addFlow(*measureStack(*m_wideResult, *wide, options), *m_wideResult, options);
         QCOMPARE(m_wideResult->bidirectional.heads, 12);
