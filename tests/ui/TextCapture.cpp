@@ -68,12 +68,16 @@ public:
         QPainterPath shape;
         shape.addPolygon(c.shape);
         const QRectF shown = visible.intersected(shape).boundingRect();
-        if (shown.isEmpty()) return;  // scrolled or clipped away entirely: not drawn
+        if (shown.isEmpty()) {  // scrolled or clipped away entirely: not drawn
+            cutAway.push_back(text);
+            return;
+        }
         c.clipped = shown.width() < c.bounds.width() - 1.5 || shown.height() < c.bounds.height() - 1.5;
         texts.push_back(c);
     }
 
     std::vector<CapturedText> texts;
+    QStringList cutAway;
 };
 
 double polygonArea(const QPolygonF& p) {
@@ -114,6 +118,10 @@ QPaintEngine* TextCapture::paintEngine() const {
 
 const std::vector<CapturedText>& TextCapture::texts() const {
     return static_cast<CaptureEngine*>(m_engine.get())->texts;
+}
+
+QStringList TextCapture::cutAway() const {
+    return static_cast<CaptureEngine*>(m_engine.get())->cutAway;
 }
 
 void TextCapture::add(const CapturedText& text) {

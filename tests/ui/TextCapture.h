@@ -16,6 +16,7 @@
 #include <QPaintDevice>
 #include <QPolygonF>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -40,6 +41,9 @@ public:
 
     QPaintEngine* paintEngine() const override;
     const std::vector<CapturedText>& texts() const;
+    // Texts painted wholly outside the clip (left out of texts()): in an
+    // export, something the page had no room for.
+    QStringList cutAway() const;
     void add(const CapturedText& text);
     void clear();
 

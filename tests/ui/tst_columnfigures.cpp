@@ -3,8 +3,8 @@
 // exported at 8.5 cm and 8 pt with a 10-token sentence. Read from the
 // output, not from the views: the PDF's MediaBox is 8.5 cm wide; every text
 // the export paints (caught by TextCapture on a page of 72 units per inch,
-// so a unit is a point) is drawn at 8 pt or more; no two texts overlap and
-// none leaves the page. A view that truly cannot be that narrow (a long
+// so a unit is a point) is drawn at 8 pt or more; no two texts overlap, none
+// leaves the page and none is cut off it (a layout taller than its page). A view that truly cannot be that narrow (a long
 // sentence's map) says what width it needs instead of shrinking silently.
 //
 // BERTLENS_FIGURE_DIR=DIR also writes each figure there as a 200 dpi PNG, to look at.
@@ -128,6 +128,8 @@ private slots:
                                 .arg(smallest->text)
                                 .arg(smallest->size, 0, 'f', 2)
                                 .arg(o.fit.fontPt)));
+        QVERIFY2(capture.cutAway().isEmpty(),
+                 qPrintable(QStringLiteral("cut off the page: ") + capture.cutAway().mid(0, 4).join(QStringLiteral(" | "))));
         const QStringList problems = test::labelProblems(texts, QRectF(QPointF(0, 0), page));
         QVERIFY2(problems.isEmpty(), qPrintable(problems.mid(0, 6).join(QLatin1Char('\n'))));
         // Nothing left to scale down: the export has no "its text is ... pt" note to give.
