@@ -15,8 +15,13 @@
 #include "FigureCaption.h"
 #include "FigureExporter.h"
 #include "FigureFit.h"
+#include "ChangeGrid.h"
+#include "FinetuneCurves.h"
+#include "FinetuneView.h"
 #include "ViewRegistry.h"
 #include "worker/MeasuresPass.h"
+
+#include "analysis/AttentionChange.h"
 
 #include <QDir>
 #include <QPainter>
@@ -62,6 +67,20 @@ class TestColumnFigures : public QObject {
         v->setSelection(m_selection);
         v->setResult(result);
         v->setMeasures(measures);
+        if (auto* finetune = qobject_cast<FinetuneView*>(v.get())) {
+            // A run's curves and map, as the view shows them after training (the
+            // map between the two mask modes' attention: any two analyses of a sentence).
+            FinetuneCurves* curves = finetune->curves();
+            curves->setSteps(100);
+            for (FinetuneArm arm : {FinetuneArm::Pretrained, FinetuneArm::FromScratch}) {
+                const double start = arm == FinetuneArm::Pretrained ? 0.7 : 0.75;
+                for (int step = 0; step <= 100; step += 10) curves->addTrainLoss(arm, step, start * std::exp(-step / 60.0));
+                for (int step = 25; step <= 100; step += 25)
+                    curves->addHeldOut(arm, step, start * std::exp(-step / 80.0), 0.5 + 0.004 * step);
+            }
+            finetune->grid()->setChange(attentionChange(result->bidirectional, result->causal),
+                                        QString::fromStdString(result->text));
+        }
         return v;
     }
     FigureExporter::Options column(const QString& name, const FigureView* v, const AnalysisResult* result) {
