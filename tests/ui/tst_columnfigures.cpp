@@ -107,29 +107,41 @@ private slots:
     void fitsAColumnAtTheAskedSize_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<bool>("twelveHeads");
-        for (const char* name : {"compare", "head", "heads", "layers", "flow", "anatomy", "inside", "finetune"})
-            QTest::newRow(name) << QString::fromLatin1(name) << false;
+        QTest::addColumn<QString>("preset");
+        const QString single = QStringLiteral("single-column"), twice = QStringLiteral("double-column");
+        for (const char* name : {"compare", "head", "heads", "layers", "flow", "anatomy", "inside", "finetune"}) {
+            QTest::newRow(name) << QString::fromLatin1(name) << false << single;
+            // A double column (17.8 cm, 9 pt) takes the layouts between narrow and wide.
+            QTest::newRow(qPrintable(QStringLiteral("%1, double column").arg(name)))
+                << QString::fromLatin1(name) << false << twice;
+        }
         for (const char* name : {"heads", "layers", "anatomy"})
-            QTest::newRow(qPrintable(QStringLiteral("%1, 12 heads").arg(name))) << QString::fromLatin1(name) << true;
+            QTest::newRow(qPrintable(QStringLiteral("%1, 12 heads").arg(name))) << QString::fromLatin1(name) << true
+                                                                                  << single;
     }
 
     void fitsAColumnAtTheAskedSize() {
         QFETCH(QString, name);
         QFETCH(bool, twelveHeads);
+        QFETCH(QString, preset);
         const AnalysisResultPtr& result = twelveHeads ? m_wideResult : m_result;
         auto v = view(name, result, twelveHeads ? m_wideMeasures : m_measures);
         FigureExporter::Options o = column(name, v.get(), result.get());
+        o.fit = figurePreset(preset).fit;
+        // The width asked, by hand: 8.5 cm or 17.8 cm at 72 / 2.54 points a cm.
+        const double want = preset == QStringLiteral("single-column") ? kColumnPoints : 504.57;
 
         if (const QString dir = qEnvironmentVariable("BERTLENS_FIGURE_DIR"); !dir.isEmpty()) {
             FigureExporter::Options png = o;
             png.format = FigureExporter::Format::Png;
             png.dpi = 200;
-            QCOMPARE(FigureExporter::write(*v, QDir(dir).filePath(name + (twelveHeads ? QStringLiteral("-12") : QString()) + QStringLiteral("-column.png")), png), QString());
+            QCOMPARE(FigureExporter::write(*v, QDir(dir).filePath(name + (twelveHeads ? QStringLiteral("-12-") : QStringLiteral("-")) + preset + QStringLiteral(".png")), png), QString());
         }
         o.format = FigureExporter::Format::Pdf;
         const QSizeF box = pdfMediaBox(FigureExporter::renderPdf(*v, o));
-        QVERIFY2(std::abs(box.width() - kColumnPoints) <= 0.5,
-                 qPrintable(QStringLiteral("MediaBox width %1 pt, want %2").arg(box.width()).arg(kColumnPoints)));
+        QVERIFY2(std::abs(box.width() - want) <= 0.5,
+                 qPrintable(QStringLiteral("MediaBox width %1 pt, want %2").arg(box.width()).arg(want)));
+        qInfo("%s: %.1f x %.1f cm", qPrintable(name), box.width() / kPointsPerCm, box.height() / kPointsPerCm);
 
         const QSizeF page = FigureExporter::pageSize(*v, o);
         test::TextCapture capture(QSize(static_cast<int>(std::ceil(page.width())), static_cast<int>(std::ceil(page.height()))), 72);

@@ -190,7 +190,7 @@ AnatomyView::Stacked AnatomyView::stackedHeights(double width, const QPaintDevic
     const double unit = std::max((fb.height() + 4 * fm.height() + 8) / 4.2, (fb.height() + fm.height() + 6) / 1.25);
     h.block = ft.height() + 8 + (11.9 + 5 * 0.35) * unit;
     // The tallest reference stack at about the width, and the lines under and over them.
-    h.scale = ft.height() + 0.8 * width + 9 * fl.height();
+    h.scale = ft.height() + std::min(0.8 * width, 300.0 * m_theme.fontScale) + 9 * fl.height();
     return h;
 }
 

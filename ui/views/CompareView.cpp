@@ -315,10 +315,17 @@ QSizeF CompareView::figureSize() const {
     return QSizeF(width, titleHeight(width) + map.height() + kGap + predictionsHeight(2));
 }
 
-bool CompareView::stackedAt(double width) const {
+int CompareView::mapColumnsAt(double width) const {
+    // As many maps a row as fit at their narrowest (each then picks its own
+    // layout for the width it gets), 1 to 3.
     double map = 0.0;
-    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = std::max(map, m->wideFigureWidth());
-    return width < 3 * map + 2 * kGap - 0.5;
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
+        map = std::max(map, m->minimumFigureWidth());
+    return std::clamp(static_cast<int>((width + kGap + 0.5) / (map + kGap)), 1, 3);
+}
+
+bool CompareView::stackedAt(double width) const {
+    return mapColumnsAt(width) < 3;
 }
 
 double CompareView::minimumFigureWidth() const {
@@ -328,19 +335,27 @@ double CompareView::minimumFigureWidth() const {
     return std::max(map, PredictionChart::minimumWidth(m_theme.fontScale));
 }
 
-double CompareView::figureHeightForWidth(double width) const {
-    double maps = 0.0;
-    if (stackedAt(width)) {
-        for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
-            maps += m->figureHeightForWidth(width) + kGap;
-        // Each panel's title may take two lines in one column.
-        const double titles = PredictionChart::titleLineHeight(m_theme.fontScale) * m_predictions->panels().size();
-        return titleHeight(width) + maps + predictionsHeight(1) + titles;
-    }
-    const double mapWidth = (width - 2 * kGap) / 3.0;
+double CompareView::mapWidthAt(double width) const {
+    const int columns = mapColumnsAt(width);
+    return (width - (columns - 1) * kGap) / columns;
+}
+
+double CompareView::mapRowHeight(double mapWidth) const {
+    double height = 0.0;
     for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
-        maps = std::max(maps, m->figureHeightForWidth(mapWidth));
-    return titleHeight(width) + maps + kGap + predictionsHeight(2);
+        height = std::max(height, m->figureHeightForWidth(mapWidth));
+    return height;
+}
+
+double CompareView::figureHeightForWidth(double width) const {
+    const int columns = mapColumnsAt(width);
+    const int rows = (3 + columns - 1) / columns;
+    const double maps = rows * (mapRowHeight(mapWidthAt(width)) + kGap);
+    // One column of predictions under a single column of maps; each panel's title may take two lines there.
+    const int panels = columns == 1 ? 1 : 2;
+    const double titles =
+        columns == 1 ? PredictionChart::titleLineHeight(m_theme.fontScale) * m_predictions->panels().size() : 0.0;
+    return titleHeight(width) + maps + predictionsHeight(panels) + titles;
 }
 
 double CompareView::predictionsHeight(int columns) const {
@@ -371,27 +386,19 @@ void CompareView::paintFigure(QPainter& painter, const QRectF& rect) {
     painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), titleHeight), Qt::AlignCenter | Qt::TextWordWrap,
                      title());
     double top = rect.top() + titleHeight;
-    const bool stacked = stackedAt(rect.width());
-    if (stacked) {
-        // One above the other, each the figure's width: bidirectional first.
-        for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
-            const double height = map->figureHeightForWidth(rect.width());
-            map->render(painter, QRectF(rect.left(), top, rect.width(), height));
-            top += height + kGap;
-        }
-    } else {
-        const double mapWidth = (rect.width() - 2 * kGap) / 3.0;
-        double mapHeight = 0.0;
-        for (const AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference})
-            mapHeight = std::max(mapHeight, map->figureHeightForWidth(mapWidth));
-        int i = 0;
-        for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
-            // render() lays the map out again at the figure's size with every token labelled.
-            map->render(painter, QRectF(rect.left() + i * (mapWidth + kGap), top, mapWidth, mapHeight));
-            ++i;
-        }
-        top += mapHeight + kGap;
+    // Three maps a row when they fit; else rows of two or one (bidirectional first).
+    const int columns = mapColumnsAt(rect.width());
+    const double mapWidth = mapWidthAt(rect.width()), mapHeight = mapRowHeight(mapWidth);
+    int i = 0;
+    for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
+        const int row = i / columns, column = i % columns;
+        // render() lays the map out again at the figure's size with every token labelled.
+        map->render(painter, QRectF(rect.left() + column * (mapWidth + kGap), top + row * (mapHeight + kGap), mapWidth,
+                                    mapHeight));
+        ++i;
     }
+    top += ((3 + columns - 1) / columns) * (mapHeight + kGap);
+    const bool stacked = columns == 1;
     // A column of its own for each [MASK]'s pair of panels when the figure is narrow.
     const std::vector<PredictionPanel> panels = m_predictions->panels();
     if (stacked && !panels.empty()) m_predictions->setPanels(panels, 1);

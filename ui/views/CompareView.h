@@ -76,6 +76,9 @@ private:
     double titleHeight(double width) const;     // the title wrapped at that width (points)
     double predictionsHeight(int columns) const;  // the bars' rows at full height, their title included
     bool stackedAt(double width) const;         // too narrow for three maps side by side
+    int mapColumnsAt(double width) const;       // maps a row: 3, 2 or 1
+    double mapWidthAt(double width) const;
+    double mapRowHeight(double mapWidth) const;  // the tallest map at that width
 
     AttentionHeatmap* m_bidirectional;
     AttentionHeatmap* m_causal;

@@ -43,7 +43,7 @@ public:
     // Narrower than the two plots side by side (a journal column), the
     // accuracy plot with its title goes under the loss plot.
     void paint(QPainter& painter, const QRectF& rect);
-    bool stackedAt(double width) const { return width < 560.0 * m_theme.fontScale; }
+    bool stackedAt(double width) const { return width < 400.0 * m_theme.fontScale; }
     // The height (points) of the stacked figure at that width.
     double stackedHeight(double width) const;
     QCustomPlot* plot() const { return m_plot; }

@@ -321,7 +321,15 @@ double FlowView::toPoints() const {
 }
 
 bool FlowView::stackedAt(double width) const {
-    return width < m_heatmap->wideFigureWidth() + barsWidth() * toPoints() - 0.5;
+    // Side by side while the map at its narrowest and the bars both fit.
+    return width < m_heatmap->minimumFigureWidth() + barsWidth() * toPoints() - 0.5;
+}
+
+double FlowView::mapWidthAt(double width) const {
+    // The map in the share figureSize() gives it, never narrower than it can be.
+    const QSizeF full = figureSize();
+    const double share = width * (full.width() > 0.0 ? m_heatmap->figureSize().width() / full.width() : 0.58);
+    return std::clamp(share, m_heatmap->minimumFigureWidth(), width - barsWidth() * toPoints());
 }
 
 double FlowView::minimumFigureWidth() const {
@@ -336,10 +344,8 @@ void FlowView::paintFigure(QPainter& painter, const QRectF& rect) {
         renderPlot(*m_bars, painter, QRectF(rect.left(), rect.top() + map, rect.width(), rect.height() - map));
         return;
     }
-    // The map at the width where every label fits, the bars beside it in
-    // the share of the width figureSize() gives them.
-    const QSizeF full = figureSize();
-    const double split = rect.width() * (full.width() > 0.0 ? m_heatmap->figureSize().width() / full.width() : 0.58);
+    // The map at the width where every label fits, the bars beside it.
+    const double split = mapWidthAt(rect.width());
     m_heatmap->render(painter, QRectF(rect.left(), rect.top(), split, rect.height()));
     renderPlot(*m_bars, painter, QRectF(rect.left() + split, rect.top(), rect.width() - split, rect.height()));
 }
@@ -358,7 +364,8 @@ double FlowView::figureHeightForWidth(double width) const {
     const int n = m_result ? m_result->tokenCount() : 0;
     if (stackedAt(width)) return m_heatmap->figureHeightForWidth(width) + (n > 0 ? barsHeight(n) * toPoints() : 0.0);
     const double proportional = s.width() > 0.0 ? s.height() * width / s.width() : s.height();
-    return std::max(proportional, n > 0 ? barsHeight(n) : 0.0);
+    // Never shorter than the map needs at its width (its narrow layout is taller).
+    return std::max({proportional, n > 0 ? barsHeight(n) : 0.0, m_heatmap->figureHeightForWidth(mapWidthAt(width))});
 }
 
 }  // namespace bertlens::ui

@@ -61,6 +61,7 @@ public:
 
 private:
     bool stackedAt(double width) const;
+    double mapWidthAt(double width) const;  // side by side
     double toPoints() const;  // the screen's pixels to points
     void refresh();
     void rebuildBars();

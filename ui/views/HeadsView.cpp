@@ -453,8 +453,11 @@ QSizeF HeadsView::figureSize() const {
 }
 
 bool HeadsView::stackedAt(double width) const {
-    // Side by side each half needs room for a 12-head matrix and a readable map.
-    return width < 560.0 * m_theme.fontScale;
+    // Side by side the matrix (55%) needs its head numbers and the bar
+    // beside it, the map (45%) room for its labels.
+    const double barBeside = 80.0 * m_theme.fontScale;
+    return 0.55 * width < m_matrix->minimumFigureWidth(gridShape().width(), gridShape().height()) + barBeside ||
+           0.45 * width < 200.0 * m_theme.fontScale;
 }
 
 QSize HeadsView::gridShape() const {

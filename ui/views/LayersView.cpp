@@ -133,12 +133,17 @@ QString LayersView::caption(MaskMode mode) {
 }
 
 double LayersView::figureHeightForWidth(double width) const {
-    if (!stackedAt(width)) return FigureView::figureHeightForWidth(width);
     // In points: the screen's metrics scaled by 72 / its DPI.
     const QFont titleFont = m_theme.font(13, true), head = m_theme.font(11.5, true);
     const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(titleFont).fontDpi());
     const double px = width / toPoints;
     const int rows = m_result ? m_result->bidirectional.layers + 1 : 5;
+    if (!stackedAt(width)) {
+        // Rows tall enough for body-size text, whatever the proportions.
+        const double least = (QFontMetricsF(titleFont).height() * 1.4 + 4 + QFontMetricsF(head).height() * 1.5) * toPoints +
+                             rows * stackedRowHeight() + 8;
+        return std::max(FigureView::figureHeightForWidth(width), least);
+    }
     double height = wrappedHeight(titleFont, title(), px, nullptr) * toPoints + 4 + 6;
     for (MaskMode mode : {MaskMode::Bidirectional, MaskMode::Causal})
         height += (wrappedHeight(head, caption(mode), px, nullptr) + 0.3 * QFontMetricsF(head).height()) * toPoints +
@@ -186,8 +191,9 @@ void LayersView::paintFigure(QPainter& painter, const QRectF& rect) {
         return;
     }
     const double half = (body.width() - gap) / 2;
-    paintColumn(painter, QRectF(body.left(), body.top(), half, body.height()), MaskMode::Bidirectional, kWords, 0.0);
-    paintColumn(painter, QRectF(body.left() + half + gap, body.top(), half, body.height()), MaskMode::Causal, kWords,
+    const int words = std::min(kWords, wordsAt(rect.width()));
+    paintColumn(painter, QRectF(body.left(), body.top(), half, body.height()), MaskMode::Bidirectional, words, 0.0);
+    paintColumn(painter, QRectF(body.left() + half + gap, body.top(), half, body.height()), MaskMode::Causal, words,
                 0.0);
     painter.restore();
 }

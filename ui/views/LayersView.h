@@ -49,7 +49,9 @@ private:
     void refresh();
     // Returns the height it drew (the caption wrapped at rect's width, then one row a layer).
     double paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double rowHeight);
-    bool stackedAt(double width) const { return width < 600.0 * m_theme.fontScale; }
+    bool stackedAt(double width) const { return (width - 16.0 * m_theme.fontScale) / 2 < 220.0 * m_theme.fontScale; }
+    // Words a row side by side: three where a column has room for them whole.
+    int wordsAt(double width) const { return (width - 16.0 * m_theme.fontScale) / 2 >= 330.0 * m_theme.fontScale ? 3 : 2; }
     QString title() const;
     static QString caption(MaskMode mode);
     // Rows tall enough for text at least body size in the stacked figure (points).
