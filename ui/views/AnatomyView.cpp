@@ -8,6 +8,7 @@
 
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScopedValueRollback>
 #include <QPainterPath>
 
 #include <algorithm>
@@ -190,12 +191,14 @@ AnatomyView::Stacked AnatomyView::stackedHeights(double width, const QPaintDevic
     const double unit = std::max((fb.height() + 4 * fm.height() + 8) / 4.2, (fb.height() + fm.height() + 6) / 1.25);
     h.block = ft.height() + 8 + (11.9 + 5 * 0.35) * unit;
     // The tallest reference stack at about the width, and the lines under and over them.
-    h.scale = ft.height() + std::min(0.8 * width, 300.0 * m_theme.fontScale) + 9 * fl.height();
+    h.scale = ft.height() + std::min(0.8 * width, 220.0 * m_theme.fontScale) + 9 * fl.height();
     return h;
 }
 
 double AnatomyView::figureHeightForWidth(double width) const {
-    if (!stackedAt(width)) return FigureView::figureHeightForWidth(width);
+    const bool stacked = width < 640.0 * m_theme.fontScale;  // what paintFigure() will choose
+    if (!stacked) return FigureView::figureHeightForWidth(width);
+    const QScopedValueRollback<bool> exporting(m_exporting, true);
     // In points: the screen's metrics scaled by 72 / its DPI.
     const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
     const double px = width / toPoints;

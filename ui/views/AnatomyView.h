@@ -64,14 +64,15 @@ private:
     int layerAt(const QPoint& pos) const;
     double headerHeight(const QPaintDevice* device) const;
     double headerHeight(const QPaintDevice* device, double width) const;  // wrapped at width when stacked
-    bool stackedAt(double width) const { return width < 640.0 * m_theme.fontScale; }
+    // Figures only: the screen keeps its three columns (and scrolls nothing).
+    bool stackedAt(double width) const { return m_exporting && width < 640.0 * m_theme.fontScale; }
     // The stacked panels' heights at that width, in the device's units (the screen's when null).
     struct Stacked {
         double stack = 0, block = 0, scale = 0;
     };
     Stacked stackedHeights(double width, const QPaintDevice* device) const;
     QStringList headerLines() const;  // the long forms of the two header lines
-    bool m_exporting = false;         // while paintFigure() draws
+    mutable bool m_exporting = false;  // while paintFigure() draws (or measures for it)
 
     AnalysisResultPtr m_result;
     Selection m_selection;

@@ -544,8 +544,14 @@ double AttentionHeatmap::figureHeightForWidth(double width) const {
     // A narrow figure (a journal column) is short of height too: its cells
     // grow to at most 1.3 times the label line, the map centred.
     double side = std::max(r.cells, width / r.toPoints - (narrow ? r.narrow : r.wide));
-    if (narrow) side = std::min(side, std::max(r.cells * 1.3, 160.0 * m_theme.fontScale));
-    return (side + (narrow ? r.narrowTall : r.wideTall)) * r.toPoints;
+    double tall = narrow ? r.narrowTall : r.wideTall;
+    if (narrow) {
+        side = std::min(side, std::max(r.cells * 1.2, 160.0 * m_theme.fontScale));
+        // A title that fits on one line leaves its second line's room.
+        const QFontMetricsF title(m_theme.font(13, true));
+        if (title.horizontalAdvance(m_titleText) <= width / r.toPoints - 12) tall -= title.height();
+    }
+    return (side + tall) * r.toPoints;
 }
 
 void AttentionHeatmap::setNarrowLayout(bool narrow) {

@@ -105,7 +105,9 @@ QString LayersView::message() const {
 void LayersView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), m_theme.background);
+    m_onScreen = true;
     paintFigure(painter, QRectF(rect()).adjusted(8, 8, -8, -8));
+    m_onScreen = false;
 }
 
 namespace {

@@ -49,9 +49,15 @@ private:
     void refresh();
     // Returns the height it drew (the caption wrapped at rect's width, then one row a layer).
     double paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double rowHeight);
-    bool stackedAt(double width) const { return (width - 16.0 * m_theme.fontScale) / 2 < 220.0 * m_theme.fontScale; }
+    // Figures only: the screen keeps its two columns.
+    bool stackedAt(double width) const {
+        return !m_onScreen && (width - 16.0 * m_theme.fontScale) / 2 < 220.0 * m_theme.fontScale;
+    }
+    bool m_onScreen = false;  // while paintEvent() draws
     // Words a row side by side: three where a column has room for them whole.
-    int wordsAt(double width) const { return (width - 16.0 * m_theme.fontScale) / 2 >= 330.0 * m_theme.fontScale ? 3 : 2; }
+    int wordsAt(double width) const {
+        return m_onScreen || (width - 16.0 * m_theme.fontScale) / 2 >= 330.0 * m_theme.fontScale ? 3 : 2;
+    }
     QString title() const;
     static QString caption(MaskMode mode);
     // Rows tall enough for text at least body size in the stacked figure (points).
