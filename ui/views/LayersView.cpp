@@ -140,12 +140,7 @@ double LayersView::figureHeightForWidth(double width) const {
     const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(titleFont).fontDpi());
     const double px = width / toPoints;
     const int rows = m_result ? m_result->bidirectional.layers + 1 : 5;
-    if (!stackedAt(width)) {
-        // Rows tall enough for body-size text, whatever the proportions.
-        const double least = (QFontMetricsF(titleFont).height() * 1.4 + 4 + QFontMetricsF(head).height() * 1.5) * toPoints +
-                             rows * stackedRowHeight() + 8;
-        return std::max(FigureView::figureHeightForWidth(width), least);
-    }
+    if (!stackedAt(width)) return std::max(FigureView::figureHeightForWidth(width), sideBySideHeight(width));
     double height = wrappedHeight(titleFont, title(), px, nullptr) * toPoints + 4 + 6;
     for (MaskMode mode : {MaskMode::Bidirectional, MaskMode::Causal})
         height += (wrappedHeight(head, caption(mode), px, nullptr) + 0.3 * QFontMetricsF(head).height()) * toPoints +
@@ -194,13 +189,26 @@ void LayersView::paintFigure(QPainter& painter, const QRectF& rect) {
     }
     const double half = (body.width() - gap) / 2;
     const int words = std::min(kWords, wordsAt(rect.width()));
-    paintColumn(painter, QRectF(body.left(), body.top(), half, body.height()), MaskMode::Bidirectional, words, 0.0);
+    // A figure's rows keep body-size text and its captions wrap (both columns
+    // start their rows at the taller caption's foot); the screen fills its height.
+    double captions = 0.0;
+    if (!m_onScreen) {
+        const QFont head = m_theme.font(11.5, true);
+        for (MaskMode mode : {MaskMode::Bidirectional, MaskMode::Causal})
+            captions = std::max(captions, wrappedHeight(head, caption(mode), half, painter.device()));
+    }
+    const int rows = m_measures ? static_cast<int>(m_measures->bidirectional.layerPredictions.size()) : 0;
+    const double room = rows > 0 ? (body.height() - captions - 0.3 * QFontMetricsF(m_theme.font(11.5, true), painter.device()).height()) / rows : 0.0;
+    const double row = m_onScreen || rows == 0 ? 0.0 : std::min(stackedRowHeight(), room);
+    paintColumn(painter, QRectF(body.left(), body.top(), half, body.height()), MaskMode::Bidirectional, words, row,
+                captions);
     paintColumn(painter, QRectF(body.left() + half + gap, body.top(), half, body.height()), MaskMode::Causal, words,
-                0.0);
+                row, captions);
     painter.restore();
 }
 
-double LayersView::paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double fixedRow) {
+double LayersView::paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double fixedRow,
+                               double captionHeight) {
     const auto& stack = m_measures->of(mode).layerPredictions;
     const int rows = static_cast<int>(stack.size());
     const QFont head = m_theme.font(11.5, true);
@@ -208,8 +216,8 @@ double LayersView::paintColumn(QPainter& painter, const QRectF& rect, MaskMode m
     painter.setFont(head);
     painter.setPen(m_theme.foreground);
     QRectF grid;
-    if (fixedRow > 0.0) {  // a stacked figure: the caption wrapped, never cut
-        const double height = wrappedHeight(head, caption(mode), rect.width(), painter.device());
+    if (fixedRow > 0.0) {  // a figure: the caption wrapped, never cut
+        const double height = std::max(captionHeight, wrappedHeight(head, caption(mode), rect.width(), painter.device()));
         painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), height), Qt::AlignLeft | Qt::TextWordWrap,
                          caption(mode));
         grid = rect.adjusted(0, height + 0.3 * hm.height(), 0, 0);
@@ -261,9 +269,22 @@ double LayersView::paintColumn(QPainter& painter, const QRectF& rect, MaskMode m
     return grid.top() - rect.top() + rows * rowHeight;
 }
 
+double LayersView::sideBySideHeight(double width) const {
+    // Rows tall enough for body-size text under the wrapped captions (points).
+    const QFont titleFont = m_theme.font(13, true), head = m_theme.font(11.5, true);
+    const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(titleFont).fontDpi());
+    const int rows = m_result ? m_result->bidirectional.layers + 1 : 5;
+    const double half = (width - 16.0 * m_theme.fontScale) / 2 / toPoints;
+    double captions = 0.0;
+    for (MaskMode mode : {MaskMode::Bidirectional, MaskMode::Causal})
+        captions = std::max(captions, wrappedHeight(head, caption(mode), half, nullptr));
+    return (QFontMetricsF(titleFont).height() * 1.4 + 4 + captions + 0.3 * QFontMetricsF(head).height()) * toPoints +
+           rows * stackedRowHeight() + 8;
+}
+
 QSizeF LayersView::figureSize() const {
     const int rows = m_result ? m_result->bidirectional.layers + 1 : 5;
-    return QSizeF(900.0, std::clamp(90.0 + 34.0 * rows, 280.0, 1000.0));
+    return QSizeF(900.0, std::max(std::clamp(90.0 + 34.0 * rows, 280.0, 1000.0), sideBySideHeight(900.0)));
 }
 
 }  // namespace bertlens::ui

@@ -48,7 +48,9 @@ protected:
 private:
     void refresh();
     // Returns the height it drew (the caption wrapped at rect's width, then one row a layer).
-    double paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double rowHeight);
+    // captionHeight: room the caption takes at least (a figure aligns two columns' rows).
+    double paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double rowHeight,
+                       double captionHeight = 0.0);
     // Figures only: the screen keeps its two columns.
     bool stackedAt(double width) const {
         return !m_onScreen && (width - 16.0 * m_theme.fontScale) / 2 < 220.0 * m_theme.fontScale;
@@ -60,6 +62,7 @@ private:
     }
     QString title() const;
     static QString caption(MaskMode mode);
+    double sideBySideHeight(double width) const;  // a figure's two columns with body-size rows
     // Rows tall enough for text at least body size in the stacked figure (points).
     double stackedRowHeight() const { return 24.0 * m_theme.fontScale; }
 
