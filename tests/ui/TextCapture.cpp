@@ -49,6 +49,11 @@ public:
         c.text = text;
         c.shape = t.map(QPolygonF(box));
         c.bounds = c.shape.boundingRect();
+        // The font was resolved for this device: a point size is dpi / 72 pixels a point.
+        const QFont font = item.font();
+        const double pixels = font.pixelSize() > 0 ? font.pixelSize()
+                                                   : font.pointSizeF() * painter()->device()->logicalDpiY() / 72.0;
+        c.size = pixels * std::sqrt(std::abs(t.determinant()));
         // What may show: the painter's clip (kept in logical units) and the
         // system clip a widget's render sets for each child (device units).
         QPainterPath visible;
@@ -63,12 +68,16 @@ public:
         QPainterPath shape;
         shape.addPolygon(c.shape);
         const QRectF shown = visible.intersected(shape).boundingRect();
-        if (shown.isEmpty()) return;  // scrolled or clipped away entirely: not drawn
+        if (shown.isEmpty()) {  // scrolled or clipped away entirely: not drawn
+            cutAway.push_back(text);
+            return;
+        }
         c.clipped = shown.width() < c.bounds.width() - 1.5 || shown.height() < c.bounds.height() - 1.5;
         texts.push_back(c);
     }
 
     std::vector<CapturedText> texts;
+    QStringList cutAway;
 };
 
 double polygonArea(const QPolygonF& p) {
@@ -99,7 +108,7 @@ QString describe(const CapturedText& t) {
 
 }  // namespace
 
-TextCapture::TextCapture(const QSize& size) : m_size(size), m_engine(std::make_unique<CaptureEngine>()) {}
+TextCapture::TextCapture(const QSize& size, int dpi) : m_size(size), m_dpi(dpi), m_engine(std::make_unique<CaptureEngine>()) {}
 
 TextCapture::~TextCapture() = default;
 
@@ -109,6 +118,10 @@ QPaintEngine* TextCapture::paintEngine() const {
 
 const std::vector<CapturedText>& TextCapture::texts() const {
     return static_cast<CaptureEngine*>(m_engine.get())->texts;
+}
+
+QStringList TextCapture::cutAway() const {
+    return static_cast<CaptureEngine*>(m_engine.get())->cutAway;
 }
 
 void TextCapture::add(const CapturedText& text) {
@@ -126,14 +139,14 @@ int TextCapture::metric(PaintDeviceMetric metric) const {
         case PdmHeight:
             return m_size.height();
         case PdmWidthMM:
-            return static_cast<int>(std::lround(m_size.width() * 25.4 / 96.0));
+            return static_cast<int>(std::lround(m_size.width() * 25.4 / m_dpi));
         case PdmHeightMM:
-            return static_cast<int>(std::lround(m_size.height() * 25.4 / 96.0));
+            return static_cast<int>(std::lround(m_size.height() * 25.4 / m_dpi));
         case PdmDpiX:
         case PdmDpiY:
         case PdmPhysicalDpiX:
         case PdmPhysicalDpiY:
-            return 96;  // the screen's logical DPI on the offscreen platform
+            return m_dpi;  // 96: the screen's logical DPI on the offscreen platform
         case PdmDepth:
             return 32;
         case PdmNumColors:

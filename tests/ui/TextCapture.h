@@ -16,6 +16,7 @@
 #include <QPaintDevice>
 #include <QPolygonF>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -29,15 +30,20 @@ struct CapturedText {
     QPolygonF shape;       // the glyph box, mapped to device pixels
     QRectF bounds;         // shape's bounding rectangle
     bool clipped = false;  // a clip region cut part of the box away
+    double size = 0.0;     // the font's size as drawn, in device pixels (rotation and scale included)
 };
 
 class TextCapture : public QPaintDevice {
 public:
-    explicit TextCapture(const QSize& size);
+    // dpi: 96 as the offscreen screen; 72 to capture an export page, whose unit is a point.
+    explicit TextCapture(const QSize& size, int dpi = 96);
     ~TextCapture() override;
 
     QPaintEngine* paintEngine() const override;
     const std::vector<CapturedText>& texts() const;
+    // Texts painted wholly outside the clip (left out of texts()): in an
+    // export, something the page had no room for.
+    QStringList cutAway() const;
     void add(const CapturedText& text);
     void clear();
 
@@ -46,6 +52,7 @@ protected:
 
 private:
     QSize m_size;
+    int m_dpi;
     std::unique_ptr<QPaintEngine> m_engine;
 };
 

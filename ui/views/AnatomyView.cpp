@@ -8,6 +8,7 @@
 
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScopedValueRollback>
 #include <QPainterPath>
 
 #include <algorithm>
@@ -167,10 +168,63 @@ double AnatomyView::headerHeight(const QPaintDevice* device) const {
            12;
 }
 
+double AnatomyView::headerHeight(const QPaintDevice* device, double width) const {
+    if (!stackedAt(width)) return headerHeight(device);
+    // Both lines wrapped at the width, whole.
+    const QStringList lines = headerLines();
+    const QFontMetricsF ft(m_theme.font(12, true), const_cast<QPaintDevice*>(device)),
+        fb(m_theme.font(10), const_cast<QPaintDevice*>(device));
+    const QRectF room(0, 0, width, 1e6);
+    return ft.boundingRect(room, Qt::TextWordWrap, lines.value(0)).height() + 2 +
+           fb.boundingRect(room, Qt::TextWordWrap, lines.value(1)).height() + 12;
+}
+
+AnatomyView::Stacked AnatomyView::stackedHeights(double width, const QPaintDevice* device) const {
+    QPaintDevice* d = const_cast<QPaintDevice*>(device);
+    const QFontMetricsF ft(m_theme.font(11, true), d), fl(m_theme.font(9), d), fb(m_theme.font(10, true), d),
+        fm(m_theme.font(9.5), d);
+    Stacked h;
+    // A row a part of the stack, a line and a half each.
+    h.stack = ft.height() + 8 + (m_config.layers + 2) * fl.height() * 1.7;
+    // The attention box (4.2 units) holds its bold line and four body lines,
+    // each add & norm (1.25 units) its two.
+    const double unit = std::max((fb.height() + 4 * fm.height() + 8) / 4.2, (fb.height() + fm.height() + 6) / 1.25);
+    h.block = ft.height() + 8 + (11.9 + 5 * 0.35) * unit;
+    // The tallest reference stack at about the width, and the lines under and over them.
+    h.scale = ft.height() + std::min(0.8 * width, 220.0 * m_theme.fontScale) + 9 * fl.height();
+    return h;
+}
+
+double AnatomyView::figureHeightForWidth(double width) const {
+    const bool stacked = width < 640.0 * m_theme.fontScale;  // what paintFigure() will choose
+    if (!stacked) return FigureView::figureHeightForWidth(width);
+    const QScopedValueRollback<bool> exporting(m_exporting, true);
+    // In points: the screen's metrics scaled by 72 / its DPI.
+    const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
+    const double px = width / toPoints;
+    const Stacked h = stackedHeights(px, nullptr);
+    const double gap = 14.0 * m_theme.fontScale;
+    return (headerHeight(nullptr, px) + h.stack + h.block + h.scale) * toPoints + 3 * gap;
+}
+
 AnatomyView::Columns AnatomyView::columns(const QRectF& rect, double header) const {
     Columns c;
     c.header = QRectF(rect.left(), rect.top(), rect.width(), header);
     const QRectF body(rect.left(), rect.top() + header, rect.width(), rect.height() - header);
+    if (stackedAt(rect.width())) {
+        const Stacked h = stackedHeights(rect.width(), nullptr);
+        // Heights in the screen's units scaled to the figure's (the rect is in points).
+        const double total = h.stack + h.block + h.scale;
+        const double gap = 14.0 * m_theme.fontScale;
+        const double room = std::max(1.0, body.height() - 2 * gap);
+        double y = body.top();
+        c.stack = QRectF(body.left(), y, body.width(), room * h.stack / total);
+        y = c.stack.bottom() + gap;
+        c.block = QRectF(body.left(), y, body.width(), room * h.block / total);
+        y = c.block.bottom() + gap;
+        c.scale = QRectF(body.left(), y, body.width(), body.bottom() - y);
+        return c;
+    }
     const double w = body.width();
     c.stack = QRectF(body.left(), body.top(), w * 0.2, body.height());
     c.block = QRectF(c.stack.right() + w * 0.02, body.top(), w * 0.37, body.height());
@@ -199,9 +253,39 @@ int AnatomyView::layerAt(const QPoint& pos) const {
     return -1;
 }
 
+QStringList AnatomyView::headerLines() const {
+    const ModelConfig& c = m_config;
+    const QString name = m_result && !m_result->modelName.isEmpty() ? m_result->modelName : tr("this model");
+    return {tr("%1: %2 encoder layers \u00b7 hidden %3 \u00b7 %4 heads of %5 \u00b7 feed-forward %6 \u00b7 "
+               "%7 parameters")
+                .arg(name)
+                .arg(c.layers)
+                .arg(c.hidden)
+                .arg(c.heads)
+                .arg(c.headDim())
+                .arg(c.intermediate)
+                .arg(digits(m_count.total())),
+            tr("weights: %1 as stored (%2), %3 as the engine uses them (32-bit floats) \u00b7 "
+               "this sentence: n = %4 tokens")
+                .arg(megabytes(m_fileBytes), m_dtype, megabytes(m_engineBytes))
+                .arg(m_tokens)};
+}
+
 void AnatomyView::paintHeader(QPainter& painter, const QRectF& r) {
     const QFont title = m_theme.font(12, true), body = m_theme.font(10);
     const QFontMetricsF ft(title, painter.device()), fb(body, painter.device());
+    if (stackedAt(r.width())) {
+        // A journal column: the long forms, wrapped.
+        const QStringList lines = headerLines();
+        const double first = ft.boundingRect(QRectF(0, 0, r.width(), 1e6), Qt::TextWordWrap, lines[0]).height();
+        painter.setPen(m_theme.foreground);
+        painter.setFont(title);
+        painter.drawText(QRectF(r.left(), r.top(), r.width(), first), Qt::AlignLeft | Qt::TextWordWrap, lines[0]);
+        painter.setFont(body);
+        painter.drawText(QRectF(r.left(), r.top() + first + 2, r.width(), r.height() - first - 2),
+                         Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, lines[1]);
+        return;
+    }
     const ModelConfig& c = m_config;
     const QString name = m_result->modelName.isEmpty() ? tr("this model") : m_result->modelName;
     const QString line1 =
@@ -376,6 +460,7 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
                 fit = std::min(fit, (column - 4) / std::max(1.0, wide.horizontalAdvance(line)));
         }
         fit = std::max(fit, 0.7);
+        if (m_exporting) fit = 1.0;  // a figure's text is never below body size: elided if it must
     }
     const QFont label = m_theme.font(9 * fit), bold = m_theme.font(9 * fit, true);
     const QFontMetricsF fl(label, painter.device()), fbold(bold, painter.device());
@@ -413,7 +498,8 @@ void AnatomyView::paintScale(QPainter& painter, const QRectF& r) {
         for (int k = 0; k < lines.size(); ++k) {
             painter.setFont(k == 0 ? bold : label);
             painter.drawText(QRectF(left, labelTop + k * fl.height(), column, fl.height()), Qt::AlignCenter,
-                             (k == 0 ? fbold : fl).elidedText(lines[k], Qt::ElideRight, column - 4));
+                             k == 0 ? fitted(fbold, {lines[k], lines[k].section(QLatin1Char(' '), 0, 0)}, column - 4)
+                                    : fl.elidedText(lines[k], Qt::ElideRight, column - 4));
         }
         const QRectF icon(left, base + 6, column, iconHeight);
         drawMaskIcon(painter, icon, s.decoder, m_theme);
@@ -446,7 +532,7 @@ void AnatomyView::paintAll(QPainter& painter, const QRectF& rect, bool forExport
         painter.restore();
         return;
     }
-    const Columns c = columns(rect, headerHeight(painter.device()));
+    const Columns c = columns(rect, headerHeight(painter.device(), rect.width()));
     paintHeader(painter, c.header);
     paintStack(painter, c.stack, forExport);
     paintBlock(painter, c.block);
@@ -460,7 +546,9 @@ void AnatomyView::paintEvent(QPaintEvent*) {
 }
 
 void AnatomyView::paintFigure(QPainter& painter, const QRectF& rect) {
+    m_exporting = true;
     paintAll(painter, rect, true);
+    m_exporting = false;
 }
 
 void AnatomyView::mouseMoveEvent(QMouseEvent* event) {

@@ -31,6 +31,10 @@ public:
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override { return QSizeF(1040, 640); }
+    // Narrower than the three panels side by side (a journal column), they
+    // are stacked: the stack, the layer opened up, the scale; the header wrapped.
+    double minimumFigureWidth() const override { return 220.0 * m_theme.fontScale; }
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("anatomy"); }
     bool needsSentence() const override { return false; }  // the model's stack: it is drawn with the box empty too
 
@@ -59,6 +63,16 @@ private:
     void paintScale(QPainter& painter, const QRectF& rect);
     int layerAt(const QPoint& pos) const;
     double headerHeight(const QPaintDevice* device) const;
+    double headerHeight(const QPaintDevice* device, double width) const;  // wrapped at width when stacked
+    // Figures only: the screen keeps its three columns (and scrolls nothing).
+    bool stackedAt(double width) const { return m_exporting && width < 640.0 * m_theme.fontScale; }
+    // The stacked panels' heights at that width, in the device's units (the screen's when null).
+    struct Stacked {
+        double stack = 0, block = 0, scale = 0;
+    };
+    Stacked stackedHeights(double width, const QPaintDevice* device) const;
+    QStringList headerLines() const;  // the long forms of the two header lines
+    mutable bool m_exporting = false;  // while paintFigure() draws (or measures for it)
 
     AnalysisResultPtr m_result;
     Selection m_selection;

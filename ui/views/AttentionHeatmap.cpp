@@ -39,7 +39,7 @@ double labelLine(const Theme& theme, double points) {
 double AttentionHeatmap::minimumCellPoints() {
     // In points of an unscaled theme: 72 per inch on a screen of logicalDpiY.
     const double dpi = QFontMetricsF(Theme::normal().font()).fontDpi();
-    return labelLine(Theme::normal(), kSmallestScreenPoints) * 72.0 / (dpi > 0 ? dpi : 96.0);
+    return labelLine(Theme::normal(), kFigureLabelPoints) * 72.0 / (dpi > 0 ? dpi : 96.0);
 }
 
 AttentionHeatmap::AttentionHeatmap(QWidget* parent)
@@ -118,9 +118,9 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent)
     m_title = new QCPTextElement(m_plot, QString());
     m_plot->plotLayout()->addElement(0, 0, m_title);
     m_plot->plotLayout()->addElement(1, 1, m_colorScale);
-    auto* margins = new QCPMarginGroup(m_plot);
-    rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    m_margins = new QCPMarginGroup(m_plot);
+    rect->setMarginGroup(QCP::msTop | QCP::msBottom, m_margins);
+    m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_margins);
 
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);
@@ -282,6 +282,8 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     const double screenPoints = m_labelPoints;
     const QRect screenWindow(m_firstColumn, m_firstRow, m_shownColumns, m_shownRows);
     m_plot->plotLayout()->setMargins(QMargins());
+    // Too narrow for the colour bar beside the map: under it, key labels upright.
+    setNarrowLayout(rect.width() < wideFigureWidth() - 0.5);
     // A figure's title is fitted to the figure, not to the widget on screen,
     // and set larger than the tick labels (12 points at most).
     fitTitle(size.width(), 13.0);
@@ -303,6 +305,7 @@ void AttentionHeatmap::render(QPainter& painter, const QRectF& rect) {
     m_plot->plotLayout()->setMargins(squareMargins(size, size));
     record(picture);
     m_plot->plotLayout()->setMargins(screenMargins);
+    setNarrowLayout(false);
     fitTitle(m_plot->width());
     m_labelPoints = screenPoints;
     m_firstColumn = screenWindow.x();
@@ -425,7 +428,7 @@ void AttentionHeatmap::fitTitle(int width, double points) {
     // The title sits over the map's column only, not over the colour scale's.
     const double scaleWidth =
         m_colorScale->outerRect().width() > 0 ? m_colorScale->outerRect().width() : 60.0 * m_theme.fontScale;
-    const double room = width - 12 - scaleWidth - m_plot->plotLayout()->columnSpacing();
+    const double room = m_narrow ? width - 12 : width - 12 - scaleWidth - m_plot->plotLayout()->columnSpacing();
     auto widest = [&font](const QString& text) {
         double advance = 0.0;
         for (const QString& line : text.split(QLatin1Char('\n')))
@@ -433,7 +436,11 @@ void AttentionHeatmap::fitTitle(int width, double points) {
         return advance;
     };
     QString text = m_titleText;
-    if (width > 0 && widest(text) * 0.6 > room * 0.85 && !text.contains(QLatin1Char('\n'))) {
+    // A figure's title stays larger than its body text: two lines sooner, and
+    // never smaller than 10 points (the body is 9).
+    const double split = m_rendering ? 1.0 : 0.6;
+    const double smallest = m_rendering ? std::max(0.6 * full, m_theme.font(10, true).pointSizeF()) : 0.6 * full;
+    if (width > 0 && widest(text) * split > room * (m_rendering ? 1.0 : 0.85) && !text.contains(QLatin1Char('\n'))) {
         int best = -1;
         for (int i = 0; i < text.size(); ++i) {
             if (text[i] == QLatin1Char(' ') &&
@@ -443,7 +450,7 @@ void AttentionHeatmap::fitTitle(int width, double points) {
         if (best > 0) text = text.left(best) + QLatin1Char('\n') + text.mid(best + 1);
     }
     const double advance = widest(text);
-    if (width > 0 && advance > room) font.setPointSizeF(std::max(0.6 * full, full * room / advance));
+    if (width > 0 && advance > room) font.setPointSizeF(std::max(smallest, full * room / advance));
     m_title->setText(text);
     m_title->setFont(font);
 }
@@ -484,37 +491,92 @@ void AttentionHeatmap::applyRanges() {
     // colour scale's top tick clear of it.
     const int last = m_firstColumn + shownColumns() - 1;
     const QFontMetricsF fm(m_theme.font(m_labelPoints));
+    m_plot->plotLayout()->setRowSpacing(m_narrow ? 0 : 5);  // the frame axis under the map leaves air enough
     const QString lastLabel = last >= 0 && last < m_columnLabels.size() ? m_columnLabels[last] : QString();
     m_plot->plotLayout()->setColumnSpacing(
         static_cast<int>(std::ceil(0.5 * fm.horizontalAdvance(lastLabel) + 2.0 * fm.height())));
 }
 
-double AttentionHeatmap::minimumFigureWidth() const {
-    const double sensible = figureSize().width();
-    // figureSize() with the cells at their smallest instead of a sensible side.
-    const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
-    const double cells = std::max(rows(), columns()) * labelLine(m_theme, kSmallestScreenPoints);
-    const double side = std::max(cells, 280.0 * m_theme.fontScale);
-    return std::min(sensible, sensible - (side - cells) * toPoints);
-}
-
-QSizeF AttentionHeatmap::figureSize() const {
-    // Every token at the smallest screen label size: cells of that line, plus
-    // the room the longest label, the axis titles, the title and the colour
-    // scale take (measured in points, 72 per inch).
-    const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
-    const QFontMetricsF label(m_theme.font(kSmallestScreenPoints));
+AttentionHeatmap::FigureRoom AttentionHeatmap::figureRoom() const {
+    // Every token at the body label size: cells of that line, plus the room
+    // the longest label, the axis titles, the title and the colour scale take.
+    FigureRoom r;
+    r.toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
+    const QFontMetricsF label(m_theme.font(kFigureLabelPoints));
     double longest = 0.0;
     for (const QStringList* labels : {&m_rowLabels, &m_columnLabels})
         for (const QString& l : *labels) longest = std::max(longest, label.horizontalAdvance(l));
-    const double axisTitle = QFontMetricsF(m_theme.font(9)).height() * 1.6;
+    const QFontMetricsF body(m_theme.font(9));
+    const double axisTitle = body.height() * 1.6;
     const double title = QFontMetricsF(m_theme.font(13, true)).height() * 2.4;
-    const double scale = 20.0 + QFontMetricsF(m_theme.font(9)).horizontalAdvance(QStringLiteral("-0.88")) + 16.0;
-    const double cells = std::max(rows(), columns()) * labelLine(m_theme, kSmallestScreenPoints);
-    const double side = std::max(cells, 280.0 * m_theme.fontScale);
-    const double lean = 0.87 * longest + 0.5 * label.height();  // the turned key labels' height
-    return QSizeF((side + longest + axisTitle + scale + 0.5 * longest + label.height() + 16.0) * toPoints,
-                  (side + lean + axisTitle + title + 16.0) * toPoints);
+    const double scale = 20.0 + body.horizontalAdvance(QStringLiteral("-0.88")) + 16.0;
+    r.cells = std::max(rows(), columns()) * labelLine(m_theme, kFigureLabelPoints);
+    r.sensible = std::max(r.cells, 280.0 * m_theme.fontScale);
+    r.wide = longest + axisTitle + scale + 0.5 * longest + label.height() + 16.0;
+    r.wideTall = 0.87 * longest + 0.5 * label.height() + axisTitle + title + 16.0;
+    // Upright key labels stand a label's length over the map and lean out by
+    // half a line; the bar under the map takes its width, its tick labels
+    // and a line of air.
+    r.narrow = longest + axisTitle + label.height() + 16.0;
+    r.narrowTall = longest + label.height() + axisTitle + title + 10.0 + 2.0 * body.height() + 16.0;
+    return r;
+}
+
+double AttentionHeatmap::wideFigureWidth() const {
+    const FigureRoom r = figureRoom();
+    return (r.cells + r.wide) * r.toPoints;
+}
+
+double AttentionHeatmap::minimumFigureWidth() const {
+    const FigureRoom r = figureRoom();
+    return (r.cells + r.narrow) * r.toPoints;
+}
+
+QSizeF AttentionHeatmap::figureSize() const {
+    const FigureRoom r = figureRoom();
+    return QSizeF((r.sensible + r.wide) * r.toPoints, (r.sensible + r.wideTall) * r.toPoints);
+}
+
+double AttentionHeatmap::figureHeightForWidth(double width) const {
+    const FigureRoom r = figureRoom();
+    const bool narrow = width < wideFigureWidth() - 0.5;
+    // Square cells: the side left after the labels, as tall as it is wide.
+    // A narrow figure (a journal column) is short of height too: its cells
+    // grow to at most 1.3 times the label line, the map centred.
+    double side = std::max(r.cells, width / r.toPoints - (narrow ? r.narrow : r.wide));
+    double tall = narrow ? r.narrowTall : r.wideTall;
+    if (narrow) {
+        side = std::min(side, std::max(r.cells * 1.2, 160.0 * m_theme.fontScale));
+        // A title that fits on one line leaves its second line's room.
+        const QFontMetricsF title(m_theme.font(13, true));
+        if (title.horizontalAdvance(m_titleText) <= width / r.toPoints - 12) tall -= title.height();
+    }
+    return (side + tall) * r.toPoints;
+}
+
+void AttentionHeatmap::setNarrowLayout(bool narrow) {
+    if (narrow == m_narrow) return;
+    m_narrow = narrow;
+    QCPLayoutGrid* grid = m_plot->plotLayout();
+    QCPAxisRect* rect = m_plot->axisRect();
+    grid->take(m_colorScale);
+    grid->simplify();
+    rect->setMarginGroup(QCP::msAll, nullptr);
+    m_colorScale->setMarginGroup(QCP::msAll, nullptr);
+    const QCP::MarginSides aligned = narrow ? QCP::msLeft | QCP::msRight : QCP::msTop | QCP::msBottom;
+    if (narrow) {
+        grid->addElement(2, 0, m_colorScale);
+        grid->setRowStretchFactor(2, 0.001);  // the bar keeps its height; the map takes the rest
+        m_colorScale->setType(QCPAxis::atBottom);
+    } else {
+        grid->addElement(1, 1, m_colorScale);
+        m_colorScale->setType(QCPAxis::atRight);
+    }
+    rect->setMarginGroup(aligned, m_margins);
+    m_colorScale->setMarginGroup(aligned, m_margins);
+    m_colorScale->setBarWidth(narrow ? 10 : 14);
+    m_plot->xAxis2->setTickLabelRotation(narrow ? -90 : -60);
+    applyRanges();
 }
 
 void AttentionHeatmap::updateScrollBars() {

@@ -25,6 +25,7 @@
 class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
+class QCPMarginGroup;
 class QCPTextElement;
 class QLabel;
 class QPainter;
@@ -105,12 +106,21 @@ public:
     // readable: what a figure needs per token (FigureView::figureSize).
     static double minimumCellPoints();
     // A figure size (points) at which every label of the current matrix fits
-    // at the smallest screen label size, square cells; none smaller than a
-    // sensible figure. What views base figureSize() on.
+    // at the body text size (kFigureLabelPoints: a figure fitted to 8 pt has
+    // 8 pt token labels), square cells; none smaller than a sensible figure.
+    // What views base figureSize() on.
     QSizeF figureSize() const;
     // The narrowest figure (points) at which every label still fits at the
-    // smallest screen label size.
+    // body text size: the narrow layout (colour bar under the map, key
+    // labels turned upright), used below wideFigureWidth().
     double minimumFigureWidth() const;
+    // The narrowest figure (points) of the wide layout (colour bar beside the map).
+    double wideFigureWidth() const;
+    // The height (points) a figure of that width needs for square cells and
+    // every label at the body size (the narrow layout below wideFigureWidth()).
+    double figureHeightForWidth(double width) const;
+    // Token labels in a figure are never smaller than body text (theme points).
+    static constexpr double kFigureLabelPoints = 9.0;
 
     // Paints title, axes, map and colour scale into rect, as on screen.
     void render(QPainter& painter, const QRectF& rect);
@@ -140,6 +150,20 @@ private:
     bool shrinkLabelsToFit();
     void updateScrollBars();
     void applyRanges();
+    // What a figure spends besides the cells, in the widget's pixels.
+    struct FigureRoom {
+        double cells = 0.0;       // every token at the body label size
+        double sensible = 0.0;    // the side of a sensible figure's cells (cells or more)
+        double wide = 0.0;        // width: labels, axis title, colour bar beside
+        double wideTall = 0.0;    // height: turned key labels, axis title, title
+        double narrow = 0.0;      // width: labels and axis title only
+        double narrowTall = 0.0;  // height: upright key labels, title, colour bar under the map
+        double toPoints = 1.0;
+    };
+    FigureRoom figureRoom() const;
+    // Puts the colour bar under the map and turns key labels upright (a
+    // figure too narrow for the bar beside it), or back.
+    void setNarrowLayout(bool narrow);
 
     QCustomPlot* m_plot;
     QCPColorMap* m_map;
@@ -156,6 +180,8 @@ private:
     QString m_valueName = tr("weight");
     Theme m_theme;
     bool m_rendering = false;
+    bool m_narrow = false;  // while a narrow figure is rendered
+    QCPMarginGroup* m_margins = nullptr;
     int m_anchor = -1;
     bool m_centreOnAnchor = false;  // until the user scrolls this sentence's map
     double m_labelPoints = 10.0;

@@ -1,5 +1,6 @@
 #include "ChangeGrid.h"
 
+#include <QImage>
 #include <QPainter>
 
 #include <algorithm>
@@ -101,6 +102,32 @@ void ChangeGrid::paintEvent(QPaintEvent*) {
     paint(painter, QRectF(rect()));
 }
 
+double ChangeGrid::heightForWidth(double width) const {
+    // Measured on a device of 72 dots per inch, as the export page is.
+    QImage points(1, 1, QImage::Format_RGB32);
+    points.setDotsPerMeterX(2835);
+    points.setDotsPerMeterY(2835);
+    const double s = m_theme.fontScale, room = width - 12.0 * s;
+    if (!m_change) return 120.0 * s;
+    auto wrapped = [&](const QFont& font, const QString& text) {
+        return QFontMetricsF(font, &points).boundingRect(QRectF(0, 0, room, 1e6), Qt::TextWordWrap, text).height();
+    };
+    const QFontMetricsF labels(m_theme.font(10), &points);
+    return 12.0 * s + wrapped(m_theme.font(11, true), titleText()) + wrapped(m_theme.font(9.5), explanationText()) +
+           4.0 * s + labels.height() + 4.0 * s + m_change->layers * 2.0 * labels.height() +
+           wrapped(m_theme.font(10.5, true), verdict()) + 12.0 * s;
+}
+
+QString ChangeGrid::titleText() const {
+    return tr("What fine-tuning changed in each head's attention, on \u201c%1\u201d").arg(m_sentence);
+}
+
+QString ChangeGrid::explanationText() const {
+    return tr("Mean over the %1 query tokens of the Jensen-Shannon distance (base 2) between the pretrained and "
+              "the fine-tuned model's attention rows: 0 = the same, 1 = no key in common.")
+        .arg(m_change ? m_change->tokens : 0);
+}
+
 void ChangeGrid::paint(QPainter& painter, const QRectF& rect) const {
     painter.save();
     painter.fillRect(rect, m_theme.background);
@@ -122,12 +149,8 @@ void ChangeGrid::paint(QPainter& painter, const QRectF& rect) const {
         painter.drawText(QRectF(area.left(), area.top(), area.width(), used.height()), Qt::TextWordWrap, text);
         area.setTop(area.top() + used.height() + 2.0 * s);
     };
-    textBlock(m_theme.font(11, true),
-              tr("What fine-tuning changed in each head's attention, on \u201c%1\u201d").arg(m_sentence));
-    textBlock(m_theme.font(9.5),
-              tr("Mean over the %1 query tokens of the Jensen-Shannon distance (base 2) between the pretrained and "
-                 "the fine-tuned model's attention rows: 0 = the same, 1 = no key in common.")
-                  .arg(c.tokens));
+    textBlock(m_theme.font(11, true), titleText());
+    textBlock(m_theme.font(9.5), explanationText());
     const QFont verdictFont = m_theme.font(10.5, true);
     const QString verdictText = verdict();
     painter.setFont(verdictFont);
@@ -150,9 +173,11 @@ void ChangeGrid::paint(QPainter& painter, const QRectF& rect) const {
     const double left = grid.left() + labelWidth;
     const double top = grid.top() + header;
     painter.setFont(labelFont);
+    // "head 3" where it fits the cell, else the number alone.
+    const bool named = c.heads <= 8 && labels.horizontalAdvance(tr("head %1").arg(c.heads - 1)) + 4 <= cellW;
     for (int h = 0; h < c.heads; ++h) {
         painter.drawText(QRectF(left + h * cellW, grid.top(), cellW, header), Qt::AlignCenter,
-                         c.heads > 8 ? QString::number(h) : tr("head %1").arg(h));
+                         named ? tr("head %1").arg(h) : QString::number(h));
     }
     const double meanLeft = left + c.heads * cellW + 12.0 * s;
     painter.drawText(QRectF(meanLeft, grid.top(), meanWidth, header), Qt::AlignLeft | Qt::AlignVCenter,

@@ -28,6 +28,9 @@ public:
     void setChange(std::optional<AttentionChange> change, const QString& sentence);
     void setPlaceholder(const QString& text);
     void setTheme(const Theme& theme);
+    // The height (points) paint() needs at that width with rows of about
+    // two lines (a journal column's figure grows to it).
+    double heightForWidth(double width) const;
     const std::optional<AttentionChange>& change() const { return m_change; }
     // The colour scale's top: the largest change, rounded up (at least 0.01).
     double scaleTop() const;
@@ -41,6 +44,8 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    QString titleText() const;
+    QString explanationText() const;
     void fitHeight();
 
     std::optional<AttentionChange> m_change;

@@ -153,7 +153,7 @@ void CompareView::setTheme(const Theme& theme) {
     m_theme = theme;
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) map->setTheme(theme);
     m_predictions->setTheme(theme);
-    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight()));
+    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight(2)));
     m_hover->setFont(theme.font(10));
     fitTitle();
     for (QWidget* w : std::initializer_list<QWidget*>{m_besideLabel, m_partnerChoice, m_partnerNote})
@@ -192,7 +192,7 @@ QString CompareView::title() const {
 
 void CompareView::refresh() {
     refreshContent();
-    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight()));
+    m_predictions->setMinimumHeight(static_cast<int>(predictionsHeight(2)));
 }
 
 void CompareView::refreshContent() {
@@ -312,46 +312,98 @@ QSizeF CompareView::figureSize() const {
     QSizeF map(0, 0);
     for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = map.expandedTo(m->figureSize());
     const double width = 3 * map.width() + 2 * kGap;
-    return QSizeF(width, titleHeight() + map.height() + kGap + predictionsHeight());
+    return QSizeF(width, titleHeight(width) + map.height() + kGap + predictionsHeight(2));
 }
 
-double CompareView::predictionsHeight() const {
+int CompareView::mapColumnsAt(double width) const {
+    // As many maps a row as fit at their narrowest (each then picks its own
+    // layout for the width it gets), 1 to 3.
+    double map = 0.0;
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
+        map = std::max(map, m->minimumFigureWidth());
+    return std::clamp(static_cast<int>((width + kGap + 0.5) / (map + kGap)), 1, 3);
+}
+
+bool CompareView::stackedAt(double width) const {
+    return mapColumnsAt(width) < 3;
+}
+
+double CompareView::minimumFigureWidth() const {
+    double map = 0.0;
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
+        map = std::max(map, m->minimumFigureWidth());
+    return std::max(map, PredictionChart::minimumWidth(m_theme.fontScale));
+}
+
+double CompareView::mapWidthAt(double width) const {
+    const int columns = mapColumnsAt(width);
+    return (width - (columns - 1) * kGap) / columns;
+}
+
+double CompareView::mapRowHeight(double mapWidth) const {
+    double height = 0.0;
+    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference})
+        height = std::max(height, m->figureHeightForWidth(mapWidth));
+    return height;
+}
+
+double CompareView::figureHeightForWidth(double width) const {
+    const int columns = mapColumnsAt(width);
+    const int rows = (3 + columns - 1) / columns;
+    const double maps = rows * (mapRowHeight(mapWidthAt(width)) + kGap);
+    // One column of predictions under a single column of maps; each panel's title may take two lines there.
+    const int panels = columns == 1 ? 1 : 2;
+    const double titles =
+        columns == 1 ? PredictionChart::titleLineHeight(m_theme.fontScale) * m_predictions->panels().size() : 0.0;
+    return titleHeight(width) + maps + predictionsHeight(panels) + titles;
+}
+
+double CompareView::predictionsHeight(int columns) const {
     double height = PredictionChart::titleHeight(m_theme.fontScale);
     const auto& panels = m_predictions->panels();
     if (panels.empty()) return height + 120.0 * m_theme.fontScale;
-    for (size_t i = 0; i < panels.size(); i += 2)  // two panels a row
+    for (size_t i = 0; i < panels.size(); i += static_cast<size_t>(columns))  // `columns` panels a row
         height += PredictionChart::panelHeight(static_cast<int>(panels[i].top.size()), m_theme.fontScale);
     return height;
 }
 
-double CompareView::titleHeight() const {
-    return 44.0 * m_theme.fontScale;  // two lines: the title wraps on a narrow figure
+double CompareView::titleHeight(double width) const {
+    // Larger than the maps' own titles (13 points, AttentionHeatmap::render),
+    // wrapped at the figure's width, with half a line of air under it.
+    const QFont font = m_theme.font(14, true);
+    const QFontMetricsF metrics(font);
+    const double toPoints = 72.0 / std::max(1.0, metrics.fontDpi());
+    const QRectF box = metrics.boundingRect(QRectF(0, 0, width / toPoints, 1e6), Qt::TextWordWrap, title());
+    return std::max(44.0 * m_theme.fontScale, (box.height() + 0.5 * metrics.height()) * toPoints);
 }
 
 void CompareView::paintFigure(QPainter& painter, const QRectF& rect) {
     painter.save();
     painter.fillRect(rect, m_theme.background);
-    const double titleHeight = this->titleHeight();
-    // Larger than the maps' own titles (13 points, AttentionHeatmap::render).
+    const double titleHeight = this->titleHeight(rect.width());
     painter.setFont(m_theme.font(14, true));
     painter.setPen(m_theme.foreground);
     painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), titleHeight), Qt::AlignCenter | Qt::TextWordWrap,
                      title());
-    QSizeF map(0, 0);
-    for (const AttentionHeatmap* m : {m_bidirectional, m_causal, m_difference}) map = map.expandedTo(m->figureSize());
-    const double mapWidth = (rect.width() - 2 * kGap) / 3.0;
-    // The maps' share of the height as in figureSize(), the rest for the bars.
-    const QSizeF full = figureSize();
-    const double mapHeight = map.height() * rect.height() / std::max(1.0, full.height());
-    const double top = rect.top() + titleHeight;
+    double top = rect.top() + titleHeight;
+    // Three maps a row when they fit; else rows of two or one (bidirectional first).
+    const int columns = mapColumnsAt(rect.width());
+    const double mapWidth = mapWidthAt(rect.width()), mapHeight = mapRowHeight(mapWidth);
     int i = 0;
     for (AttentionHeatmap* map : {m_bidirectional, m_causal, m_difference}) {
+        const int row = i / columns, column = i % columns;
         // render() lays the map out again at the figure's size with every token labelled.
-        map->render(painter, QRectF(rect.left() + i * (mapWidth + kGap), top, mapWidth, mapHeight));
+        map->render(painter, QRectF(rect.left() + column * (mapWidth + kGap), top + row * (mapHeight + kGap), mapWidth,
+                                    mapHeight));
         ++i;
     }
-    const double predictionsTop = top + mapHeight + kGap;
-    m_predictions->render(painter, QRectF(rect.left(), predictionsTop, rect.width(), rect.bottom() - predictionsTop));
+    top += ((3 + columns - 1) / columns) * (mapHeight + kGap);
+    const bool stacked = columns == 1;
+    // A column of its own for each [MASK]'s pair of panels when the figure is narrow.
+    const std::vector<PredictionPanel> panels = m_predictions->panels();
+    if (stacked && !panels.empty()) m_predictions->setPanels(panels, 1);
+    m_predictions->render(painter, QRectF(rect.left(), top, rect.width(), std::max(0.0, rect.bottom() - top)));
+    if (stacked && !panels.empty()) m_predictions->setPanels(panels, 2);
     painter.restore();
 }
 

@@ -40,6 +40,10 @@ public:
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    // Narrower than three maps side by side, the maps are stacked (each the
+    // figure's width) and the predictions take one column.
+    double minimumFigureWidth() const override;
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("compare"); }
 
     const AttentionHeatmap* bidirectionalMap() const { return m_bidirectional; }
@@ -69,8 +73,12 @@ private:
     void fitTitle();
     void showHover(const AttentionHeatmap* map, int row, int column);
     QString title() const;
-    double titleHeight() const;
-    double predictionsHeight() const;  // the bars' rows at full height, their title included
+    double titleHeight(double width) const;     // the title wrapped at that width (points)
+    double predictionsHeight(int columns) const;  // the bars' rows at full height, their title included
+    bool stackedAt(double width) const;         // too narrow for three maps side by side
+    int mapColumnsAt(double width) const;       // maps a row: 3, 2 or 1
+    double mapWidthAt(double width) const;
+    double mapRowHeight(double mapWidth) const;  // the tallest map at that width
 
     AttentionHeatmap* m_bidirectional;
     AttentionHeatmap* m_causal;

@@ -164,14 +164,18 @@ QVector<QPointF> FinetuneCurves::points(Series series, FinetuneArm arm) const {
 }
 
 void FinetuneCurves::fitLegend(double width) {
-    // One row when the four entries fit across, else two rows of two.
+    // One row when the four entries fit across, else two rows of two, else
+    // (a journal column) one entry a row.
     const QFontMetricsF metrics(m_plot->legend->font());
-    double needed = 0;
+    double needed = 0, widest = 0;
     for (int i = 0; i < m_plot->legend->itemCount(); ++i) {
         auto* item = qobject_cast<QCPPlottableLegendItem*>(m_plot->legend->item(i));
-        if (item) needed += metrics.horizontalAdvance(item->plottable()->name()) + 60.0 * m_theme.fontScale;
+        if (!item) continue;
+        const double entry = metrics.horizontalAdvance(item->plottable()->name()) + 60.0 * m_theme.fontScale;
+        needed += entry;
+        widest = std::max(widest, entry);
     }
-    const int wrap = needed + 20 <= width ? 4 : 2;
+    const int wrap = needed + 20 <= width ? 4 : 2 * widest + 20 <= width ? 2 : 1;
     if (m_plot->legend->wrap() != wrap) {
         m_plot->legend->setWrap(wrap);
         m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
@@ -184,9 +188,42 @@ void FinetuneCurves::resizeEvent(QResizeEvent* event) {
 }
 
 void FinetuneCurves::paint(QPainter& painter, const QRectF& rect) {
+    const bool stacked = stackedAt(rect.width());
+    if (stacked) setStacked(true);
     fitLegend(rect.width());
     renderPlot(*m_plot, painter, rect);
+    if (stacked) setStacked(false);
     fitLegend(width());
+}
+
+void FinetuneCurves::setStacked(bool stacked) {
+    // The titles' grid holds the loss title (and, side by side, the
+    // accuracy title); the plots' grid the plots. Stacked, the plots' grid
+    // is one column: loss, the accuracy title, accuracy.
+    auto* titles = qobject_cast<QCPLayoutGrid*>(m_lossTitle->layout());
+    auto* rects = qobject_cast<QCPLayoutGrid*>(m_lossRect->layout());
+    if (!titles || !rects) return;
+    m_accuracyTitle->layout()->take(m_accuracyTitle);
+    m_accuracyRect->layout()->take(m_accuracyRect);
+    titles->simplify();
+    rects->simplify();
+    if (stacked) {
+        rects->addElement(1, 0, m_accuracyTitle);
+        rects->addElement(2, 0, m_accuracyRect);
+        rects->setRowStretchFactor(1, 0.01);
+        rects->setRowSpacing(6);
+    } else {
+        titles->addElement(0, 1, m_accuracyTitle);
+        rects->addElement(0, 1, m_accuracyRect);
+    }
+}
+
+double FinetuneCurves::stackedHeight(double width) const {
+    // Two titles, a legend of up to four rows, and two plots a little wider than tall
+    // with their tick labels and axis titles (in points: screen metrics scaled).
+    const QFontMetricsF title(m_theme.font(11, true)), body(m_theme.font(9.5));
+    const double toPoints = 72.0 / std::max(1.0, body.fontDpi());
+    return (2 * title.height() * 1.3 + 4 * body.height() * 1.4 + 2 * 3.2 * body.height()) * toPoints + 2 * 0.55 * width + 16;
 }
 
 }  // namespace bertlens::ui

@@ -40,7 +40,12 @@ public:
 
     // What a series draws, as (step, value) with accuracy in per cent.
     QVector<QPointF> points(Series series, FinetuneArm arm) const;
+    // Narrower than the two plots side by side (a journal column), the
+    // accuracy plot with its title goes under the loss plot.
     void paint(QPainter& painter, const QRectF& rect);
+    bool stackedAt(double width) const { return width < 400.0 * m_theme.fontScale; }
+    // The height (points) of the stacked figure at that width.
+    double stackedHeight(double width) const;
     QCustomPlot* plot() const { return m_plot; }
 
 protected:
@@ -48,6 +53,7 @@ protected:
 
 private:
     void fitLegend(double width);
+    void setStacked(bool stacked);  // moves the accuracy title and plot under the loss plot, or back
     QCPGraph* graph(Series series, FinetuneArm arm) const;
     void rescale();
     void styleGraphs();

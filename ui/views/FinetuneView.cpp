@@ -443,10 +443,16 @@ void FinetuneView::paintFigure(QPainter& painter, const QRectF& rect) {
         painter.restore();
         return;
     }
-    const double split = rect.height() * 0.52;
+    const double split =
+        m_curves->stackedAt(rect.width()) ? m_curves->stackedHeight(rect.width()) : rect.height() * 0.52;
     m_curves->paint(painter, QRectF(rect.left(), rect.top(), rect.width(), split));
     m_grid->paint(painter, QRectF(rect.left(), rect.top() + split, rect.width(), rect.height() - split));
     painter.restore();
+}
+
+double FinetuneView::figureHeightForWidth(double width) const {
+    if (!m_curves->stackedAt(width)) return FigureView::figureHeightForWidth(width);
+    return m_curves->stackedHeight(width) + m_grid->heightForWidth(width);
 }
 
 }  // namespace bertlens::ui

@@ -49,6 +49,9 @@ public:
     void setSelection(const Selection& selection) override { Q_UNUSED(selection); }
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
+    // A journal column: the curves stacked, the map under them.
+    double minimumFigureWidth() const override { return 220.0 * m_theme.fontScale; }
+    double figureHeightForWidth(double width) const override;
     QSizeF figureSize() const override { return QSizeF(1100.0, 780.0); }
     QString figureName() const override { return QStringLiteral("finetune"); }
     // Training runs on the model, not on the sentence in the box.

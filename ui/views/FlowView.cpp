@@ -316,11 +316,36 @@ double FlowView::barsWidth() const {
     return widest + 2.0 * body.height();
 }
 
-void FlowView::paintFigure(QPainter& painter, const QRectF& rect) {
-    // The map at the width where every label fits, the bars beside it in
-    // the share of the width figureSize() gives them.
+double FlowView::toPoints() const {
+    return 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
+}
+
+bool FlowView::stackedAt(double width) const {
+    // Side by side while the map at its narrowest and the bars both fit.
+    return width < m_heatmap->minimumFigureWidth() + barsWidth() * toPoints() - 0.5;
+}
+
+double FlowView::mapWidthAt(double width) const {
+    // The map in the share figureSize() gives it, never narrower than it can be.
     const QSizeF full = figureSize();
-    const double split = rect.width() * (full.width() > 0.0 ? m_heatmap->figureSize().width() / full.width() : 0.58);
+    const double share = width * (full.width() > 0.0 ? m_heatmap->figureSize().width() / full.width() : 0.58);
+    return std::clamp(share, m_heatmap->minimumFigureWidth(), width - barsWidth() * toPoints());
+}
+
+double FlowView::minimumFigureWidth() const {
+    return std::max(m_heatmap->minimumFigureWidth(), barsWidth() * toPoints());
+}
+
+void FlowView::paintFigure(QPainter& painter, const QRectF& rect) {
+    if (stackedAt(rect.width())) {
+        // A journal column: the map the figure's width, the bars under it.
+        const double map = m_heatmap->figureHeightForWidth(rect.width());
+        m_heatmap->render(painter, QRectF(rect.left(), rect.top(), rect.width(), map));
+        renderPlot(*m_bars, painter, QRectF(rect.left(), rect.top() + map, rect.width(), rect.height() - map));
+        return;
+    }
+    // The map at the width where every label fits, the bars beside it.
+    const double split = mapWidthAt(rect.width());
     m_heatmap->render(painter, QRectF(rect.left(), rect.top(), split, rect.height()));
     renderPlot(*m_bars, painter, QRectF(rect.left() + split, rect.top(), rect.width() - split, rect.height()));
 }
@@ -337,8 +362,10 @@ QSizeF FlowView::figureSize() const {
 double FlowView::figureHeightForWidth(double width) const {
     const QSizeF s = figureSize();
     const int n = m_result ? m_result->tokenCount() : 0;
+    if (stackedAt(width)) return m_heatmap->figureHeightForWidth(width) + (n > 0 ? barsHeight(n) * toPoints() : 0.0);
     const double proportional = s.width() > 0.0 ? s.height() * width / s.width() : s.height();
-    return std::max(proportional, n > 0 ? barsHeight(n) : 0.0);
+    // Never shorter than the map needs at its width (its narrow layout is taller).
+    return std::max({proportional, n > 0 ? barsHeight(n) : 0.0, m_heatmap->figureHeightForWidth(mapWidthAt(width))});
 }
 
 }  // namespace bertlens::ui

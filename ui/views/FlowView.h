@@ -38,6 +38,8 @@ public:
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
     double figureHeightForWidth(double width) const override;
+    // Narrower than the map and the bars side by side, the bars go under the map.
+    double minimumFigureWidth() const override;
     QString figureName() const override { return QStringLiteral("flow"); }
 
     void setMeasure(Measure measure);
@@ -58,6 +60,9 @@ public:
     std::vector<std::vector<double>> barValues() const;
 
 private:
+    bool stackedAt(double width) const;
+    double mapWidthAt(double width) const;  // side by side
+    double toPoints() const;  // the screen's pixels to points
     void refresh();
     void rebuildBars();
     // The bars' height (pixels on screen, points in a figure) for n tokens:

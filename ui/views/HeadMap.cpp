@@ -43,12 +43,34 @@ QColor HeadMap::layerColor(int layer) const {
     return m_theme.color(0.1 + 0.75 * t);
 }
 
-HeadMap::Layout HeadMap::layout(const QRectF& rect, const QPaintDevice* device) const {
+namespace {
+QString legendSentence() {
+    return QObject::tr("dots: heads (layer:head), placed by MDS of their Jensen\u2013Shannon distances");
+}
+}  // namespace
+
+double HeadMap::figureHeightForWidth(double width) const {
+    const QFontMetricsF tm(m_theme.font(11, true)), lm(m_theme.font(9));
+    const double toPoints = 72.0 / std::max(1.0, lm.fontDpi());
+    return (tm.height() * 1.4 + lm.height() * 5.0) * toPoints + 12 + 0.75 * width;
+}
+
+HeadMap::Layout HeadMap::layout(const QRectF& rect, const QPaintDevice* device, bool forExport) const {
     Layout l;
     const QFontMetricsF tm(m_theme.font(11, true), device);
     const QFontMetricsF lm(m_theme.font(9), device);
     l.title = QRectF(rect.left(), rect.top(), rect.width(), tm.height() * 1.4);
-    l.legend = QRectF(rect.left(), rect.bottom() - lm.height() * 1.6, rect.width(), lm.height() * 1.6);
+    const int layers = m_summary ? m_summary->layers : 1;
+    const double scaleRow = lm.horizontalAdvance(tr("layer 0")) + lm.horizontalAdvance(tr("layer %1").arg(layers - 1)) +
+                         std::min(160.0 * m_theme.fontScale, rect.width() / 3) + 30;
+    const bool twoLines = forExport && scaleRow + lm.horizontalAdvance(legendSentence()) > rect.width();
+    // The sentence wrapped at the figure's width (a journal column takes two lines).
+    const double sentenceLines =
+        twoLines ? std::ceil(lm.boundingRect(QRectF(0, 0, rect.width(), 1e6), Qt::TextWordWrap, legendSentence()).height() /
+                             lm.height())
+                 : 0.0;
+    const double legend = lm.height() * (twoLines ? 1.4 + 1.2 * sentenceLines : 1.6);
+    l.legend = QRectF(rect.left(), rect.bottom() - legend, rect.width(), legend);
     l.plot = QRectF(rect.left(), l.title.bottom() + 4, rect.width(), l.legend.top() - l.title.bottom() - 8);
     if (!m_summary || m_summary->map.empty()) return l;
     const size_t count = m_summary->map.size();
@@ -79,8 +101,8 @@ HeadMap::Layout HeadMap::layout(const QRectF& rect, const QPaintDevice* device) 
     return l;
 }
 
-std::vector<LabelPlacement> HeadMap::labels(const Layout& l, const QPaintDevice* device) const {
-    const QFontMetricsF fm(m_theme.font(8.5), device);
+std::vector<LabelPlacement> HeadMap::labels(const Layout& l, const QPaintDevice* device, bool forExport) const {
+    const QFontMetricsF fm(m_theme.font(forExport ? 9.0 : 8.5), device);
     std::vector<QSizeF> sizes;
     for (size_t i = 0; i < l.dots.size(); ++i) {
         const int layer = static_cast<int>(i) / m_summary->heads, head = static_cast<int>(i) % m_summary->heads;
@@ -101,7 +123,7 @@ void HeadMap::paint(QPainter& painter, const QRectF& rect, bool forExport) const
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setPen(m_theme.foreground);
-    const Layout l = layout(rect, painter.device());
+    const Layout l = layout(rect, painter.device(), forExport);
     const QFont titleFont = m_theme.font(11, true);
     painter.setFont(titleFont);
     painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter,
@@ -119,9 +141,9 @@ void HeadMap::paint(QPainter& painter, const QRectF& rect, bool forExport) const
     painter.drawRect(l.plot);
 
     const int heads = m_summary->heads;
-    const QFont labelFont = m_theme.font(8.5);
+    const QFont labelFont = m_theme.font(forExport ? 9.0 : 8.5);
     painter.setFont(labelFont);
-    const std::vector<LabelPlacement> placed = labels(l, painter.device());
+    const std::vector<LabelPlacement> placed = labels(l, painter.device(), forExport);
     for (size_t i = 0; i < l.dots.size(); ++i) {
         if (!placed[i].clean) continue;
         painter.setPen(m_theme.foreground);
@@ -153,9 +175,12 @@ void HeadMap::paint(QPainter& painter, const QRectF& rect, bool forExport) const
     painter.setPen(m_theme.foreground);
     const QString first = tr("layer 0"), last = tr("layer %1").arg(m_summary->layers - 1);
     const double barWidth = std::min(160.0 * m_theme.fontScale, l.legend.width() / 3);
+    // The sentence on a second line when the legend is two lines tall.
+    const bool twoLines = l.legend.height() > lm.height() * 2.0;
+    const QRectF scaleRow(l.legend.left(), l.legend.top(), l.legend.width(), twoLines ? lm.height() * 1.4 : l.legend.height());
     double x = l.legend.left();
-    const double y = l.legend.center().y();
-    painter.drawText(QRectF(x, l.legend.top(), lm.horizontalAdvance(first) + 4, l.legend.height()),
+    const double y = scaleRow.center().y();
+    painter.drawText(QRectF(x, scaleRow.top(), lm.horizontalAdvance(first) + 4, scaleRow.height()),
                      Qt::AlignLeft | Qt::AlignVCenter, first);
     x += lm.horizontalAdvance(first) + 8;
     const QRectF bar(x, y - lm.height() * 0.3, barWidth, lm.height() * 0.6);
@@ -163,13 +188,17 @@ void HeadMap::paint(QPainter& painter, const QRectF& rect, bool forExport) const
     for (int i = 0; i <= 10; ++i) gradient.setColorAt(i / 10.0, m_theme.color(0.1 + 0.075 * i));
     painter.fillRect(bar, gradient);
     x = bar.right() + 6;
-    painter.drawText(QRectF(x, l.legend.top(), lm.horizontalAdvance(last) + 4, l.legend.height()),
+    painter.drawText(QRectF(x, scaleRow.top(), lm.horizontalAdvance(last) + 4, scaleRow.height()),
                      Qt::AlignLeft | Qt::AlignVCenter, last);
     x += lm.horizontalAdvance(last) + 16;
-    painter.drawText(QRectF(x, l.legend.top(), l.legend.right() - x, l.legend.height()),
-                     Qt::AlignLeft | Qt::AlignVCenter,
-                     lm.elidedText(tr("dots: heads (layer:head), placed by MDS of their Jensen\u2013Shannon distances"),
-                                   Qt::ElideRight, l.legend.right() - x));
+    if (twoLines) {
+        painter.drawText(QRectF(l.legend.left(), scaleRow.bottom(), l.legend.width(), l.legend.bottom() - scaleRow.bottom()),
+                         Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, legendSentence());
+    } else {
+        const QRectF sentence(x, l.legend.top(), l.legend.right() - x, l.legend.height());
+        painter.drawText(sentence, Qt::AlignLeft | Qt::AlignVCenter,
+                         lm.elidedText(legendSentence(), Qt::ElideRight, sentence.width()));
+    }
     painter.restore();
 }
 

@@ -30,6 +30,8 @@ public:
     void setPlaceholder(const QString& text);
 
     void paint(QPainter& painter, const QRectF& rect, bool forExport) const;
+    // The height (points) of a figure of that width: a plot a little wider than tall.
+    double figureHeightForWidth(double width) const;
     // Where a head's dot is drawn in the widget (for clicks and tests); (-1, -1) without a map.
     QPointF dotPosition(int layer, int head) const;
     // How many dots carry their "L:H" label at the widget's size.
@@ -50,8 +52,10 @@ private:
         std::vector<QPointF> dots;  // [layer * heads + head]
         double radius = 0;
     };
-    Layout layout(const QRectF& rect, const QPaintDevice* device) const;
-    std::vector<LabelPlacement> labels(const Layout& l, const QPaintDevice* device) const;
+    // forExport: labels at body text size, and the legend's sentence on a
+    // line of its own when it does not fit beside the layer scale.
+    Layout layout(const QRectF& rect, const QPaintDevice* device, bool forExport = false) const;
+    std::vector<LabelPlacement> labels(const Layout& l, const QPaintDevice* device, bool forExport = false) const;
     QColor layerColor(int layer) const;
     int headAt(const QPoint& pos) const;
 

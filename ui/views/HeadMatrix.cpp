@@ -55,7 +55,35 @@ double HeadMatrix::scaleTop() const {
     return statisticScaleTop(headStatisticKinds()[static_cast<size_t>(m_kind)], m_summary->statistics);
 }
 
-HeadMatrix::Geometry HeadMatrix::geometry(const QRectF& rect, const QPaintDevice* device) const {
+double HeadMatrix::figureHeightForWidth(double width, int layers, int heads) const {
+    // In points: screen metrics scaled by 72 / their DPI; what geometry() lays out.
+    const QFontMetricsF tm(m_theme.font(11, true)), lm(m_theme.font(9));
+    const double toPoints = 72.0 / std::max(1.0, lm.fontDpi());
+    layers = std::max(layers, 1);
+    heads = std::max(heads, 1);
+    const double labelWidth = lm.horizontalAdvance(tr("layer %1").arg(layers - 1)) * toPoints + 8;
+    const double barRight = 14.0 * m_theme.fontScale + 6 +
+                            (lm.horizontalAdvance(QStringLiteral("0.00")) + lm.height()) * toPoints + 10;
+    const double headNumber = lm.horizontalAdvance(QString::number(heads - 1)) * toPoints + 1.5;
+    const bool below = labelWidth + heads * headNumber + barRight + 12 > width;
+    const double cell = std::max(4.0, (width - labelWidth - (below ? 0.0 : barRight) - 12) / heads);
+    const double band = below ? 14.0 * m_theme.fontScale + lm.height() * 1.6 * toPoints + 12 : 0.0;
+    return (tm.height() * 1.4 + lm.height() * 1.5 + 4) * toPoints + layers * cell + band + 8;
+}
+
+double HeadMatrix::minimumFigureWidth(int layers, int heads) const {
+    // geometry()'s widths (label column, gaps) with the bar under the grid
+    // and each cell just wider than the largest head number.
+    const QFontMetricsF lm(m_theme.font(9));
+    const double toPoints = 72.0 / std::max(1.0, lm.fontDpi());
+    layers = std::max(layers, 1);
+    heads = std::max(heads, 1);
+    const double label = lm.horizontalAdvance(tr("layer %1").arg(layers - 1)) * toPoints + 8;
+    const double cell = lm.horizontalAdvance(QString::number(heads - 1)) * toPoints + 1.5;
+    return label + heads * cell + 12;
+}
+
+HeadMatrix::Geometry HeadMatrix::geometry(const QRectF& rect, const QPaintDevice* device, bool forExport) const {
     Geometry g;
     const QFontMetricsF tm(m_theme.font(11, true), device);
     const QFontMetricsF lm(m_theme.font(9), device);
@@ -66,8 +94,13 @@ HeadMatrix::Geometry HeadMatrix::geometry(const QRectF& rect, const QPaintDevice
     // Colour bar: the bar, its tick labels and its rotated title.
     const double barWidth = 14.0 * m_theme.fontScale;
     const double barRight = barWidth + 6 + lm.horizontalAdvance(QStringLiteral("0.00")) + 6 + lm.height() + 4;
-    const double w = rect.width() - g.labelWidth - barRight - 12;
-    const double h = rect.bottom() - g.title.bottom() - g.headerHeight - lm.height() / 2;  // the bar's last label
+    // A figure too narrow for the bar beside the grid and a readable head
+    // number in each cell has the bar under the grid.
+    const double headNumber = lm.horizontalAdvance(QString::number(std::max(heads - 1, 0))) + 1.5;
+    g.barBelow = forExport && g.labelWidth + heads * headNumber + barRight + 12 > rect.width();
+    const double band = g.barBelow ? barWidth + lm.height() * 1.6 + 12 : 0.0;
+    const double w = rect.width() - g.labelWidth - (g.barBelow ? 0.0 : barRight) - 12;
+    const double h = rect.bottom() - g.title.bottom() - g.headerHeight - lm.height() / 2 - band;  // the bar's last label
     g.cellWidth = std::max(4.0, w / heads);
     g.cellHeight = std::max(4.0, h / layers);
     // Not too far from square: very wide or very tall cells read as bars.
@@ -76,14 +109,17 @@ HeadMatrix::Geometry HeadMatrix::geometry(const QRectF& rect, const QPaintDevice
     const double gridWidth = g.cellWidth * heads, gridHeight = g.cellHeight * layers;
     const double spare = std::max(0.0, w - gridWidth) / 2;
     g.grid = QRectF(rect.left() + g.labelWidth + spare, g.title.bottom() + g.headerHeight, gridWidth, gridHeight);
-    g.bar = QRectF(g.grid.right() + 12, g.grid.top(), barWidth, gridHeight);
+    g.bar = g.barBelow ? QRectF(g.grid.left(), g.grid.bottom() + 10, gridWidth, barWidth)
+                       : QRectF(g.grid.right() + 12, g.grid.top(), barWidth, gridHeight);
     // The largest font whose "0.00" fits the cell, if it is big enough to read.
     const QFont probe = m_theme.font(10);
     const QFontMetricsF pm(probe, device);
     const double fit =
         std::min((g.cellWidth - 6) / pm.horizontalAdvance(QStringLiteral("0.00")), (g.cellHeight - 2) / pm.height());
     const double points = std::min(probe.pointSizeF() * fit, 12.0 * m_theme.fontScale);
-    g.valuePoints = points >= kSmallestValuePoints ? points : 0.0;
+    // A figure's text is never smaller than its body text (9 theme points).
+    const double smallest = forExport ? m_theme.font(9).pointSizeF() : kSmallestValuePoints;
+    g.valuePoints = points >= smallest ? points : 0.0;
     return g;
 }
 
@@ -106,7 +142,7 @@ void HeadMatrix::paint(QPainter& painter, const QRectF& rect, bool forExport) co
         painter.restore();
         return;
     }
-    const Geometry g = geometry(rect, painter.device());
+    const Geometry g = geometry(rect, painter.device(), forExport);
     const QFont titleFont = m_theme.font(11, true);
     painter.setFont(titleFont);
     QString title = tr("%1 of each head (%2)").arg(kind.title, kind.unit);
@@ -155,6 +191,11 @@ void HeadMatrix::paint(QPainter& painter, const QRectF& rect, bool forExport) co
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(g.grid);
 
+    if (g.barBelow) {
+        paintBarBelow(painter, g, lm, top);
+        painter.restore();
+        return;
+    }
     // The colour bar: top of the scale at the top.
     QLinearGradient gradient(g.bar.bottomLeft(), g.bar.topLeft());
     for (int i = 0; i <= 10; ++i) gradient.setColorAt(i / 10.0, m_theme.color(i / 10.0));
@@ -169,11 +210,16 @@ void HeadMatrix::paint(QPainter& painter, const QRectF& rect, bool forExport) co
                            lm.height());
         painter.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, formatStatistic(kind, f * top));
     }
+    // The bar's own title only where it fits whole: the matrix's title names the statistic too.
+    const QString barTitle = QStringLiteral("%1 (%2)").arg(kind.title, kind.unit);
+    if (forExport && lm.horizontalAdvance(barTitle) > g.bar.height()) {
+        painter.restore();
+        return;
+    }
     painter.save();
     const double titleX = g.bar.right() + 6 + lm.horizontalAdvance(QStringLiteral("0.00")) + 8;
     painter.translate(titleX, g.bar.center().y());
     painter.rotate(90);
-    const QString barTitle = QStringLiteral("%1 (%2)").arg(kind.title, kind.unit);
     painter.drawText(QRectF(-g.bar.height() / 2, -lm.height(), g.bar.height(), lm.height()), Qt::AlignCenter,
                      lm.elidedText(barTitle, Qt::ElideRight, g.bar.height()));
     painter.restore();
@@ -191,6 +237,26 @@ void HeadMatrix::paint(QPainter& painter, const QRectF& rect, bool forExport) co
         }
     }
     painter.restore();
+}
+
+void HeadMatrix::paintBarBelow(QPainter& painter, const Geometry& g, const QFontMetricsF& lm, double top) const {
+    // Left to right, 0 to the scale's top; its values under it (the matrix's
+    // title names the statistic and its unit).
+    const HeadStatisticKind& kind = headStatisticKinds()[static_cast<size_t>(m_kind)];
+    QLinearGradient gradient(g.bar.topLeft(), g.bar.topRight());
+    for (int i = 0; i <= 10; ++i) gradient.setColorAt(i / 10.0, m_theme.color(i / 10.0));
+    painter.fillRect(g.bar, gradient);
+    painter.setPen(QPen(m_theme.foreground, 0));
+    painter.drawRect(g.bar);
+    for (double f : {0.0, 0.5, 1.0}) {
+        const double x = g.bar.left() + f * g.bar.width();
+        painter.drawLine(QPointF(x, g.bar.bottom()), QPointF(x, g.bar.bottom() + 3));
+        const QString text = formatStatistic(kind, f * top);
+        const double width = lm.horizontalAdvance(text) + 4;
+        // The end labels stay under the bar's ends.
+        const double left = f == 0.0 ? x - 2 : f == 1.0 ? x - width + 2 : x - width / 2;
+        painter.drawText(QRectF(left, g.bar.bottom() + 4, width, lm.height()), Qt::AlignCenter, text);
+    }
 }
 
 void HeadMatrix::paintEvent(QPaintEvent*) {

@@ -11,6 +11,7 @@
 #include "HeadsSummary.h"
 #include "Theme.h"
 
+#include <QFontMetricsF>
 #include <QWidget>
 
 namespace bertlens::ui {
@@ -26,7 +27,15 @@ public:
     void setTheme(const Theme& theme);
     void setSelectedHead(int layer, int head);
 
+    // forExport: no hover or selection marks, and a cell's value is written
+    // only at body text size or larger (a narrow figure labels rows and
+    // columns and leaves the colours to the bar).
     void paint(QPainter& painter, const QRectF& rect, bool forExport) const;
+    // The height (points) the matrix needs at that width with near-square
+    // cells; and the narrowest width (points) whose head numbers still fit.
+    // (The summary may still be on its way: the grid's shape is given.)
+    double figureHeightForWidth(double width, int layers, int heads) const;
+    double minimumFigureWidth(int layers, int heads) const;
     // Where a head's cell lies in the widget; empty when nothing is shown.
     QRect cellRect(int layer, int head) const;
     // The colour scale's top for the kind shown (1 for shares).
@@ -48,9 +57,11 @@ private:
         QRectF title, grid, bar;
         double cellWidth = 0, cellHeight = 0, labelWidth = 0, headerHeight = 0;
         double valuePoints = 0;  // the value font's size; 0 when values do not fit
+        bool barBelow = false;   // a figure too narrow for the bar beside the grid
     };
-    Geometry geometry(const QRectF& rect, const QPaintDevice* device) const;
+    Geometry geometry(const QRectF& rect, const QPaintDevice* device, bool forExport = false) const;
     QRectF cell(const Geometry& g, int layer, int head) const;
+    void paintBarBelow(QPainter& painter, const Geometry& g, const QFontMetricsF& lm, double top) const;
     QPoint headAt(const QPoint& pos) const;
 
     HeadsSummaryPtr m_summary;

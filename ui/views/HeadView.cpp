@@ -131,6 +131,10 @@ double HeadView::minimumFigureWidth() const {
     return m_heatmap->minimumFigureWidth();
 }
 
+double HeadView::figureHeightForWidth(double width) const {
+    return m_heatmap->figureHeightForWidth(width);
+}
+
 QSizeF HeadView::figureSize() const {
     // Every label fits: a long text makes a large figure rather than one with skipped labels.
     return m_heatmap->figureSize();

@@ -28,6 +28,7 @@ public:
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
     double minimumFigureWidth() const override;
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("head"); }
 
     const AttentionHeatmap* heatmap() const { return m_heatmap; }

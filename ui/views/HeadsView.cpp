@@ -430,6 +430,14 @@ void HeadsView::paintFigure(QPainter& painter, const QRectF& rect) {
     painter.save();
     painter.fillRect(rect, m_theme.background);
     const double gap = 16.0 * m_theme.fontScale;
+    if (stackedAt(rect.width())) {
+        const double matrix = m_matrix->figureHeightForWidth(rect.width(), gridShape().width(), gridShape().height());
+        m_matrix->paint(painter, QRectF(rect.left(), rect.top(), rect.width(), matrix), true);
+        m_map->paint(painter, QRectF(rect.left(), rect.top() + matrix + gap, rect.width(), rect.height() - matrix - gap),
+                     true);
+        painter.restore();
+        return;
+    }
     const double split = rect.width() * 0.55;
     m_matrix->paint(painter, QRectF(rect.left(), rect.top(), split - gap / 2, rect.height()), true);
     m_map->paint(painter,
@@ -442,6 +450,30 @@ QSizeF HeadsView::figureSize() const {
     const HeadsSummaryPtr s = shownSummary();
     const int layers = s ? std::max(s->layers, 1) : 4;
     return QSizeF(1100.0, std::clamp(120.0 + 34.0 * layers, 420.0, 640.0));
+}
+
+bool HeadsView::stackedAt(double width) const {
+    // Side by side the matrix (55%) needs its head numbers and the bar
+    // beside it, the map (45%) room for its labels.
+    const double barBeside = 80.0 * m_theme.fontScale;
+    return 0.55 * width < m_matrix->minimumFigureWidth(gridShape().width(), gridShape().height()) + barBeside ||
+           0.45 * width < 200.0 * m_theme.fontScale;
+}
+
+QSize HeadsView::gridShape() const {
+    // (layers, heads) of the summary shown, else of the model analysed.
+    if (const HeadsSummaryPtr s = shownSummary()) return QSize(s->layers, s->heads);
+    if (m_result) return QSize(m_result->bidirectional.layers, m_result->bidirectional.heads);
+    return QSize(1, 1);
+}
+
+double HeadsView::minimumFigureWidth() const {
+    return m_matrix->minimumFigureWidth(gridShape().width(), gridShape().height());
+}
+
+double HeadsView::figureHeightForWidth(double width) const {
+    if (!stackedAt(width)) return FigureView::figureHeightForWidth(width);
+    return m_matrix->figureHeightForWidth(width, gridShape().width(), gridShape().height()) + 16.0 * m_theme.fontScale + m_map->figureHeightForWidth(width);
 }
 
 }  // namespace bertlens::ui

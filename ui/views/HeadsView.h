@@ -44,6 +44,9 @@ public:
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    // Narrower than kSideBySidePoints the map goes under the matrix.
+    double minimumFigureWidth() const override;
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("heads"); }
     // A corpus summary is of no one sentence; the corpus bar stays usable
     // with the box empty.
@@ -81,6 +84,8 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    bool stackedAt(double width) const;  // too narrow for the matrix and the map side by side
+    QSize gridShape() const;             // (layers, heads)
     void requestSentenceSummary();
     bool sentenceSummaryIsCurrent(bool needMap) const;
     void setSentence(HeadsSummary summary);  // for m_result, computed here

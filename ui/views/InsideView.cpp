@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QMouseEvent>
+#include <QImage>
 #include <QPainter>
 #include <QScrollBar>
 #include <QWheelEvent>
@@ -176,7 +177,7 @@ void InsideView::paintStrip(QPainter& painter, const QRectF& r, const float* val
     painter.setBrush(Qt::NoBrush);
     painter.setPen(QPen(QColor(0x90, 0x90, 0x90), 0));
     painter.drawRect(r);
-    painter.setPen(QPen(m_theme.foreground, 2));
+    painter.setPen(QPen(m_theme.foreground, std::clamp(cell * 0.35, 0.5, 2.0)));  // thin strips: thin marks
     for (int k : marked) painter.drawRect(QRectF(r.left() + k * cell, r.top() - 2, cell, r.height() + 4));
 }
 
@@ -200,33 +201,15 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
 
     // Title: what is computed, for which head, token and mask.
     painter.setFont(titleFont);
-    const QString title = tr("Layer %1, head %2 (%3): the attention row of \u201c%4\u201d (%5) from q, k and v, d = %6")
-                              .arg(m_inside.layer)
-                              .arg(m_inside.head)
-                              .arg(maskModeTitle(m_inside.maskMode))
-                              .arg(tokenText(i))
-                              .arg(i)
-                              .arg(d);
+    const QString title = figureTitle();
     const double chooser = forExport ? 0.0 : m_queryBox->width() + 12.0;
     painter.drawText(QRectF(l.title.left(), l.title.top(), l.title.width() - chooser, ft.height()), Qt::AlignLeft,
                      ft.elidedText(title, Qt::ElideRight, l.title.width() - chooser));
     painter.setFont(body);
-    const QString scale =
-        tr("strips: blue < 0 < red; q and k share a scale (\u00b1%1), q\u2299k (\u00b1%2), "
-           "\u03b1v and the output (\u00b1%3)");
-    double qk = std::max(maxAbs(m_inside.queries.row(i)), maxAbs(m_inside.keys)), product = 0.0, weighted = 0.0;
-    for (int j = 0; j < n; ++j) {
-        const double p = m_row.probabilities[size_t(j)];
-        for (int k = 0; k < d; ++k) {
-            product = std::max(product, std::abs(double(m_inside.queries(i, k)) * m_inside.keys(j, k)));
-            weighted = std::max(weighted, std::abs(p * m_inside.values(j, k)));
-        }
-    }
-    for (double o : m_row.output) weighted = std::max(weighted, std::abs(o));
+    const StripScales scales = stripScales();
+    const double qk = scales.qk, product = scales.product, weighted = scales.weighted;
     painter.drawText(QRectF(l.title.left(), l.title.top() + ft.height() + 2, l.title.width(), fb.height()),
-                     Qt::AlignLeft,
-                     fb.elidedText(scale.arg(qk, 0, 'g', 2).arg(product, 0, 'g', 2).arg(weighted, 0, 'g', 2),
-                                   Qt::ElideRight, l.title.width()));
+                     Qt::AlignLeft, fb.elidedText(scaleLine(scales), Qt::ElideRight, l.title.width()));
 
     // Column titles, then q_i in the keys' column.
     painter.setFont(bold);
@@ -292,15 +275,8 @@ void InsideView::paintAll(QPainter& painter, const QRectF& rect, bool forExport)
                          : fbb.elidedText(tr("head output:"), Qt::ElideRight, outputLabel));
     paintStrip(painter, QRectF(xStripV, l.output.top() + 2, l.strip, l.output.height() - 4), output.data(), d, weighted,
                false, {});
-    QStringList terms;
-    for (int k : m_topDims)
-        terms << tr("dim %1 (%2)").arg(k).arg(double(m_inside.queries(i, k)) * m_inside.keys(m_key, k), 0, 'f', 2);
     painter.setFont(body);
-    const QString why = tr("%1 \u2192 %2: score %3 = (sum of the %4 products) / \u221a%4; largest terms: %5")
-                            .arg(tokenText(i), tokenText(m_key))
-                            .arg(m_row.scores[size_t(m_key)], 0, 'f', 2)
-                            .arg(d)
-                            .arg(terms.join(QStringLiteral(", ")));
+    const QString why = whyLine();
     QString more;
     if (l.visible < n)
         more = tr(" \u00b7 keys %1\u2013%2 of %3 shown").arg(l.first).arg(l.first + l.visible - 1).arg(n);
@@ -322,7 +298,68 @@ void InsideView::paintEvent(QPaintEvent*) {
 }
 
 void InsideView::paintFigure(QPainter& painter, const QRectF& rect) {
+    if (hasHead() && stackedAt(rect.width())) {
+        painter.save();
+        painter.fillRect(rect, m_theme.background);
+        paintStacked(&painter, rect, painter.device());
+        painter.restore();
+        return;
+    }
     paintAll(painter, rect, true);
+}
+
+double InsideView::figureHeightForWidth(double width) const {
+    if (!hasHead() || !stackedAt(width)) return FigureView::figureHeightForWidth(width);
+    // Measured on a device of 72 dots per inch, as the export page is: its unit is a point.
+    QImage points(1, 1, QImage::Format_RGB32);
+    points.setDotsPerMeterX(2835);
+    points.setDotsPerMeterY(2835);
+    return paintStacked(nullptr, QRectF(0, 0, width, 1e6), &points);
+}
+
+InsideView::StripScales InsideView::stripScales() const {
+    StripScales s;
+    const int n = static_cast<int>(m_inside.queries.rows()), d = m_inside.dim, i = m_row.query;
+    s.qk = std::max(maxAbs(m_inside.queries.row(i)), maxAbs(m_inside.keys));
+    for (int j = 0; j < n; ++j) {
+        const double p = m_row.probabilities[size_t(j)];
+        for (int k = 0; k < d; ++k) {
+            s.product = std::max(s.product, std::abs(double(m_inside.queries(i, k)) * m_inside.keys(j, k)));
+            s.weighted = std::max(s.weighted, std::abs(p * m_inside.values(j, k)));
+        }
+    }
+    for (double o : m_row.output) s.weighted = std::max(s.weighted, std::abs(o));
+    return s;
+}
+
+QString InsideView::figureTitle() const {
+    return tr("Layer %1, head %2 (%3): the attention row of \u201c%4\u201d (%5) from q, k and v, d = %6")
+        .arg(m_inside.layer)
+        .arg(m_inside.head)
+        .arg(maskModeTitle(m_inside.maskMode))
+        .arg(tokenText(m_row.query))
+        .arg(m_row.query)
+        .arg(m_inside.dim);
+}
+
+QString InsideView::scaleLine(const StripScales& s) const {
+    return tr("strips: blue < 0 < red; q and k share a scale (\u00b1%1), q\u2299k (\u00b1%2), "
+              "\u03b1v and the output (\u00b1%3)")
+        .arg(s.qk, 0, 'g', 2)
+        .arg(s.product, 0, 'g', 2)
+        .arg(s.weighted, 0, 'g', 2);
+}
+
+QString InsideView::whyLine() const {
+    const int i = m_row.query, d = m_inside.dim;
+    QStringList terms;
+    for (int k : m_topDims)
+        terms << tr("dim %1 (%2)").arg(k).arg(double(m_inside.queries(i, k)) * m_inside.keys(m_key, k), 0, 'f', 2);
+    return tr("%1 \u2192 %2: score %3 = (sum of the %4 products) / \u221a%4; largest terms: %5")
+        .arg(tokenText(i), tokenText(m_key))
+        .arg(m_row.scores[size_t(m_key)], 0, 'f', 2)
+        .arg(d)
+        .arg(terms.join(QStringLiteral(", ")));
 }
 
 QSizeF InsideView::figureSize() const {

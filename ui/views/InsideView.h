@@ -34,6 +34,12 @@ public:
     void setTheme(const Theme& theme) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    // Narrower than the six columns side by side (a journal column), the
+    // table is drawn twice, one above the other: keys, k_j, q_i ⊙ k_j and the
+    // score; then keys, the weight and α_ij v_j with the output
+    // (InsideViewColumn.cpp). Every key row is drawn: the figure grows.
+    double minimumFigureWidth() const override { return 220.0 * m_theme.fontScale; }
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("inside"); }
 
     // The query token (−1: the default) and the key whose score is explained (−1: the largest weight).
@@ -71,6 +77,18 @@ private:
     void refresh();
     void fillQueryBox();
     void paintAll(QPainter& painter, const QRectF& rect, bool forExport);
+    bool stackedAt(double width) const { return width < 620.0 * m_theme.fontScale; }
+    // The strips' colour scales: q and k, q ⊙ k, α v and the output.
+    struct StripScales {
+        double qk = 0, product = 0, weighted = 0;
+    };
+    StripScales stripScales() const;
+    QString figureTitle() const;
+    QString scaleLine(const StripScales& s) const;
+    QString whyLine() const;
+    // The stacked figure (InsideViewColumn.cpp); returns the height it needs
+    // (device units) and draws only when painter is not null.
+    double paintStacked(QPainter* painter, const QRectF& rect, const QPaintDevice* device) const;
     void paintStrip(QPainter& painter, const QRectF& r, const float* values, int count, double scale, bool greyed,
                     const std::vector<int>& marked) const;
     QString tokenText(int position) const;

@@ -26,6 +26,10 @@ public:
     void setMeasures(const FlowMeasuresPtr& measures) override;
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    // Narrower than two columns side by side, the left-to-right column goes
+    // under the bidirectional one, two words a row, titles wrapped.
+    double minimumFigureWidth() const override { return 220.0 * m_theme.fontScale; }
+    double figureHeightForWidth(double width) const override;
     QString figureName() const override { return QStringLiteral("layers"); }
 
     // Which of the analysis's predictions (0 = the first [MASK]) is shown.
@@ -43,7 +47,24 @@ protected:
 
 private:
     void refresh();
-    void paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words);
+    // Returns the height it drew (the caption wrapped at rect's width, then one row a layer).
+    // captionHeight: room the caption takes at least (a figure aligns two columns' rows).
+    double paintColumn(QPainter& painter, const QRectF& rect, MaskMode mode, int words, double rowHeight,
+                       double captionHeight = 0.0);
+    // Figures only: the screen keeps its two columns.
+    bool stackedAt(double width) const {
+        return !m_onScreen && (width - 16.0 * m_theme.fontScale) / 2 < 220.0 * m_theme.fontScale;
+    }
+    bool m_onScreen = false;  // while paintEvent() draws
+    // Words a row side by side: three where a column has room for them whole.
+    int wordsAt(double width) const {
+        return m_onScreen || (width - 16.0 * m_theme.fontScale) / 2 >= 330.0 * m_theme.fontScale ? 3 : 2;
+    }
+    QString title() const;
+    static QString caption(MaskMode mode);
+    double sideBySideHeight(double width) const;  // a figure's two columns with body-size rows
+    // Rows tall enough for text at least body size in the stacked figure (points).
+    double stackedRowHeight() const { return 24.0 * m_theme.fontScale; }
 
     QComboBox* m_predictionBox;
     AnalysisResultPtr m_result;

@@ -92,7 +92,38 @@ QString PredictionChart::percent(double p) {
 }
 
 void PredictionChart::render(QPainter& painter, const QRectF& rect) {
+    // A panel title wider than its column (a narrow figure) takes two lines,
+    // split at the space nearest its middle; the screen keeps one.
+    const int columns = std::max(1, std::min<int>(m_columns, static_cast<int>(m_panels.size())));
+    const double toPoints = 72.0 / std::max(1.0, QFontMetricsF(m_theme.font()).fontDpi());
+    const double room = (rect.width() - 12.0 * (columns - 1)) / columns / toPoints - 8.0;
+    std::vector<std::pair<QCPTextElement*, QString>> restore;
+    for (QCPLayoutElement* element : m_plot->plotLayout()->elements(true)) {
+        auto* text = qobject_cast<QCPTextElement*>(element);
+        if (!text || text->text().contains(QLatin1Char('\n')) ||
+            QFontMetricsF(text->font()).horizontalAdvance(text->text()) <= room)
+            continue;
+        restore.emplace_back(text, text->text());
+        text->setText(splitNearMiddle(text->text()));
+    }
     renderPlot(*m_plot, painter, rect);
+    for (auto& [text, old] : restore) text->setText(old);
+}
+
+double PredictionChart::titleLineHeight(double fontScale) {
+    Theme theme;
+    theme.fontScale = fontScale;
+    const QFontMetricsF metrics(theme.font(10.5, true));
+    return metrics.height() * 72.0 / std::max(1.0, metrics.fontDpi());
+}
+
+QString splitNearMiddle(const QString& text) {
+    int best = -1;
+    for (int i = 0; i < text.size(); ++i) {
+        if (text[i] == QLatin1Char(' ') && (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2)))
+            best = i;
+    }
+    return best > 0 ? text.left(best) + QLatin1Char('\n') + text.mid(best + 1) : text;
 }
 
 void PredictionChart::rebuild() {

@@ -50,6 +50,10 @@ public:
     // Points a panel of k bars needs, its title included; and the chart's title.
     static double panelHeight(int k, double fontScale);
     static double titleHeight(double fontScale);
+    // A panel title's line (points): what a title split in two adds to its panel.
+    static double titleLineHeight(double fontScale);
+    // The narrowest figure (points) a column of panels reads well at.
+    static double minimumWidth(double fontScale) { return 200.0 * fontScale; }
     // "41.3%"; two significant digits below 1% ("0.012%").
     static QString percent(double probability);
 
@@ -67,6 +71,9 @@ private:
     QString m_title;
     Theme m_theme;
 };
+
+// Two lines split at the space nearest the middle (text with no space: unchanged).
+QString splitNearMiddle(const QString& text);
 
 // Wraps text into lines of at most `width` characters at spaces.
 QString wrapText(const QString& text, int width);
