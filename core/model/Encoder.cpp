@@ -152,14 +152,16 @@ void Encoder::projectQkv(const EncoderLayerWeights& layer, const Bf16LayerWeight
     });
 }
 
-void Encoder::attend(MaskMode mask, const float* gates, float* attentionOut) {
+void Encoder::attend(MaskMode mask, const float* gates, float* attentionOut, int first, int n) {
     const ModelConfig& c = m_model->config();
-    const int n = static_cast<int>(m_x.rows());
     const int hidden = c.hidden;
     const int headDim = c.headDim();
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
     const size_t columns = static_cast<size_t>(m_columns);
-    const float* keysT = m_qkvT.data() + static_cast<size_t>(hidden) * columns;
+    // The block's keys are its columns of the transposed keys; its queries,
+    // values and context its rows.
+    const float* keysT = m_qkvT.data() + static_cast<size_t>(hidden) * columns + first;
+    const size_t rows = static_cast<size_t>(first) * hidden;
     // Heads are independent: each writes its attention map straight into the
     // caller's buffer and its own columns of the context.
     m_pool->run([&](int part, int parts) {
@@ -168,16 +170,16 @@ void Encoder::attend(MaskMode mask, const float* gates, float* attentionOut) {
             const size_t offset = static_cast<size_t>(h) * headDim;
             float* probs = attentionOut + static_cast<size_t>(h) * n * n;
             const auto keys = gemm::Panels::rowMajor(keysT + offset * columns, headDim, n, columns);
-            gemm::multiplyRows(m_q.data() + offset, hidden, keys, gemm::Panels::rowMajor(probs, n, n, n), 0, n);
+            gemm::multiplyRows(m_q.data() + rows + offset, hidden, keys, gemm::Panels::rowMajor(probs, n, n, n), 0, n);
             kernels::softmaxRows(probs, n, scale, mask);
-            const auto values = gemm::Panels::rowMajor(m_v.data() + offset, n, headDim, hidden);
-            const auto context = gemm::Panels::rowMajor(m_context.data() + offset, n, headDim, hidden);
+            const auto values = gemm::Panels::rowMajor(m_v.data() + rows + offset, n, headDim, hidden);
+            const auto context = gemm::Panels::rowMajor(m_context.data() + rows + offset, n, headDim, hidden);
             gemm::multiplyRows(probs, n, values, context, 0, n);
             // A gate scales the context, which is the same as scaling the
             // probabilities first, and leaves the map the caller sees alone.
             if (gates && gates[h] != 1.0f) {
                 for (int i = 0; i < n; ++i) {
-                    float* row = m_context.data() + static_cast<size_t>(i) * hidden + offset;
+                    float* row = m_context.data() + rows + static_cast<size_t>(i) * hidden + offset;
                     for (int k = 0; k < headDim; ++k) row[k] *= gates[h];
                 }
             }
@@ -224,11 +226,14 @@ void Encoder::addProjection(const LinearWeights& w, const Bf16Linear* wb, const 
     });
 }
 
-void Encoder::runLayer(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16, MaskMode mask,
-                       const float* gates, float* attentionOut) {
+void Encoder::runLayer(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16,
+                       const std::vector<MaskMode>& masks, int blockRows, const float* gates,
+                       const std::vector<float*>& attentionOut) {
     const ModelConfig& c = m_model->config();
     projectQkv(layer, bf16);
-    attend(mask, gates, attentionOut);
+    for (size_t b = 0; b < masks.size(); ++b) {
+        attend(masks[b], gates, attentionOut[b], static_cast<int>(b) * blockRows, blockRows);
+    }
     addProjection(layer.attentionOut, bf16 ? &bf16->attentionOut : nullptr,
                   packRows(m_context.data(), c.hidden, bf16 != nullptr));
     kernels::layerNorm(m_x, layer.attentionNorm, c.layerNormEps);
@@ -236,33 +241,67 @@ void Encoder::runLayer(const EncoderLayerWeights& layer, const Bf16LayerWeights*
     kernels::layerNorm(m_x, layer.outputNorm, c.layerNormEps);
 }
 
-Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
-                          const AnalyzeOptions& options, const std::vector<int>& predictPositions) {
-    checkInput(ids, typeIds);
-    checkWeightsUnchanged();
+void Encoder::checkGates(const AnalyzeOptions& options) const {
     const ModelConfig& c = m_model->config();
     if (!options.headGates.empty() && options.headGates.size() != static_cast<size_t>(c.layers) * c.heads) {
         throw InputError("the head mask has " + std::to_string(options.headGates.size()) + " gates but the model has " +
                          std::to_string(c.layers * c.heads) + " heads (layers x heads)");
     }
+}
+
+Analysis Encoder::startAnalysis(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
+                                const AnalyzeOptions& options, MaskMode mask) const {
+    const ModelConfig& c = m_model->config();
     const auto n = static_cast<size_t>(ids.size());
     Analysis a;
     a.layers = c.layers;
     a.heads = c.heads;
     a.tokenCount = static_cast<int>(n);
     a.hidden = c.hidden;
-    // A model trained in one direction always runs with its own mask; a
-    // masked-LM model runs with the one asked for (the causal mask is then
-    // the ablation "BERT's weights without the right-hand context").
-    const ObjectiveInfo& objective = objectiveInfo(c.objective);
     a.objective = c.objective;
-    a.maskMode = c.objective == Objective::MaskedLm ? options.maskMode : objective.mask;
+    a.maskMode = mask;
     a.precision = options.precision;
     a.ids = ids;
     a.typeIds = typeIds;
     a.attentions.resize(static_cast<size_t>(c.layers) * c.heads * n * n);
     a.hiddenStates.resize(static_cast<size_t>(c.layers + 1) * n * c.hidden);
     if (options.keepValues) a.values.resize(static_cast<size_t>(c.layers) * n * c.hidden);
+    return a;
+}
+
+void Encoder::checkFinite() const {
+    if (!m_x.allFinite()) {
+        const std::string bad = m_model->findNonFiniteTensor();
+        throw CheckpointError(bad.empty()
+                                  ? "the model's activations overflowed to infinity or NaN on this input; "
+                                    "the weights are out of range for float32"
+                                  : "tensor " + bad + " holds NaN or infinite values; the checkpoint is damaged");
+    }
+}
+
+namespace {
+
+// Rows [first, first + n) of the hidden state x into layer `layer` of an
+// Analysis's [layers][tokens][hidden] buffer.
+void copyRows(const RowMatrix& x, int first, int n, float* to) {
+    RowMatrixMap(to, n, x.cols()) = x.middleRows(first, n);
+}
+
+}  // namespace
+
+Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
+                          const AnalyzeOptions& options, const std::vector<int>& predictPositions) {
+    checkInput(ids, typeIds);
+    checkWeightsUnchanged();
+    checkGates(options);
+    const ModelConfig& c = m_model->config();
+    const auto n = static_cast<size_t>(ids.size());
+    // A model trained in one direction always runs with its own mask; a
+    // masked-LM model runs with the one asked for (the causal mask is then
+    // the ablation "BERT's weights without the right-hand context").
+    const ObjectiveInfo& objective = objectiveInfo(c.objective);
+    Analysis a = startAnalysis(ids, typeIds, options,
+                               c.objective == Objective::MaskedLm ? options.maskMode : objective.mask);
 
     const std::vector<Bf16LayerWeights>* bf16 =
         options.precision == Precision::Bf16 ? &m_model->bf16Layers() : nullptr;
@@ -272,21 +311,15 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
     for (int l = 0; l < c.layers; ++l) {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
         runLayer(m_model->weights().layers[static_cast<size_t>(l)],
-                 bf16 ? &(*bf16)[static_cast<size_t>(l)] : nullptr, a.maskMode,
+                 bf16 ? &(*bf16)[static_cast<size_t>(l)] : nullptr, {a.maskMode}, static_cast<int>(n),
                  options.headGates.empty() ? nullptr : options.headGates.data() + static_cast<size_t>(l) * c.heads,
-                 a.attentions.data() + static_cast<size_t>(l) * c.heads * n * n);
+                 {a.attentions.data() + static_cast<size_t>(l) * c.heads * n * n});
         RowMatrixMap(a.hiddenStates.data() + static_cast<size_t>(l + 1) * n * c.hidden, m_x.rows(), m_x.cols()) = m_x;
         if (options.keepValues) {
             RowMatrixMap(a.values.data() + static_cast<size_t>(l) * n * c.hidden, m_v.rows(), m_v.cols()) = m_v;
         }
     }
-    if (!m_x.allFinite()) {
-        const std::string bad = m_model->findNonFiniteTensor();
-        throw CheckpointError(bad.empty()
-                                  ? "the model's activations overflowed to infinity or NaN on this input; "
-                                    "the weights are out of range for float32"
-                                  : "tensor " + bad + " holds NaN or infinite values; the checkpoint is damaged");
-    }
+    checkFinite();
     checkWeightsUnchanged();  // a change during the run may have fed it zero pages
     if (m_model->weights().classifier.present) {
         if (a.maskMode == MaskMode::Bidirectional) {
@@ -316,6 +349,70 @@ Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int
         }
     }
     return a;
+}
+
+std::pair<Analysis, Analysis> Encoder::forwardBothMasks(const std::vector<int32_t>& ids,
+                                                        const std::vector<int32_t>& typeIds,
+                                                        const AnalyzeOptions& options,
+                                                        const std::vector<int>& predictPositions) {
+    checkInput(ids, typeIds);
+    checkWeightsUnchanged();
+    checkGates(options);
+    const ModelConfig& c = m_model->config();
+    if (c.objective != Objective::MaskedLm) {
+        throw InputError(std::string("a ") + objectiveName(c.objective) +
+                         " model reads in one direction only: it has no bidirectional pass to run beside it");
+    }
+    const int n = static_cast<int>(ids.size());
+    const auto nn = static_cast<size_t>(n) * n;
+    Analysis both[2] = {startAnalysis(ids, typeIds, options, MaskMode::Bidirectional),
+                        startAnalysis(ids, typeIds, options, MaskMode::Causal)};
+    const std::vector<Bf16LayerWeights>* bf16 =
+        options.precision == Precision::Bf16 ? &m_model->bf16Layers() : nullptr;
+    // Rows [0, n) are the bidirectional copy of the text, [n, 2n) the causal one.
+    prepare(2 * n);
+    embed(ids, typeIds);
+    m_x.conservativeResize(2 * n, c.hidden);
+    m_x.bottomRows(n) = m_x.topRows(n);
+    const std::vector<MaskMode> masks = {MaskMode::Bidirectional, MaskMode::Causal};
+    const size_t layerBlock = static_cast<size_t>(n) * c.hidden;
+    for (int b = 0; b < 2; ++b) copyRows(m_x, b * n, n, both[b].hiddenStates.data());
+    for (int l = 0; l < c.layers; ++l) {
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+        const size_t maps = static_cast<size_t>(l) * c.heads * nn;
+        runLayer(m_model->weights().layers[static_cast<size_t>(l)],
+                 bf16 ? &(*bf16)[static_cast<size_t>(l)] : nullptr, masks, n,
+                 options.headGates.empty() ? nullptr : options.headGates.data() + static_cast<size_t>(l) * c.heads,
+                 {both[0].attentions.data() + maps, both[1].attentions.data() + maps});
+        for (int b = 0; b < 2; ++b) {
+            copyRows(m_x, b * n, n, both[b].hiddenStates.data() + static_cast<size_t>(l + 1) * layerBlock);
+            if (options.keepValues) copyRows(m_v, b * n, n, both[b].values.data() + static_cast<size_t>(l) * layerBlock);
+        }
+    }
+    checkFinite();
+    checkWeightsUnchanged();
+    if (m_model->weights().classifier.present) {
+        both[0].classification = classifySequence(m_model->weights().classifier, c.labels, m_x.row(0).data(), c.hidden);
+        both[1].classificationOffReason =
+            "the classifier was trained on the bidirectional pass; it is reported for that pass only";
+    }
+    if (!m_model->hasMlmHead()) {
+        for (Analysis& a : both) a.predictionsOffReason = m_model->weights().mlm.absentReason;
+    } else if (!predictPositions.empty()) {
+        // Each copy's positions on their own: the head picks its product by
+        // the number of positions (Gemm.h dotRows up to 4), and the numbers
+        // must be those of a pass alone.
+        for (int b = 0; b < 2; ++b) {
+            std::vector<int> readAt;
+            for (int p : predictPositions) readAt.push_back(b * n + p);
+            both[b].predictions =
+                predictTopK(*m_model, m_x, readAt, options.topK, m_pool.get(), options.keepDistributions);
+            for (size_t i = 0; i < both[b].predictions.size(); ++i) {
+                both[b].predictions[i].position = both[b].predictions[i].fromPosition = predictPositions[i];
+            }
+        }
+    }
+    return {std::move(both[0]), std::move(both[1])};
 }
 
 }  // namespace bertlens

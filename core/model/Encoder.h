@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <memory>
+#include <utility>
 #include <string_view>
 
 namespace bertlens {
@@ -54,10 +55,28 @@ public:
     Analysis forward(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
                      const AnalyzeOptions& options, const std::vector<int>& predictPositions);
 
+    // The same run under the bidirectional and the causal mask in one pass
+    // over the weights: the two copies of the text go through every product
+    // side by side (twice the columns per weight read), each attends under
+    // its own mask, and the masked-LM head reads each copy as a pass alone would. Every
+    // number equals what two forward() calls give, bit for bit (the
+    // products sum each element in one order whatever the token count).
+    // options.maskMode is not read. For a masked-LM model only (a one-way
+    // model has one mask): throws InputError otherwise.
+    std::pair<Analysis, Analysis> forwardBothMasks(const std::vector<int32_t>& ids,
+                                                   const std::vector<int32_t>& typeIds, const AnalyzeOptions& options,
+                                                   const std::vector<int>& predictPositions);
+
     const Model& model() const { return *m_model; }
 
 private:
     void checkInput(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds) const;
+    void checkGates(const AnalyzeOptions& options) const;
+    // An Analysis with its sizes, ids and buffers set, for a run under `mask`.
+    Analysis startAnalysis(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
+                           const AnalyzeOptions& options, MaskMode mask) const;
+    // After the last layer: refuses overflowed activations (rows of m_x).
+    void checkFinite() const;
     void checkWeightsUnchanged() const;
     void embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds);
     void prepare(int n);
@@ -67,15 +86,18 @@ private:
         gemm::Panels f32;
         gemm::Bf16Panels bf16;
     };
-    void runLayer(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16, MaskMode mask, const float* gates,
-                  float* attentionOut);
+    // One layer over every row of m_x; `masks` says how its row blocks of
+    // `blockRows` rows attend (one block for forward(), two for forwardBothMasks).
+    void runLayer(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16, const std::vector<MaskMode>& masks,
+                  int blockRows, const float* gates, const std::vector<float*>& attentionOut);
     // Row-major [n, in] rows (m_x or the context) packed for a product.
     ProductInput packRows(const float* x, int in, bool bf16);
     // Rows [r0, r1) of out = W · in, from the BF16 weights when given.
     static void multiply(const LinearWeights& w, const Bf16Linear* wb, const ProductInput& in,
                          const gemm::Panels& out, int r0, int r1);
     void projectQkv(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16);
-    void attend(MaskMode mask, const float* gates, float* attentionOut);
+    // Rows [first, first + n) of the hidden state attend among themselves.
+    void attend(MaskMode mask, const float* gates, float* attentionOut, int first, int n);
     void feedForward(const EncoderLayerWeights& layer, const Bf16LayerWeights* bf16);
     // x += in^T W^T + b: the attention output and FFN output layers.
     void addProjection(const LinearWeights& w, const Bf16Linear* wb, const ProductInput& in);

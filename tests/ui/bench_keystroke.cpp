@@ -5,14 +5,15 @@
 // benchmark, not a test: run it by hand, on a quiet machine, and quote medians.
 //
 //   bench_keystroke [--model DIR] [--random-bert-base VOCAB] [--lengths 16,32,128] [--edits N]
-//                   [--sequential-masks] [--precision f32|bf16] [--settle-ms MS]
+//                   [--sequential-masks | --one-pass] [--precision f32|bf16] [--settle-ms MS]
 //
 // --model: a BERT folder (default: the bundled resources/models/bertlens-mini).
 // --random-bert-base VOCAB: instead, a random-weight bert-base-shaped F32
 // checkpoint (12 x 768, 12 heads, 3072) written to a temporary folder over
 // that vocabulary (../shared/reference/bert-base-uncased/vocab.txt).
 // --sequential-masks: the worker runs the two mask modes one after the other
-// (WorkerOptions::parallelMasks off), to compare.
+// (WorkerOptions::parallelMasks and onePassMasks off), to compare.
+// --one-pass: both masks as one pass over the weights (WorkerOptions::onePassMasks).
 // --precision: the engine's arithmetic (View > Arithmetic).
 // --settle-ms: wait this long after the model is in before the first edit (a
 // person starts typing a moment after opening a model; 0 by default).
@@ -101,7 +102,11 @@ int main(int argc, char** argv) {
     Precision precision = Precision::F32;
     WorkerOptions options;
     QStringList args = app.arguments();
-    if (args.removeAll(QStringLiteral("--sequential-masks")) > 0) options.parallelMasks = false;
+    if (args.removeAll(QStringLiteral("--sequential-masks")) > 0) {
+        options.parallelMasks = false;
+        options.onePassMasks = false;
+    }
+    if (args.removeAll(QStringLiteral("--one-pass")) > 0) options.onePassMasks = true;
     for (int i = 1; i + 1 < args.size(); i += 2) {
         if (args[i] == QLatin1String("--model")) {
             model = args[i + 1];

@@ -156,7 +156,12 @@ AnalysisResultPtr analyseBothMasks(const AnalysisRequest& request, Encoder& bidi
     AnalyzeOptions runCausal = run;
     run.maskMode = MaskMode::Bidirectional;
     runCausal.maskMode = MaskMode::Causal;
-    if (options.threadsPerMask > 0) {
+    if (options.onePass && request.model->config().objective == Objective::MaskedLm) {
+        if (options.onePassThreads > 0) omp_set_num_threads(options.onePassThreads);
+        auto [bi, ca] = bidirectional.forwardBothMasks(encoding.ids, encoding.typeIds, run, positions);
+        result->bidirectional = std::move(bi);
+        result->causal = std::move(ca);
+    } else if (options.threadsPerMask > 0) {
         // The left-to-right run on a thread of its own beside this one. Two
         // independent runs share no barrier, so neither waits for the other
         // when the scheduler gives a core to the UI. The new thread inherits

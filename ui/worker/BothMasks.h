@@ -26,6 +26,12 @@ struct BothMasksOptions {
     // same time, the left-to-right one on a second thread, each with N
     // threads (and the calling thread's setting becomes N).
     int threadsPerMask = 0;
+    // A masked-LM model's two passes as one (Encoder::forwardBothMasks: the
+    // same bits, each weight read once) on the calling thread with
+    // onePassThreads threads (0: its own count); threadsPerMask is then not
+    // used for it.
+    bool onePass = false;
+    int onePassThreads = 0;
     // The message for a text with no words, saying what to do.
     const char* emptyTextHint = "the text is empty: type a sentence to analyse";
     // Encoders of request.leftToRight / rightToLeft, when the request has

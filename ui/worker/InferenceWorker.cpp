@@ -157,6 +157,11 @@ AnalysisResultPtr InferenceWorker::run(const AnalysisRequest& request) {
     options.rightToLeft = m_rightToLeft.get();
     options.memoryLimitBytes = m_options.memoryLimitBytes;
     if (m_options.parallelMasks) options.threadsPerMask = std::max(1, m_threads / 2);
+    if (m_options.onePassMasks) {
+        options.onePass = true;
+        // As many threads as the two side-by-side passes would use together.
+        options.onePassThreads = m_options.parallelMasks ? 2 * options.threadsPerMask : m_threads;
+    }
     return analyseBothMasks(request, *m_bidirectional, *m_causal, options);
 }
 

@@ -46,6 +46,13 @@ struct WorkerOptions {
     // least one: on 2 cores both work, and the UI thread relies on the lower
     // priority below). false: one after the other with all of `threads`.
     bool parallelMasks = true;
+    // For a masked-LM model, run both masks as one pass over the weights
+    // (Encoder::forwardBothMasks, the same bits) with the threads the two
+    // side-by-side passes would use. Off: on this 2-core machine it was
+    // slower in the window (bert-base p50 at 16 / 128 tokens: F32 42 / 377
+    // ms against 27 / 216 side by side; BF16 30 / 241 against 25 / 141),
+    // its pool's barriers waiting whenever the UI thread takes a core.
+    bool onePassMasks = false;
     // Added to the worker threads' nice value (Linux), so that the UI thread
     // wins the CPU whenever it has work.
     int niceIncrement = 5;
