@@ -291,128 +291,103 @@ void copyRows(const RowMatrix& x, int first, int n, float* to) {
 
 Analysis Encoder::forward(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
                           const AnalyzeOptions& options, const std::vector<int>& predictPositions) {
-    checkInput(ids, typeIds);
-    checkWeightsUnchanged();
-    checkGates(options);
-    const ModelConfig& c = m_model->config();
-    const auto n = static_cast<size_t>(ids.size());
     // A model trained in one direction always runs with its own mask; a
     // masked-LM model runs with the one asked for (the causal mask is then
     // the ablation "BERT's weights without the right-hand context").
-    const ObjectiveInfo& objective = objectiveInfo(c.objective);
-    Analysis a = startAnalysis(ids, typeIds, options,
-                               c.objective == Objective::MaskedLm ? options.maskMode : objective.mask);
-
-    const std::vector<Bf16LayerWeights>* bf16 =
-        options.precision == Precision::Bf16 ? &m_model->bf16Layers() : nullptr;
-    prepare(static_cast<int>(n));
-    embed(ids, typeIds);
-    RowMatrixMap(a.hiddenStates.data(), m_x.rows(), m_x.cols()) = m_x;
-    for (int l = 0; l < c.layers; ++l) {
-        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
-        runLayer(m_model->weights().layers[static_cast<size_t>(l)],
-                 bf16 ? &(*bf16)[static_cast<size_t>(l)] : nullptr, {a.maskMode}, static_cast<int>(n),
-                 options.headGates.empty() ? nullptr : options.headGates.data() + static_cast<size_t>(l) * c.heads,
-                 {a.attentions.data() + static_cast<size_t>(l) * c.heads * n * n});
-        RowMatrixMap(a.hiddenStates.data() + static_cast<size_t>(l + 1) * n * c.hidden, m_x.rows(), m_x.cols()) = m_x;
-        if (options.keepValues) {
-            RowMatrixMap(a.values.data() + static_cast<size_t>(l) * n * c.hidden, m_v.rows(), m_v.cols()) = m_v;
-        }
-    }
-    checkFinite();
-    checkWeightsUnchanged();  // a change during the run may have fed it zero pages
-    if (m_model->weights().classifier.present) {
-        if (a.maskMode == MaskMode::Bidirectional) {
-            a.classification = classifySequence(m_model->weights().classifier, c.labels, m_x.row(0).data(), c.hidden);
-        } else {
-            a.classificationOffReason =
-                "the classifier was trained on the bidirectional pass; it is reported for that pass only";
-        }
-    }
-    if (!m_model->hasMlmHead()) {
-        a.predictionsOffReason = m_model->weights().mlm.absentReason;
-    } else if (!predictPositions.empty()) {
-        // Token i of a left-to-right model is predicted by position i - 1's
-        // output, of a right-to-left model by i + 1's; a position with no
-        // such neighbour gets no prediction.
-        std::vector<int> wanted, readAt;
-        for (int p : predictPositions) {
-            const int from = p + objective.readOffset;
-            if (from < 0 || from >= static_cast<int>(n)) continue;
-            wanted.push_back(p);
-            readAt.push_back(from);
-        }
-        if (!readAt.empty()) a.predictions = predictTopK(*m_model, m_x, readAt, options.topK, m_pool.get(), options.keepDistributions);
-        for (size_t i = 0; i < a.predictions.size(); ++i) {
-            a.predictions[i].position = wanted[i];
-            a.predictions[i].fromPosition = readAt[i];
-        }
-    }
-    return a;
+    const Objective objective = m_model->config().objective;
+    const MaskMode mask = objective == Objective::MaskedLm ? options.maskMode : objectiveInfo(objective).mask;
+    return std::move(runBlocks(ids, typeIds, options, {mask}, predictPositions).front());
 }
 
 std::pair<Analysis, Analysis> Encoder::forwardBothMasks(const std::vector<int32_t>& ids,
                                                         const std::vector<int32_t>& typeIds,
                                                         const AnalyzeOptions& options,
                                                         const std::vector<int>& predictPositions) {
+    const Objective objective = m_model->config().objective;
+    if (objective != Objective::MaskedLm) {
+        throw InputError(std::string("a ") + objectiveName(objective) +
+                         " model reads in one direction only: it has no bidirectional pass to run beside it");
+    }
+    std::vector<Analysis> both =
+        runBlocks(ids, typeIds, options, {MaskMode::Bidirectional, MaskMode::Causal}, predictPositions);
+    return {std::move(both[0]), std::move(both[1])};
+}
+
+std::vector<Analysis> Encoder::runBlocks(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
+                                         const AnalyzeOptions& options, const std::vector<MaskMode>& masks,
+                                         const std::vector<int>& predictPositions) {
     checkInput(ids, typeIds);
     checkWeightsUnchanged();
     checkGates(options);
     const ModelConfig& c = m_model->config();
-    if (c.objective != Objective::MaskedLm) {
-        throw InputError(std::string("a ") + objectiveName(c.objective) +
-                         " model reads in one direction only: it has no bidirectional pass to run beside it");
-    }
     const int n = static_cast<int>(ids.size());
+    const int blocks = static_cast<int>(masks.size());
     const auto nn = static_cast<size_t>(n) * n;
-    Analysis both[2] = {startAnalysis(ids, typeIds, options, MaskMode::Bidirectional),
-                        startAnalysis(ids, typeIds, options, MaskMode::Causal)};
+    std::vector<Analysis> out;
+    for (MaskMode mask : masks) out.push_back(startAnalysis(ids, typeIds, options, mask));
     const std::vector<Bf16LayerWeights>* bf16 =
         options.precision == Precision::Bf16 ? &m_model->bf16Layers() : nullptr;
-    // Rows [0, n) are the bidirectional copy of the text, [n, 2n) the causal one.
-    prepare(2 * n);
+    // Block b of the hidden state is rows [b n, (b + 1) n): one copy of the text per mask.
+    prepare(blocks * n);
     embed(ids, typeIds);
-    m_x.conservativeResize(2 * n, c.hidden);
-    m_x.bottomRows(n) = m_x.topRows(n);
-    const std::vector<MaskMode> masks = {MaskMode::Bidirectional, MaskMode::Causal};
+    m_x.conservativeResize(static_cast<Eigen::Index>(blocks) * n, c.hidden);
+    for (int b = 1; b < blocks; ++b) m_x.middleRows(static_cast<Eigen::Index>(b) * n, n) = m_x.topRows(n);
     const size_t layerBlock = static_cast<size_t>(n) * c.hidden;
-    for (int b = 0; b < 2; ++b) copyRows(m_x, b * n, n, both[b].hiddenStates.data());
+    for (int b = 0; b < blocks; ++b) copyRows(m_x, b * n, n, out[static_cast<size_t>(b)].hiddenStates.data());
+    std::vector<float*> maps(static_cast<size_t>(blocks));
     for (int l = 0; l < c.layers; ++l) {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
-        const size_t maps = static_cast<size_t>(l) * c.heads * nn;
+        for (int b = 0; b < blocks; ++b) {
+            maps[static_cast<size_t>(b)] = out[static_cast<size_t>(b)].attentions.data() + static_cast<size_t>(l) * c.heads * nn;
+        }
         runLayer(m_model->weights().layers[static_cast<size_t>(l)],
                  bf16 ? &(*bf16)[static_cast<size_t>(l)] : nullptr, masks, n,
                  options.headGates.empty() ? nullptr : options.headGates.data() + static_cast<size_t>(l) * c.heads,
-                 {both[0].attentions.data() + maps, both[1].attentions.data() + maps});
-        for (int b = 0; b < 2; ++b) {
-            copyRows(m_x, b * n, n, both[b].hiddenStates.data() + static_cast<size_t>(l + 1) * layerBlock);
-            if (options.keepValues) copyRows(m_v, b * n, n, both[b].values.data() + static_cast<size_t>(l) * layerBlock);
+                 maps);
+        for (int b = 0; b < blocks; ++b) {
+            Analysis& a = out[static_cast<size_t>(b)];
+            copyRows(m_x, b * n, n, a.hiddenStates.data() + static_cast<size_t>(l + 1) * layerBlock);
+            if (options.keepValues) copyRows(m_v, b * n, n, a.values.data() + static_cast<size_t>(l) * layerBlock);
         }
     }
     checkFinite();
-    checkWeightsUnchanged();
-    if (m_model->weights().classifier.present) {
-        both[0].classification = classifySequence(m_model->weights().classifier, c.labels, m_x.row(0).data(), c.hidden);
-        both[1].classificationOffReason =
-            "the classifier was trained on the bidirectional pass; it is reported for that pass only";
-    }
-    if (!m_model->hasMlmHead()) {
-        for (Analysis& a : both) a.predictionsOffReason = m_model->weights().mlm.absentReason;
-    } else if (!predictPositions.empty()) {
-        // Each copy's positions on their own: the head picks its product by
-        // the number of positions (Gemm.h dotRows up to 4), and the numbers
-        // must be those of a pass alone.
-        for (int b = 0; b < 2; ++b) {
-            std::vector<int> readAt;
-            for (int p : predictPositions) readAt.push_back(b * n + p);
-            both[b].predictions =
-                predictTopK(*m_model, m_x, readAt, options.topK, m_pool.get(), options.keepDistributions);
-            for (size_t i = 0; i < both[b].predictions.size(); ++i) {
-                both[b].predictions[i].position = both[b].predictions[i].fromPosition = predictPositions[i];
+    checkWeightsUnchanged();  // a change during the run may have fed it zero pages
+    const int readOffset = objectiveInfo(c.objective).readOffset;
+    for (int b = 0; b < blocks; ++b) {
+        Analysis& a = out[static_cast<size_t>(b)];
+        if (m_model->weights().classifier.present) {
+            if (a.maskMode == MaskMode::Bidirectional) {
+                a.classification = classifySequence(m_model->weights().classifier, c.labels,
+                                                    m_x.row(static_cast<Eigen::Index>(b) * n).data(), c.hidden);
+            } else {
+                a.classificationOffReason =
+                    "the classifier was trained on the bidirectional pass; it is reported for that pass only";
             }
         }
+        if (!m_model->hasMlmHead()) {
+            a.predictionsOffReason = m_model->weights().mlm.absentReason;
+            continue;
+        }
+        // Token i of a left-to-right model is predicted by position i - 1's
+        // output, of a right-to-left model by i + 1's; a position with no
+        // such neighbour gets no prediction. Each block's positions go to
+        // the head on their own: it picks its product by their number
+        // (Gemm.h dotRows up to 4), and the numbers must be a pass alone's.
+        std::vector<int> wanted, readAt;
+        for (int p : predictPositions) {
+            const int from = p + readOffset;
+            if (from < 0 || from >= n) continue;
+            wanted.push_back(p);
+            readAt.push_back(b * n + from);
+        }
+        if (readAt.empty()) continue;
+        a.predictions = predictTopK(*m_model, m_x, readAt, options.topK, m_pool.get(), options.keepDistributions);
+        for (size_t i = 0; i < a.predictions.size(); ++i) {
+            a.predictions[i].position = wanted[i];
+            a.predictions[i].fromPosition = readAt[i] - b * n;
+        }
     }
-    return {std::move(both[0]), std::move(both[1])};
+    return out;
 }
 
 }  // namespace bertlens

@@ -77,6 +77,11 @@ private:
                            const AnalyzeOptions& options, MaskMode mask) const;
     // After the last layer: refuses overflowed activations (rows of m_x).
     void checkFinite() const;
+    // forward() (one mask) and forwardBothMasks() (two): one copy of the
+    // text per mask, side by side through every product, one Analysis each.
+    std::vector<Analysis> runBlocks(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds,
+                                    const AnalyzeOptions& options, const std::vector<MaskMode>& masks,
+                                    const std::vector<int>& predictPositions);
     void checkWeightsUnchanged() const;
     void embed(const std::vector<int32_t>& ids, const std::vector<int32_t>& typeIds);
     void prepare(int n);
