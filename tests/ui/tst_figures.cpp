@@ -57,11 +57,6 @@ std::vector<SvgText> svgTexts(const QString& svg) {
     return out;
 }
 
-double svgViewBoxWidth(const QString& svg) {
-    const auto m = QRegularExpression(QStringLiteral("viewBox=\"0 0 ([0-9.]+) ([0-9.]+)\"")).match(svg);
-    return m.hasMatch() ? m.captured(1).toDouble() : 0.0;
-}
-
 }  // namespace
 
 class TestFigures : public QObject {
